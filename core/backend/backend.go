@@ -1,0 +1,103 @@
+// Package backend stores Waygate's state: route states, maintenance
+// configuration and the audit log, and tells engines about changes made
+// elsewhere.
+//
+// A backend is a small key-value store of JSON documents grouped by Kind,
+// plus bounded append-only logs. It knows nothing of the engine or of the
+// documents' meaning, so one contract (package backendtest) tests every
+// implementation the same way. The engine keeps an in-process snapshot and
+// reads the backend only at start, after a resync, and for log queries: a
+// backend is never on the request path.
+//
+// Implementations: [NewMemory] (the default), [OpenFile] (a JSON file with
+// atomic writes and a lock file), and [Open], which picks one from a
+// WAYGATE_BACKEND-style spec.
+package backend
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Kind groups the documents a backend stores.
+type Kind string
+
+// The kinds of documents.
+const (
+	// KindRoute holds route.State documents keyed by route key.
+	KindRoute Kind = "route"
+	// KindGlobal holds the global maintenance configuration under key "maintenance".
+	KindGlobal Kind = "global"
+	// KindService holds per-service maintenance configurations keyed by service.
+	KindService Kind = "service"
+)
+
+// Log names an append-only, bounded log.
+type Log string
+
+// LogAudit is the audit log.
+const LogAudit Log = "audit"
+
+// Record is one document write. A nil Value deletes the document.
+type Record struct {
+	Kind  Kind
+	Key   string
+	Value []byte
+}
+
+// Snapshot is the whole stored state: documents by kind and key.
+type Snapshot map[Kind]map[string][]byte
+
+// ErrClosed is returned by operations on a closed backend.
+var ErrClosed = errors.New("backend is closed")
+
+// Backend is the storage contract every backend implements. All methods are
+// safe for concurrent use.
+type Backend interface {
+	// Load returns every stored document.
+	Load(ctx context.Context) (Snapshot, error)
+	// Write applies the records atomically and in order.
+	Write(ctx context.Context, records ...Record) error
+	// Append adds an entry to a log, keeping only the newest keep entries.
+	Append(ctx context.Context, log Log, entry []byte, keep int) error
+	// Tail returns up to n entries of a log, newest first (all when n <= 0).
+	Tail(ctx context.Context, log Log, n int) ([][]byte, error)
+	// Claim reports whether this caller is the first to claim token within
+	// ttl. Engines sharing a backend use it so a scheduled transition or a
+	// webhook happens once.
+	Claim(ctx context.Context, token string, ttl time.Duration) (bool, error)
+	// Close releases the backend's resources.
+	Close() error
+}
+
+// Watcher is implemented by backends that can tell an engine about writes
+// made by other engines.
+type Watcher interface {
+	// Watch streams changes until ctx is done. A Change with Resync set means
+	// changes may have been missed: re-Load everything.
+	Watch(ctx context.Context) (<-chan Change, error)
+}
+
+// Change is a write observed by a watcher.
+type Change struct {
+	Record
+	// Origin identifies the writer (see WithOrigin), so an engine can skip
+	// its own writes.
+	Origin string
+	// Resync asks the receiver to reload the whole state.
+	Resync bool
+}
+
+type originKey struct{}
+
+// WithOrigin tags writes made with ctx as coming from origin.
+func WithOrigin(ctx context.Context, origin string) context.Context {
+	return context.WithValue(ctx, originKey{}, origin)
+}
+
+// Origin returns the origin set by WithOrigin, or "".
+func Origin(ctx context.Context) string {
+	s, _ := ctx.Value(originKey{}).(string)
+	return s
+}

@@ -1,0 +1,196 @@
+// Package conformance is the behaviour table every Waygate adapter must
+// pass. Each adapter implements the small [Harness] interface (build the
+// conformance [App] on its framework) and calls [Run] from a test:
+//
+//	func TestConformance(t *testing.T) { conformance.Run(t, harness{}) }
+//
+// Every case starts a fresh engine (memory backend, fake clock, environment
+// "production"), builds the app through the harness, optionally changes state
+// through the engine, sends one request and checks status, JSON body fields
+// and headers. Behaviour lives in core, so a case added here is enforced on
+// all four frameworks at once.
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// Start is the fake clock's time when every case begins.
+var Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// OKBody is what every route handler of the conformance app answers.
+const OKBody = "ok"
+
+// Responder is a framework-neutral custom response: the harness wraps it in
+// the adapter's own responder type and answers with the status and body it
+// returns.
+type Responder func(d engine.Decision) (status int, body string)
+
+// Route is one route of the conformance app.
+type Route struct {
+	// Method is the HTTP method; "" registers the route for every method.
+	Method string
+	// Path is the template in {param} form; "{path...}" is a catch-all.
+	// The harness converts it to the framework's syntax.
+	Path string
+	// Options are the route's declarations, passed to the adapter's
+	// generic declaration wrapper.
+	Options []route.Option
+	// Respond, when set, is the route's custom response.
+	Respond Responder
+}
+
+// Group is a route group with declarations that apply to all its routes.
+type Group struct {
+	Prefix  string
+	Options []route.Option
+	Routes  []Route
+}
+
+// App is the application a harness builds.
+type App struct {
+	Routes []Route
+	Groups []Group
+	// Respond, when set, is the app-wide custom response for every outcome.
+	Respond Responder
+}
+
+// Harness builds an App on one framework.
+type Harness interface {
+	// Build registers app on a new router enforced by e and returns it as an
+	// http.Handler. When Build returns, every route must be registered with
+	// e. Each handler answers 200 with the body OKBody.
+	Build(t testing.TB, e *engine.Engine, app App) http.Handler
+}
+
+// Case is one row of the table.
+type Case struct {
+	Name string
+	// Env is the engine's environment; "" means "production".
+	Env string
+	// App overrides the default app.
+	App *App
+	// Setup changes state before the request; it may advance the clock.
+	Setup  func(ctx context.Context, t testing.TB, e *engine.Engine, clk *clock.Fake)
+	Method string
+	Path   string
+	Want   Want
+}
+
+// Want is what the response must look like.
+type Want struct {
+	Status int
+	// Code is the expected error.code; "" expects the handler's OKBody.
+	Code string
+	// Fields are expected error.* fields (compared after JSON decoding).
+	Fields map[string]any
+	// Absent are error.* fields that must not be present.
+	Absent []string
+	// Header values that must match exactly.
+	Header map[string]string
+	// NoHeader lists headers that must be absent.
+	NoHeader []string
+	// Body, when set, must equal the raw body byte for byte.
+	Body string
+	// NotContains lists strings the body must not contain.
+	NotContains []string
+}
+
+// Run runs every case of Cases against h.
+func Run(t *testing.T, h Harness) {
+	t.Helper()
+	for _, c := range Cases() {
+		t.Run(c.Name, func(t *testing.T) { runCase(t, h, c) })
+	}
+}
+
+func runCase(t *testing.T, h Harness, c Case) {
+	ctx := context.Background()
+	clk := clock.NewFake(Start)
+	env := c.Env
+	if env == "" {
+		env = "production"
+	}
+	e, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()), engine.WithClock(clk), engine.WithEnv(env))
+	if err != nil {
+		t.Fatalf("engine.New: %v", err)
+	}
+	t.Cleanup(func() { e.Close() })
+	app := DefaultApp()
+	if c.App != nil {
+		app = *c.App
+	}
+	handler := h.Build(t, e, app)
+	if c.Setup != nil {
+		c.Setup(ctx, t, e, clk)
+	}
+	req := httptest.NewRequest(c.Method, c.Path, nil)
+	req.RemoteAddr = "192.0.2.10:1234"
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, req)
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	check(t, c.Want, res, body)
+}
+
+func check(t *testing.T, w Want, res *http.Response, body []byte) {
+	t.Helper()
+	if res.StatusCode != w.Status {
+		t.Errorf("status = %d, want %d (body %q)", res.StatusCode, w.Status, body)
+	}
+	for k, v := range w.Header {
+		if got := res.Header.Get(k); got != v {
+			t.Errorf("header %s = %q, want %q", k, got, v)
+		}
+	}
+	for _, k := range w.NoHeader {
+		if got, ok := res.Header[http.CanonicalHeaderKey(k)]; ok {
+			t.Errorf("header %s = %q, want it absent", k, got)
+		}
+	}
+	if w.Body != "" && string(body) != w.Body {
+		t.Errorf("body = %s, want %s", body, w.Body)
+	}
+	for _, s := range w.NotContains {
+		if strings.Contains(string(body), s) {
+			t.Errorf("body %s contains %q", body, s)
+		}
+	}
+	if w.Code == "" {
+		if w.Body == "" && string(body) != OKBody {
+			t.Errorf("body = %q, want the handler's %q", body, OKBody)
+		}
+		return
+	}
+	var doc struct {
+		Error map[string]any `json:"error"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("body %q is not a JSON error: %v", body, err)
+	}
+	if got := doc.Error["code"]; got != w.Code {
+		t.Errorf("error.code = %v, want %s (body %s)", got, w.Code, body)
+	}
+	for k, v := range w.Fields {
+		if got, ok := doc.Error[k]; !ok || got != v {
+			t.Errorf("error.%s = %v, want %v (body %s)", k, got, v, body)
+		}
+	}
+	for _, k := range w.Absent {
+		if got, ok := doc.Error[k]; ok {
+			t.Errorf("error.%s = %v, want it absent", k, got)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// Request is the framework-neutral view of an HTTP request that Check judges.
+type Request struct {
+	// Method is the upper-case HTTP method.
+	Method string
+	// Route is the matched route template as the framework reports it
+	// ("/items/:id" or "/items/{id}"); "" when no route matched.
+	Route string
+	// Path is the concrete request path, echoed in error bodies.
+	Path string
+}
+
+// Outcome says what Check decided.
+type Outcome uint8
+
+// The outcomes of Check.
+const (
+	// Allow: serve the request (adding Decision.Header).
+	Allow Outcome = iota
+	// BlockMaintenance: 503 MAINTENANCE_MODE (route, service or global).
+	BlockMaintenance
+	// BlockDisabled: 503 ROUTE_DISABLED.
+	BlockDisabled
+	// BlockNotFound: 404 NOT_FOUND for an env-gated route in another env.
+	BlockNotFound
+)
+
+var outcomeNames = [...]string{"allow", "maintenance", "disabled", "not_found"}
+
+// String returns the outcome's name, as used for app-wide responders.
+func (o Outcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return "unknown"
+}
+
+// Header is one response header to set.
+type Header struct {
+	Name  string
+	Value string
+}
+
+// Decision is the outcome of Check: allow (with headers to add) or block
+// (with status, JSON body and headers).
+type Decision struct {
+	Outcome Outcome
+	// Status is the HTTP status of a block; 0 when allowed.
+	Status int
+	// Key is the matched route key, "" when the request matched no route.
+	Key string
+	// Reason explains a block (maintenance or disabled reason).
+	Reason string
+	// RetryAfter is the end of the maintenance window, zero when unknown.
+	RetryAfter time.Time
+	// Header lists headers to set on the response, blocked or allowed.
+	// Allowed requests share this slice: do not modify it.
+	Header []Header
+	// Body is the default JSON body of a block; nil when allowed.
+	Body []byte
+	// Responder is the route's custom responder declared in code, if any.
+	Responder any
+}
+
+// Allowed reports whether the request may proceed.
+func (d *Decision) Allowed() bool { return d.Outcome == Allow }
+
+// Check decides the outcome of a request. It reads only the in-process
+// snapshot: no backend access, no locks, and no allocations for an allowed
+// request. Order: force-active → global maintenance (exempt paths) →
+// service maintenance → route status.
+func (e *Engine) Check(ctx context.Context, r *Request) Decision {
+	s := e.snap.Load()
+	en := s.lookup(r.Route, r.Method)
+	var d Decision
+	if en != nil {
+		d.Key, d.Responder = en.key, en.responder
+	}
+	if e.bypassLifecycle.Load() {
+		if en != nil {
+			d.Header = en.allow
+		}
+		return d
+	}
+	svc := e.cfg.service
+	if en != nil && en.service != "" {
+		svc = en.service
+	}
+	var sm *maintenanceView
+	if svc != "" {
+		sm = s.services[svc]
+	}
+	if en != nil && en.forceActive &&
+		!(s.global.enabled && s.global.includeForceActive) &&
+		!(sm != nil && sm.enabled && sm.includeForceActive) {
+		d.Header = en.allow
+		return d
+	}
+	template := r.Path
+	if en != nil {
+		template = en.template
+	}
+	if s.global.enabled && !s.global.exempts(r.Method, template) {
+		return e.block(d, BlockMaintenance, s.global.reason, time.Time{}, r.Path)
+	}
+	if sm != nil && sm.enabled && !sm.exempts(r.Method, template) {
+		return e.block(d, BlockMaintenance, sm.reason, time.Time{}, r.Path)
+	}
+	if en == nil {
+		return d
+	}
+	switch en.status {
+	case route.StatusMaintenance:
+		var end time.Time
+		if en.window != nil {
+			end = en.window.End
+		}
+		return e.block(d, BlockMaintenance, en.reason, end, r.Path)
+	case route.StatusDisabled:
+		return e.block(d, BlockDisabled, en.reason, time.Time{}, r.Path)
+	case route.StatusEnvGated:
+		if !en.envAllowed {
+			return e.block(d, BlockNotFound, "", time.Time{}, r.Path)
+		}
+	}
+	d.Header = en.allow
+	return d
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code       string  `json:"code"`
+	Message    string  `json:"message"`
+	Reason     *string `json:"reason,omitempty"`
+	Path       string  `json:"path"`
+	RetryAfter string  `json:"retry_after,omitempty"`
+}
+
+// block fills d for a blocked request and renders its default body.
+func (e *Engine) block(d Decision, o Outcome, reason string, end time.Time, path string) Decision {
+	d.Outcome, d.Reason = o, reason
+	det := errorDetail{Path: path}
+	switch o {
+	case BlockMaintenance:
+		d.Status = 503
+		det.Code, det.Message, det.Reason = "MAINTENANCE_MODE", "This endpoint is temporarily unavailable", &reason
+	case BlockDisabled:
+		d.Status = 503
+		det.Code, det.Message, det.Reason = "ROUTE_DISABLED", "This endpoint has been disabled", &reason
+	case BlockNotFound:
+		d.Status = 404
+		det.Code, det.Message = "NOT_FOUND", "Not Found"
+	}
+	d.Header = []Header{{Name: "Content-Type", Value: "application/json"}}
+	if o == BlockMaintenance && !end.IsZero() {
+		if secs := math.Ceil(end.Sub(e.now()).Seconds()); secs > 0 {
+			d.RetryAfter = end
+			det.RetryAfter = end.UTC().Format(time.RFC3339)
+			d.Header = append(d.Header, Header{Name: "Retry-After", Value: strconv.FormatInt(int64(secs), 10)})
+		}
+	}
+	d.Body, _ = json.Marshal(errorBody{Error: det}) // cannot fail: plain strings
+	return d
+}

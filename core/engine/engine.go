@@ -1,0 +1,355 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// Engine decides request outcomes and owns the runtime state of routes. Create
+// one with New; it is safe for concurrent use.
+type Engine struct {
+	cfg        config
+	id         string // origin of this engine's backend writes
+	ownBackend bool
+
+	snap atomic.Pointer[snapshot] // read by Check without locks
+
+	bypassLifecycle  atomic.Bool
+	bypassRateLimits atomic.Bool
+
+	mu         sync.Mutex // serialises mutations and rebuilds
+	states     map[string]route.State
+	decls      map[string]*declared
+	global     route.MaintenanceConfig
+	services   map[string]route.MaintenanceConfig
+	registered bool
+	timer      clock.Timer
+
+	changes changeHub
+	stats   counters
+	logs    failLog
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	synced chan struct{} // closed after the first successful load
+}
+
+// declared is what the running code said about one route key.
+type declared struct {
+	decl    route.Declaration
+	method  string
+	path    string   // normalised template
+	aliases []string // framework templates that resolve to this key
+}
+
+// New creates an engine, loads the persisted state and starts the background
+// work (change watching, scheduled windows). If the backend cannot be read,
+// New still succeeds: the engine starts with the state declared in code,
+// logs and counts the failure, and keeps retrying. Call Close when done.
+func New(ctx context.Context, opts ...Option) (*Engine, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&cfg)
+		}
+	}
+	opened, err := cfg.applyEnv()
+	if err != nil {
+		return nil, fmt.Errorf("waygate: %w", err)
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.Default()
+	}
+	if cfg.auditRetention <= 0 {
+		return nil, fmt.Errorf("waygate: audit retention must be positive, got %d", cfg.auditRetention)
+	}
+	e := &Engine{
+		cfg:        cfg,
+		id:         newID(),
+		ownBackend: opened,
+		states:     map[string]route.State{},
+		decls:      map[string]*declared{},
+		services:   map[string]route.MaintenanceConfig{},
+		synced:     make(chan struct{}),
+	}
+	e.logs.logger = cfg.logger
+	e.bypassLifecycle.Store(cfg.bypassLifecycle)
+	e.bypassRateLimits.Store(cfg.bypassRateLimits)
+	e.ctx, e.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	e.snap.Store(e.buildSnapshot())
+
+	loaded := e.load(ctx) == nil
+	if loaded {
+		close(e.synced)
+	}
+	e.wg.Add(1)
+	go e.syncLoop(loaded)
+	return e, nil
+}
+
+// Close stops background work. It closes the backend only when the engine
+// opened it from WAYGATE_BACKEND.
+func (e *Engine) Close() error {
+	e.cancel()
+	e.wg.Wait()
+	e.mu.Lock()
+	if e.timer != nil {
+		e.timer.Stop()
+		e.timer = nil
+	}
+	e.mu.Unlock()
+	e.changes.closeAll()
+	if e.ownBackend {
+		return e.cfg.backend.Close()
+	}
+	return nil
+}
+
+// Env returns the environment env-gated routes are compared against.
+func (e *Engine) Env() string { return e.cfg.env }
+
+// Backend returns the engine's backend.
+func (e *Engine) Backend() backend.Backend { return e.cfg.backend }
+
+// Synced returns a channel closed once the persisted state has been loaded.
+func (e *Engine) Synced() <-chan struct{} { return e.synced }
+
+// SetBypass switches the test bypasses at runtime and returns the previous
+// values.
+func (e *Engine) SetBypass(lifecycle, rateLimits bool) (prevLifecycle, prevRateLimits bool) {
+	return e.bypassLifecycle.Swap(lifecycle), e.bypassRateLimits.Swap(rateLimits)
+}
+
+// Bypass reports the current test bypasses.
+func (e *Engine) Bypass() (lifecycle, rateLimits bool) {
+	return e.bypassLifecycle.Load(), e.bypassRateLimits.Load()
+}
+
+func (e *Engine) now() time.Time { return e.cfg.clock.Now().UTC() }
+
+// writeCtx tags backend writes with this engine's origin.
+func (e *Engine) writeCtx(ctx context.Context) context.Context {
+	return backend.WithOrigin(ctx, e.id)
+}
+
+// load reads the whole persisted state and makes it current.
+func (e *Engine) load(ctx context.Context) error {
+	snap, err := e.cfg.backend.Load(ctx)
+	if err != nil {
+		e.failOpen("backend load", err)
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.applyLoaded(ctx, snap)
+	return nil
+}
+
+// applyLoaded replaces the state with snap, re-creates declared routes the
+// backend does not know, refreshes force-active from code and rebuilds the
+// snapshot. e.mu must be held.
+func (e *Engine) applyLoaded(ctx context.Context, snap backend.Snapshot) {
+	states := make(map[string]route.State, len(snap[backend.KindRoute]))
+	for key, raw := range snap[backend.KindRoute] {
+		var s route.State
+		if err := json.Unmarshal(raw, &s); err != nil {
+			e.logs.warn("skip unreadable route state", "key", key, "err", err)
+			continue
+		}
+		s.Path = key
+		states[key] = s
+	}
+	e.states = states
+	e.global = route.MaintenanceConfig{}
+	if raw, ok := snap[backend.KindGlobal][globalKey]; ok {
+		if err := json.Unmarshal(raw, &e.global); err != nil {
+			e.logs.warn("skip unreadable global maintenance", "err", err)
+		}
+	}
+	e.services = map[string]route.MaintenanceConfig{}
+	for name, raw := range snap[backend.KindService] {
+		var c route.MaintenanceConfig
+		if err := json.Unmarshal(raw, &c); err != nil {
+			e.logs.warn("skip unreadable service maintenance", "service", name, "err", err)
+			continue
+		}
+		e.services[name] = c
+	}
+	var missing []string
+	for key := range e.decls {
+		missing = append(missing, key)
+	}
+	e.ensureRegisteredLocked(ctx, missing)
+	e.commitLocked()
+}
+
+// syncLoop retries the initial load until it succeeds, then follows the
+// backend's change stream (when it has one), resynchronising after every
+// interruption.
+func (e *Engine) syncLoop(loaded bool) {
+	defer e.wg.Done()
+	backoff := newBackoff()
+	for e.ctx.Err() == nil {
+		if !loaded {
+			if err := e.load(e.ctx); err != nil {
+				if !sleepCtx(e.ctx, backoff.next()) {
+					return
+				}
+				continue
+			}
+			loaded = true
+			select {
+			case <-e.synced:
+			default:
+				close(e.synced)
+			}
+			e.stats.resyncs.Add(1)
+		}
+		w, ok := e.cfg.backend.(backend.Watcher)
+		if !ok {
+			return
+		}
+		ch, err := w.Watch(e.ctx)
+		if err != nil {
+			e.failOpen("backend watch", err)
+			loaded = false
+			if !sleepCtx(e.ctx, backoff.next()) {
+				return
+			}
+			continue
+		}
+		backoff.reset()
+		for c := range ch {
+			if c.Resync {
+				if err := e.load(e.ctx); err != nil {
+					break
+				}
+				e.stats.resyncs.Add(1)
+				e.changes.emit(Change{Kind: KindResync, Time: e.now()})
+				continue
+			}
+			if c.Origin == e.id {
+				continue
+			}
+			e.applyRemote(c.Record)
+		}
+		if e.ctx.Err() != nil {
+			return
+		}
+		// The stream ended: the backend went away. Reload when it is back.
+		e.failOpen("backend watch", errors.New("change stream ended"))
+		loaded = false
+		if !sleepCtx(e.ctx, backoff.next()) {
+			return
+		}
+	}
+}
+
+// applyRemote applies one change written by another engine.
+func (e *Engine) applyRemote(r backend.Record) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := Change{Time: e.now(), Key: r.Key}
+	switch r.Kind {
+	case backend.KindRoute:
+		c.Kind = KindRoute
+		if r.Value == nil {
+			delete(e.states, r.Key)
+			break
+		}
+		var s route.State
+		if err := json.Unmarshal(r.Value, &s); err != nil {
+			e.logs.warn("skip unreadable route change", "key", r.Key, "err", err)
+			return
+		}
+		s.Path = r.Key
+		e.states[r.Key] = s
+		st := s.Clone()
+		c.Route = &st
+	case backend.KindGlobal:
+		c.Kind = KindGlobal
+		var g route.MaintenanceConfig
+		if r.Value != nil {
+			if err := json.Unmarshal(r.Value, &g); err != nil {
+				e.logs.warn("skip unreadable global change", "err", err)
+				return
+			}
+		}
+		e.global = g
+		gc := g.Clone()
+		c.Maintenance = &gc
+	case backend.KindService:
+		c.Kind = KindService
+		c.Service = r.Key
+		var m route.MaintenanceConfig
+		if r.Value == nil {
+			delete(e.services, r.Key)
+		} else {
+			if err := json.Unmarshal(r.Value, &m); err != nil {
+				e.logs.warn("skip unreadable service change", "service", r.Key, "err", err)
+				return
+			}
+			e.services[r.Key] = m
+		}
+		mc := m.Clone()
+		c.Maintenance = &mc
+	default:
+		return // a kind this version does not know
+	}
+	e.commitLocked()
+	e.changes.emit(c)
+}
+
+// commitLocked publishes a new snapshot and re-arms the window timer.
+func (e *Engine) commitLocked() {
+	e.snap.Store(e.buildSnapshot())
+	e.rescheduleLocked()
+}
+
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// backoff doubles from 100ms to 30s with jitter.
+type backoff struct{ d time.Duration }
+
+func newBackoff() *backoff { return &backoff{} }
+
+func (b *backoff) reset() { b.d = 0 }
+
+func (b *backoff) next() time.Duration {
+	if b.d == 0 {
+		b.d = 100 * time.Millisecond
+	} else {
+		b.d = min(b.d*2, 30*time.Second)
+	}
+	var j [1]byte
+	_, _ = rand.Read(j[:])
+	return b.d/2 + time.Duration(int64(b.d/2)*int64(j[0])/255)
+}

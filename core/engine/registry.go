@@ -1,0 +1,228 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/waygate-go/waygate/core/audit"
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// Registration declares one route of the application.
+type Registration struct {
+	// Method is the HTTP method; "" registers the route for every method.
+	Method string
+	// Template is the route template in the framework's own syntax
+	// ("/items/:id", "/files/*path", "/items/{id}").
+	Template string
+	// Declaration is the state declared in code.
+	Declaration route.Declaration
+}
+
+// Register adds routes to the registry with their declared state. Call it at
+// startup, before serving; adapters do it for you. A route the backend
+// already stores keeps its stored state, except force-active, which is
+// always refreshed from the declaration. An invalid declaration or template
+// is an error and registers nothing; a backend write failure is logged and
+// counted, and the declared state is enforced in memory meanwhile.
+func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
+	type prepared struct {
+		key  string
+		d    *declared
+		tmpl string
+	}
+	list := make([]prepared, 0, len(regs))
+	for _, r := range regs {
+		if err := r.Declaration.Err(); err != nil {
+			return fmt.Errorf("register %s %s: %w", r.Method, r.Template, err)
+		}
+		path, err := route.NormalizeTemplate(r.Template)
+		if err != nil {
+			return fmt.Errorf("register %s %s: %w", r.Method, r.Template, err)
+		}
+		method := strings.ToUpper(r.Method)
+		if method == "ANY" || method == "ALL" || method == "*" {
+			method = ""
+		}
+		key := route.Key{Method: method, Path: path}.String()
+		list = append(list, prepared{key: key, tmpl: r.Template, d: &declared{decl: r.Declaration.Clone(), method: method, path: path}})
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.registered = true
+	keys := make([]string, 0, len(list))
+	for _, p := range list {
+		if old := e.decls[p.key]; old != nil {
+			p.d.aliases = old.aliases
+		}
+		if !slices.Contains(p.d.aliases, p.tmpl) {
+			p.d.aliases = append(p.d.aliases, p.tmpl)
+		}
+		e.decls[p.key] = p.d
+		keys = append(keys, p.key)
+	}
+	e.ensureRegisteredLocked(ctx, keys)
+	e.commitLocked()
+	return nil
+}
+
+// ensureRegisteredLocked stores the declared state of keys the backend does
+// not know yet and refreshes force-active on those it does, in one write.
+func (e *Engine) ensureRegisteredLocked(ctx context.Context, keys []string) {
+	var recs []backend.Record
+	pending := map[string]route.State{}
+	for _, key := range keys {
+		d := e.decls[key]
+		st, ok := e.states[key]
+		switch {
+		case !ok:
+			st = d.decl.State(key)
+			st.Service = e.cfg.service
+		case st.ForceActive != d.decl.ForceActive:
+			st.ForceActive = d.decl.ForceActive
+		default:
+			continue
+		}
+		raw, err := json.Marshal(st)
+		if err != nil {
+			continue
+		}
+		recs = append(recs, backend.Record{Kind: backend.KindRoute, Key: key, Value: raw})
+		pending[key] = st
+	}
+	if len(recs) == 0 {
+		return
+	}
+	if err := e.cfg.backend.Write(e.writeCtx(ctx), recs...); err != nil {
+		e.failOpen("backend write (route registration)", err)
+		return // buildSnapshot enforces the declarations meanwhile
+	}
+	for k, st := range pending {
+		e.states[k] = st
+	}
+}
+
+// resolveLocked maps a key given to a mutation to a stored route key. A bare
+// path resolves to its one method key; several are ambiguous.
+func (e *Engine) resolveLocked(key string) (string, error) {
+	k, err := route.ParseKey(key)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	norm := k.String()
+	if _, ok := e.routeStateLocked(norm); ok {
+		return norm, nil
+	}
+	if k.Method != "" {
+		return "", notFound(key)
+	}
+	var matches []string
+	for _, m := range route.Methods {
+		mk := route.Key{Service: k.Service, Method: m, Path: k.Path}.String()
+		if _, ok := e.routeStateLocked(mk); ok {
+			matches = append(matches, mk)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return "", notFound(key)
+	case 1:
+		return matches[0], nil
+	}
+	return "", &AmbiguousRouteError{Key: key, Matches: matches}
+}
+
+// routeStateLocked returns the state of key: stored, or declared when the
+// backend write of the declaration failed.
+func (e *Engine) routeStateLocked(key string) (route.State, bool) {
+	if st, ok := e.states[key]; ok {
+		return st, true
+	}
+	if d := e.decls[key]; d != nil {
+		st := d.decl.State(key)
+		st.Service = e.cfg.service
+		return st, true
+	}
+	return route.State{}, false
+}
+
+// Route returns the state of one route. A bare path resolves to its one
+// method key.
+func (e *Engine) Route(key string) (route.State, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k, err := e.resolveLocked(key)
+	if err != nil {
+		return route.State{}, err
+	}
+	st, _ := e.routeStateLocked(k)
+	st = st.Clone()
+	st.Stale = e.staleLocked(k, st)
+	return st, nil
+}
+
+// Routes lists every route, sorted by path then method. Routes the running
+// code no longer declares are marked Stale.
+func (e *Engine) Routes() []route.State {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]route.State, 0, len(e.states)+len(e.decls))
+	seen := make(map[string]bool, len(e.states))
+	for k, st := range e.states {
+		st = st.Clone()
+		st.Stale = e.staleLocked(k, st)
+		out = append(out, st)
+		seen[k] = true
+	}
+	for k := range e.decls {
+		if !seen[k] {
+			st, _ := e.routeStateLocked(k)
+			out = append(out, st)
+		}
+	}
+	slices.SortFunc(out, func(a, b route.State) int {
+		ka, _ := route.ParseKey(a.Path)
+		kb, _ := route.ParseKey(b.Path)
+		return cmp.Or(cmp.Compare(ka.Service, kb.Service), cmp.Compare(ka.Path, kb.Path), cmp.Compare(ka.Method, kb.Method))
+	})
+	return out
+}
+
+func (e *Engine) staleLocked(key string, st route.State) bool {
+	return e.registered && st.Service == e.cfg.service && e.decls[key] == nil
+}
+
+// PruneStale deletes the stored routes the running code no longer declares
+// and returns their keys.
+func (e *Engine) PruneStale(ctx context.Context) ([]string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var keys []string
+	var recs []backend.Record
+	for k, st := range e.states {
+		if e.staleLocked(k, st) {
+			keys = append(keys, k)
+			recs = append(recs, backend.Record{Kind: backend.KindRoute, Key: k})
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	slices.Sort(keys)
+	if err := e.cfg.backend.Write(e.writeCtx(ctx), recs...); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBackend, err)
+	}
+	for _, k := range keys {
+		prev := e.states[k]
+		delete(e.states, k)
+		e.auditLocked(ctx, audit.Entry{Path: k, Service: prev.Service, Action: audit.ActionRoutePruned, PreviousStatus: prev.Status})
+		e.changes.emit(Change{Kind: KindRoute, Key: k, Action: audit.ActionRoutePruned, Time: e.now()})
+	}
+	e.commitLocked()
+	return keys, nil
+}

@@ -1,0 +1,13 @@
+module github.com/waygate-go/waygate/examples
+
+go 1.26.0
+
+require (
+	github.com/waygate-go/waygate/adapters/nethttp v0.0.0
+	github.com/waygate-go/waygate/core v0.0.0
+)
+
+replace (
+	github.com/waygate-go/waygate/adapters/nethttp => ../adapters/nethttp
+	github.com/waygate-go/waygate/core => ../core
+)
