@@ -193,7 +193,11 @@ func Cases() []Case {
 		// Global maintenance.
 		{Name: "global maintenance blocks plain routes", Method: "GET", Path: "/orders", Setup: globalOn("deploy"), Want: maint("deploy", "/orders")},
 		{Name: "global maintenance beats deprecation", Method: "GET", Path: "/legacy/orders", Setup: globalOn("deploy"),
-			Want: func() Want { w := maint("deploy", "/legacy/orders"); w.NoHeader = append(w.NoHeader, "Deprecation"); return w }()},
+			Want: func() Want {
+				w := maint("deploy", "/legacy/orders")
+				w.NoHeader = append(w.NoHeader, "Deprecation")
+				return w
+			}()},
 		{Name: "global maintenance beats env gating", Env: "dev", Method: "GET", Path: "/debug", Setup: globalOn("deploy"), Want: maint("deploy", "/debug")},
 		{Name: "global maintenance spares force-active routes", Method: "GET", Path: "/health", Setup: globalOn("deploy"), Want: ok200},
 		{Name: "global maintenance with include_force_active blocks them", Method: "GET", Path: "/health",
@@ -222,7 +226,9 @@ func Cases() []Case {
 		// Windows.
 		{Name: "declared window is pending before start", Method: "GET", Path: "/window", Want: ok200},
 		{Name: "declared window blocks inside with Retry-After seconds", Method: "GET", Path: "/window", Want: windowed(1800, windowEnd),
-			Setup: func(_ context.Context, _ testing.TB, _ *engine.Engine, clk *clock.Fake) { clk.Advance(90 * time.Minute) }},
+			Setup: func(_ context.Context, _ testing.TB, _ *engine.Engine, clk *clock.Fake) {
+				clk.Advance(90 * time.Minute)
+			}},
 		{Name: "declared window restores after end", Method: "GET", Path: "/window", Want: ok200,
 			Setup: func(_ context.Context, _ testing.TB, _ *engine.Engine, clk *clock.Fake) { clk.Advance(3 * time.Hour) }},
 		{Name: "scheduled window is pending until start", Method: "GET", Path: "/orders", Want: ok200,

@@ -112,4 +112,3 @@ func (e *Engine) Windows() []route.State {
 	}
 	return out
 }
-
