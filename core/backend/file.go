@@ -121,18 +121,28 @@ func parseFile(b []byte) (Snapshot, map[Log][][]byte, error) {
 	if d.Format > fileFormat {
 		return nil, nil, fmt.Errorf("format %d is newer than this Waygate understands (%d): upgrade Waygate", d.Format, fileFormat)
 	}
+	// The file is indented for people; documents are handed out compact, as
+	// they were written.
 	for kind, m := range d.Documents {
 		docs[kind] = make(map[string][]byte, len(m))
 		for k, v := range m {
-			docs[kind][k] = []byte(v)
+			docs[kind][k] = compact(v)
 		}
 	}
 	for name, entries := range d.Logs {
 		for _, e := range entries {
-			logs[name] = append(logs[name], []byte(e))
+			logs[name] = append(logs[name], compact(e))
 		}
 	}
 	return docs, logs, nil
+}
+
+func compact(raw json.RawMessage) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return []byte(raw) // cannot happen: the decoder validated it
+	}
+	return b.Bytes()
 }
 
 func (f *File) encode(docs Snapshot, logs map[Log][][]byte) ([]byte, error) {

@@ -93,12 +93,12 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 		}
 		return d
 	}
-	svc := e.cfg.service
-	if en != nil && en.service != "" {
-		svc = en.service
-	}
 	var sm *maintenanceView
-	if svc != "" {
+	if len(s.services) > 0 {
+		svc := e.cfg.service
+		if en != nil && en.service != "" {
+			svc = en.service
+		}
 		sm = s.services[svc]
 	}
 	if en != nil && en.forceActive &&

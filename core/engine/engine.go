@@ -41,10 +41,11 @@ type Engine struct {
 	stats   counters
 	logs    failLog
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	synced chan struct{} // closed after the first successful load
+	ctx     context.Context
+	cancel  context.CancelFunc
+	unwatch context.CancelFunc // ends the current change subscription
+	wg      sync.WaitGroup
+	synced  chan struct{} // closed after the first successful load
 }
 
 // declared is what the running code said about one route key.
@@ -91,12 +92,14 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	e.ctx, e.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	e.snap.Store(e.buildSnapshot())
 
+	// Subscribe before loading so no change slips between the two.
+	ch, _ := e.watch()
 	loaded := e.load(ctx) == nil
 	if loaded {
 		close(e.synced)
 	}
 	e.wg.Add(1)
-	go e.syncLoop(loaded)
+	go e.syncLoop(ch, loaded)
 	return e, nil
 }
 
@@ -196,13 +199,43 @@ func (e *Engine) applyLoaded(ctx context.Context, snap backend.Snapshot) {
 	e.commitLocked()
 }
 
-// syncLoop retries the initial load until it succeeds, then follows the
-// backend's change stream (when it has one), resynchronising after every
-// interruption.
-func (e *Engine) syncLoop(loaded bool) {
+// watch subscribes to the backend's change stream; it returns nil when the
+// backend has none or the subscription failed (logged and counted). The
+// previous subscription, if any, is ended first.
+func (e *Engine) watch() (<-chan backend.Change, bool) {
+	w, ok := e.cfg.backend.(backend.Watcher)
+	if !ok {
+		return nil, false
+	}
+	if e.unwatch != nil {
+		e.unwatch()
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	e.unwatch = cancel
+	ch, err := w.Watch(ctx)
+	if err != nil {
+		e.failOpen("backend watch", err)
+		return nil, true
+	}
+	return ch, true
+}
+
+// syncLoop keeps the engine in step with the backend: it retries the load
+// until it succeeds and follows the change stream (when the backend has
+// one), resubscribing and reloading after every interruption.
+func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 	defer e.wg.Done()
+	_, watcher := e.cfg.backend.(backend.Watcher)
 	backoff := newBackoff()
 	for e.ctx.Err() == nil {
+		if watcher && ch == nil {
+			if ch, _ = e.watch(); ch == nil {
+				if !sleepCtx(e.ctx, backoff.next()) {
+					return
+				}
+				continue
+			}
+		}
 		if !loaded {
 			if err := e.load(e.ctx); err != nil {
 				if !sleepCtx(e.ctx, backoff.next()) {
@@ -217,44 +250,40 @@ func (e *Engine) syncLoop(loaded bool) {
 				close(e.synced)
 			}
 			e.stats.resyncs.Add(1)
+			e.changes.emit(Change{Kind: KindResync, Time: e.now()})
 		}
-		w, ok := e.cfg.backend.(backend.Watcher)
-		if !ok {
+		if !watcher {
 			return
 		}
-		ch, err := w.Watch(e.ctx)
-		if err != nil {
-			e.failOpen("backend watch", err)
-			loaded = false
-			if !sleepCtx(e.ctx, backoff.next()) {
-				return
-			}
-			continue
-		}
 		backoff.reset()
-		for c := range ch {
-			if c.Resync {
-				if err := e.load(e.ctx); err != nil {
-					break
-				}
-				e.stats.resyncs.Add(1)
-				e.changes.emit(Change{Kind: KindResync, Time: e.now()})
-				continue
-			}
-			if c.Origin == e.id {
-				continue
-			}
-			e.applyRemote(c.Record)
-		}
+		e.follow(ch)
 		if e.ctx.Err() != nil {
 			return
 		}
-		// The stream ended: the backend went away. Reload when it is back.
+		// The stream ended: the backend went away. Resubscribe and reload.
 		e.failOpen("backend watch", errors.New("change stream ended"))
-		loaded = false
+		ch, loaded = nil, false
 		if !sleepCtx(e.ctx, backoff.next()) {
 			return
 		}
+	}
+}
+
+// follow applies changes from ch until it closes or a resync fails.
+func (e *Engine) follow(ch <-chan backend.Change) {
+	for c := range ch {
+		if c.Resync {
+			if err := e.load(e.ctx); err != nil {
+				return
+			}
+			e.stats.resyncs.Add(1)
+			e.changes.emit(Change{Kind: KindResync, Time: e.now()})
+			continue
+		}
+		if c.Origin == e.id {
+			continue
+		}
+		e.applyRemote(c.Record)
 	}
 }
 

@@ -103,6 +103,8 @@ func isMethod(s string) bool {
 	return false
 }
 
+func validParamName(s string) bool { return validServiceName(s) }
+
 func validServiceName(s string) bool {
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
@@ -115,12 +117,12 @@ func validServiceName(s string) bool {
 // NormalizeTemplate converts a framework route template to Waygate's {param}
 // form: ":id" becomes "{id}", "*path" becomes "{path}", a bare "*" becomes
 // "{*}", and net/http's "{path...}" becomes "{path}". A template already in
-// {param} form is returned unchanged (and without allocating).
+// {param} form is returned unchanged.
 func NormalizeTemplate(t string) (string, error) {
 	if t == "" || t[0] != '/' {
 		return "", fmt.Errorf("%w: template %q must start with /", ErrInvalidKey, t)
 	}
-	if !strings.ContainsAny(t, ":*") && !strings.Contains(t, "...}") && !strings.Contains(t, "{$}") {
+	if !strings.ContainsAny(t, ":*{") {
 		return t, nil
 	}
 	var b strings.Builder
@@ -144,6 +146,8 @@ func NormalizeTemplate(t string) (string, error) {
 					return "", fmt.Errorf("%w: template %q has a parameter without a name", ErrInvalidKey, t)
 				}
 				name = "*"
+			} else if !validParamName(name) {
+				return "", fmt.Errorf("%w: template %q: parameter names use letters, digits, '_', '-' and '.'", ErrInvalidKey, t)
 			}
 			b.WriteByte('{')
 			b.WriteString(name)
@@ -155,9 +159,12 @@ func NormalizeTemplate(t string) (string, error) {
 				return "", fmt.Errorf("%w: template %q has an unclosed {", ErrInvalidKey, t)
 			}
 			name := strings.TrimSuffix(t[i+1:i+j], "...")
-			if name == "$" { // net/http's "/{$}" anchors the path: it is not a parameter
+			if name == "$" && i+j+1 == len(t) { // net/http's "/{$}" anchors the path: it is not a parameter
 				i += j + 1
 				continue
+			}
+			if name != "*" && !validParamName(name) {
+				return "", fmt.Errorf("%w: template %q: parameter names use letters, digits, '_', '-' and '.'", ErrInvalidKey, t)
 			}
 			b.WriteByte('{')
 			b.WriteString(name)

@@ -1,0 +1,248 @@
+package examples_test
+
+// The demo contract (SPEC §14), checked black-box: each demo program is
+// built, started as a real process on a free port and driven over HTTP.
+// Every framework must answer the same requests with the same status, body
+// and Waygate headers.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// frameworks lists the demo programs, by directory.
+var frameworks = []string{"nethttp"}
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// build compiles every demo once per test binary.
+func build(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "waygate-demos-")
+		if buildErr != nil {
+			return
+		}
+		args := []string{"build", "-o", binDir + string(os.PathSeparator)}
+		for _, fw := range frameworks {
+			args = append(args, "./"+fw)
+		}
+		out, err := exec.Command("go", args...).CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binDir
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+// start runs one demo with extra environment and returns its base URL.
+func start(t *testing.T, fw string, env ...string) string {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command(filepath.Join(build(t), fw))
+	cmd.Env = append(os.Environ(), "PORT="+port, "WAYGATE_BACKEND=memory", "WAYGATE_ENV=production")
+	cmd.Env = append(cmd.Env, env...)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("%s output:\n%s", fw, logs.String())
+		}
+	})
+	base := "http://127.0.0.1:" + port
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(base + "/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not become healthy: %v\n%s", fw, err, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func do(t *testing.T, method, url string, header map[string]string) response {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), method, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{res.StatusCode, res.Header, b}
+}
+
+func errorCode(t *testing.T, body []byte) string {
+	t.Helper()
+	var doc struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("body %q is not JSON: %v", body, err)
+	}
+	return doc.Error.Code
+}
+
+// contract is the demo contract for the lifecycle routes.
+var contract = []struct {
+	method, path string
+	status       int
+	code         string            // error.code, "" for a served route
+	body         string            // exact body when set
+	header       map[string]string // exact header values
+	absent       []string          // headers that must not be set
+}{
+	{"GET", "/health", 200, "", `{"status":"ok"}`, nil, []string{"Deprecation"}},
+	{"GET", "/payments", 503, "MAINTENANCE_MODE",
+		`{"error":{"code":"MAINTENANCE_MODE","message":"This endpoint is temporarily unavailable","reason":"DB migration — back at 04:00 UTC","path":"/payments"}}`,
+		map[string]string{"Content-Type": "application/json"}, []string{"Retry-After"}},
+	{"GET", "/orders", 200, "", `{"orders":[]}`, nil, nil},
+	{"POST", "/orders", 200, "", `{"created":true}`, nil, nil},
+	{"GET", "/orders/42", 200, "", `{"id":"42"}`, nil, nil},
+	{"GET", "/legacy/orders", 200, "", "", map[string]string{
+		"Deprecation": "?1", "Sunset": "Fri, 01 Jan 2027 00:00:00 GMT", "Link": `</orders>; rel="successor-version"`}, nil},
+	{"GET", "/debug", 404, "NOT_FOUND", `{"error":{"code":"NOT_FOUND","message":"Not Found","path":"/debug"}}`, nil, nil},
+	{"GET", "/old-reports", 503, "ROUTE_DISABLED",
+		`{"error":{"code":"ROUTE_DISABLED","message":"This endpoint has been disabled","reason":"Replaced by /reports","path":"/old-reports"}}`, nil, nil},
+	{"GET", "/checkout", 200, "", `{"new_checkout":false}`, nil, nil},
+}
+
+func TestDemoContract(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo programs")
+	}
+	seen := map[string]response{} // first framework's answer per request
+	for _, fw := range frameworks {
+		t.Run(fw, func(t *testing.T) {
+			base := start(t, fw)
+			for _, c := range contract {
+				res := do(t, c.method, base+c.path, nil)
+				id := c.method + " " + c.path
+				if res.status != c.status {
+					t.Errorf("%s: status %d, want %d (body %s)", id, res.status, c.status, res.body)
+				}
+				if c.code != "" && errorCode(t, res.body) != c.code {
+					t.Errorf("%s: error.code in %s, want %s", id, res.body, c.code)
+				}
+				if c.body != "" && string(res.body) != c.body {
+					t.Errorf("%s: body %s, want %s", id, res.body, c.body)
+				}
+				for k, v := range c.header {
+					if got := res.header.Get(k); got != v {
+						t.Errorf("%s: header %s = %q, want %q", id, k, got, v)
+					}
+				}
+				for _, k := range c.absent {
+					if v := res.header.Get(k); v != "" {
+						t.Errorf("%s: header %s = %q, want none", id, k, v)
+					}
+				}
+				if first, ok := seen[id]; ok {
+					if !bytes.Equal(first.body, res.body) {
+						t.Errorf("%s: body %s differs from another framework's %s", id, res.body, first.body)
+					}
+					for _, h := range []string{"Content-Type", "Deprecation", "Sunset", "Link", "Retry-After"} {
+						if first.header.Get(h) != res.header.Get(h) {
+							t.Errorf("%s: header %s = %q, another framework sent %q", id, h, res.header.Get(h), first.header.Get(h))
+						}
+					}
+				} else {
+					seen[id] = res
+				}
+			}
+		})
+	}
+}
+
+func TestDemoDebugRouteInDev(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo programs")
+	}
+	for _, fw := range frameworks {
+		t.Run(fw, func(t *testing.T) {
+			base := start(t, fw, "WAYGATE_ENV=dev")
+			res := do(t, "GET", base+"/debug", nil)
+			if res.status != 200 || string(res.body) != `{"debug":true}` {
+				t.Fatalf("GET /debug in dev: %d %s, want 200 {\"debug\":true}", res.status, res.body)
+			}
+		})
+	}
+}
+
+func TestDemoFileBackendKeepsState(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo programs")
+	}
+	// A state file written by hand (as an operator or an earlier run would)
+	// wins over the code's declaration at startup.
+	path := filepath.Join(t.TempDir(), "state.json")
+	state := `{"format":1,"documents":{"route":{"GET:/payments":{"path":"GET:/payments","status":"active","reason":"","allowed_envs":null,"force_active":false}}}}`
+	if err := os.WriteFile(path, []byte(state), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := start(t, frameworks[0], "WAYGATE_BACKEND=file:"+path)
+	if res := do(t, "GET", base+"/payments", nil); res.status != 200 {
+		t.Fatalf("GET /payments with a persisted active state: %d %s, want 200", res.status, res.body)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `"GET:/orders"`) {
+		t.Fatalf("registration did not persist the other routes:\n%s", b)
+	}
+}

@@ -1,0 +1,121 @@
+// Package demo holds what the four demo programs share: configuration from
+// the environment, the engine, graceful serving and the response payloads.
+// Each program declares the same routes in its own framework's dialect, so
+// one black-box test (demo_test.go) can drive all four.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+// The demo's declared state, shared so the four programs cannot drift.
+const (
+	PaymentsReason   = "DB migration — back at 04:00 UTC"
+	OldReportsReason = "Replaced by /reports"
+	LegacySunset     = "2027-01-01"
+	LegacySuccessor  = "/orders"
+)
+
+// DebugEnvs are the environments GET /debug is served in.
+var DebugEnvs = []string{"dev", "staging"}
+
+// Addr returns the listen address from $PORT (default 8080).
+func Addr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	return net.JoinHostPort("", port)
+}
+
+// NewEngine starts the engine with the backend from $WAYGATE_BACKEND
+// (default memory) and the environment from $WAYGATE_ENV (default
+// production).
+func NewEngine(ctx context.Context) (*engine.Engine, error) {
+	e, err := engine.New(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slog.Info("waygate engine ready", "env", e.Env())
+	return e, nil
+}
+
+// Run serves h on Addr until SIGINT or SIGTERM, then shuts down gracefully.
+func Run(name string, h http.Handler) error {
+	srv := &http.Server{Addr: Addr(), Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	return Serve(name, srv.ListenAndServe, srv.Shutdown)
+}
+
+// Serve runs listen until a signal arrives, then calls shutdown. It is
+// shared by servers that are not an http.Server (fiber).
+func Serve(name string, listen func() error, shutdown func(context.Context) error) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() {
+		slog.Info("demo listening", "framework", name, "addr", Addr())
+		errc <- listen()
+	}()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return shutdown(sctx)
+}
+
+// Fatal logs err and exits.
+func Fatal(err error) {
+	fmt.Fprintln(os.Stderr, "demo:", err)
+	os.Exit(1)
+}
+
+// Payloads, identical across frameworks.
+var (
+	Health     = map[string]any{"status": "ok"}
+	Payments   = map[string]any{"payments": []string{}}
+	Orders     = map[string]any{"orders": []string{}}
+	Created    = map[string]any{"created": true}
+	Legacy     = map[string]any{"orders": []string{}, "legacy": true}
+	Debug      = map[string]any{"debug": true}
+	OldReports = map[string]any{"reports": []string{}, "old": true}
+	Posts      = map[string]any{"posts": []string{}}
+	Reports    = map[string]any{"reports": []string{}}
+)
+
+// JSON encodes a payload. The demos write these bytes as they are, so every
+// framework answers byte for byte the same body.
+func JSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // the payloads above always encode
+	}
+	return b
+}
+
+// ContentType is the demos' JSON content type.
+const ContentType = "application/json"
+
+// Order is the payload of GET /orders/{id}.
+func Order(id string) map[string]any { return map[string]any{"id": id} }
+
+// Checkout is the payload of GET /checkout. The new-checkout flag arrives
+// with feature flags; until then it is off for everyone.
+func Checkout(user string) map[string]any { return map[string]any{"new_checkout": false} }

@@ -1,0 +1,48 @@
+// Command nethttp is the Waygate demo on net/http: go run ./examples/nethttp.
+package main
+
+import (
+	"context"
+	"net/http"
+
+	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
+	"github.com/waygate-go/waygate/examples/internal/demo"
+)
+
+func main() {
+	e, err := demo.NewEngine(context.Background())
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer e.Close()
+
+	mux := waygatehttp.NewServeMux(e)
+	mux.HandleFunc("GET /health", reply(demo.Health), waygatehttp.ForceActive())
+	mux.HandleFunc("GET /payments", reply(demo.Payments), waygatehttp.Maintenance(demo.PaymentsReason))
+	mux.HandleFunc("GET /orders", reply(demo.Orders))
+	mux.HandleFunc("POST /orders", reply(demo.Created))
+	mux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, demo.Order(r.PathValue("id")))
+	})
+	mux.HandleFunc("GET /legacy/orders", reply(demo.Legacy), waygatehttp.Deprecated(demo.LegacySunset, demo.LegacySuccessor))
+	mux.HandleFunc("GET /debug", reply(demo.Debug), waygatehttp.EnvOnly(demo.DebugEnvs...))
+	mux.HandleFunc("GET /old-reports", reply(demo.OldReports), waygatehttp.Disabled(demo.OldReportsReason))
+	mux.HandleFunc("GET /posts", reply(demo.Posts))
+	mux.HandleFunc("GET /reports", reply(demo.Reports))
+	mux.HandleFunc("GET /checkout", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, demo.Checkout(r.Header.Get("X-User")))
+	})
+
+	if err := demo.Run("net/http", mux); err != nil {
+		demo.Fatal(err)
+	}
+}
+
+func reply(v any) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, v) }
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", demo.ContentType)
+	_, _ = w.Write(demo.JSON(v))
+}
