@@ -1,0 +1,57 @@
+package waygatehttp_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+func okHandler(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(200) }
+
+// benchServe drives h with one reused request and a recorder that is reset
+// between iterations, so only routing, Waygate and the handler are measured.
+func benchServe(b *testing.B, h http.Handler, path string) {
+	req := httptest.NewRequest("GET", path, nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != 200 {
+		b.Fatalf("status %d", w.Code)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.HeaderMap)
+		h.ServeHTTP(w, req)
+	}
+}
+
+func BenchmarkRawNetHTTP(b *testing.B) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /orders/{id}", okHandler)
+	benchServe(b, mux, "/orders/42")
+}
+
+func benchMux(b *testing.B) *waygatehttp.ServeMux {
+	e, err := engine.New(context.Background(), engine.WithBackend(backend.NewMemory()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	mux := waygatehttp.NewServeMux(e)
+	mux.HandleFunc("GET /orders/{id}", okHandler)
+	mux.HandleFunc("GET /legacy/{id}", okHandler, waygatehttp.Deprecated("2027-01-01", "/orders"))
+	return mux
+}
+
+func BenchmarkWaygateNetHTTP_Active(b *testing.B) {
+	benchServe(b, benchMux(b), "/orders/42")
+}
+
+func BenchmarkWaygateNetHTTP_Deprecated(b *testing.B) {
+	benchServe(b, benchMux(b), "/legacy/42")
+}

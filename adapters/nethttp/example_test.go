@@ -1,0 +1,67 @@
+package waygatehttp_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+// Declare each route's state next to its handler; every route is known to
+// the engine as soon as it is registered.
+func ExampleNewServeMux() {
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.WithEnv("production"))
+	if err != nil {
+		panic(err)
+	}
+	defer e.Close()
+
+	mux := waygatehttp.NewServeMux(e)
+	mux.HandleFunc("GET /health", health, waygatehttp.ForceActive())
+	mux.HandleFunc("GET /payments", payments, waygatehttp.Maintenance("DB migration"))
+	mux.HandleFunc("GET /legacy/orders", orders, waygatehttp.Deprecated("2027-01-01", "/orders"))
+	mux.HandleFunc("GET /debug", debug, waygatehttp.EnvOnly("dev", "staging"))
+
+	admin := mux.Group("/admin", waygatehttp.Disabled("closed for the audit"))
+	admin.HandleFunc("GET /users", users)
+
+	for _, st := range e.Routes() {
+		fmt.Println(st.Path, st.Status)
+	}
+	// Output:
+	// GET:/admin/users disabled
+	// GET:/debug env_gated
+	// GET:/health active
+	// GET:/legacy/orders deprecated
+	// GET:/payments maintenance
+}
+
+// Blocked requests get a JSON body by default; WithResponder (app-wide) and
+// Respond (per route) replace it.
+func ExampleWithResponder() {
+	e, _ := engine.New(context.Background())
+	defer e.Close()
+
+	plain := func(w http.ResponseWriter, r *http.Request, d engine.Decision) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(d.Status)
+		fmt.Fprintf(w, "%s is unavailable: %s\n", r.URL.Path, d.Reason)
+	}
+	mux := waygatehttp.NewServeMux(e, waygatehttp.WithResponder(plain, engine.BlockMaintenance))
+	mux.HandleFunc("GET /payments", payments, waygatehttp.Maintenance("DB migration"))
+
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/payments", nil))
+	fmt.Print(rec.Code, " ", rec.Body.String())
+	// Output: 503 /payments is unavailable: DB migration
+}
+
+func health(w http.ResponseWriter, _ *http.Request)   { fmt.Fprint(w, `{"status":"ok"}`) }
+func payments(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, `{"payments":[]}`) }
+func orders(w http.ResponseWriter, _ *http.Request)   { fmt.Fprint(w, `{"orders":[]}`) }
+func debug(w http.ResponseWriter, _ *http.Request)    { fmt.Fprint(w, `{"debug":true}`) }
+func users(w http.ResponseWriter, _ *http.Request)    { fmt.Fprint(w, `{"users":[]}`) }
