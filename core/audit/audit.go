@@ -33,15 +33,31 @@ const (
 	ActionServiceMaintenanceOn  Action = "service_maintenance_on"
 	ActionServiceMaintenanceOff Action = "service_maintenance_off"
 	ActionServiceExemptPaths    Action = "service_exempt_paths"
+	ActionRateLimitSet          Action = "rl_policy_set"
+	ActionRateLimitUpdated      Action = "rl_policy_updated"
+	ActionRateLimitDeleted      Action = "rl_policy_deleted"
+	ActionRateLimitReset        Action = "rl_reset"
+	ActionGlobalRateLimitSet    Action = "global_rl_set"
+	ActionGlobalRateLimitUpdate Action = "global_rl_updated"
+	ActionGlobalRateLimitDelete Action = "global_rl_deleted"
+	ActionGlobalRateLimitReset  Action = "global_rl_reset"
+	ActionServiceRateLimitSet   Action = "svc_rl_set"
+	ActionServiceRateLimitUpd   Action = "svc_rl_updated"
+	ActionServiceRateLimitDel   Action = "svc_rl_deleted"
+	ActionServiceRateLimitReset Action = "svc_rl_reset"
 )
 
 // Pseudo paths for entries that are not about one route.
 const (
-	PathGlobal = "__global__"
+	PathGlobal          = "__global__"
+	PathGlobalRateLimit = "__global_rl__"
 )
 
 // ServicePath is the audit path of a service-wide change.
 func ServicePath(service string) string { return "__service:" + service + "__" }
+
+// ServiceRateLimitPath is the audit path of a service rate-limit change.
+func ServiceRateLimitPath(service string) string { return "__service_rl:" + service + "__" }
 
 // Entry is one audit record. Its JSON form follows the Python reference.
 type Entry struct {

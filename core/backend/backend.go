@@ -31,13 +31,24 @@ const (
 	KindGlobal Kind = "global"
 	// KindService holds per-service maintenance configurations keyed by service.
 	KindService Kind = "service"
+	// KindRateLimit holds runtime route rate-limit policies keyed by route key.
+	KindRateLimit Kind = "rate_limit"
+	// KindGlobalRateLimit holds the global rate-limit policy under key "policy".
+	KindGlobalRateLimit Kind = "global_rate_limit"
+	// KindServiceRateLimit holds per-service rate-limit policies keyed by service.
+	KindServiceRateLimit Kind = "service_rate_limit"
 )
 
 // Log names an append-only, bounded log.
 type Log string
 
-// LogAudit is the audit log.
-const LogAudit Log = "audit"
+// The logs.
+const (
+	// LogAudit is the audit log.
+	LogAudit Log = "audit"
+	// LogHits records requests rejected by rate limits.
+	LogHits Log = "hits"
+)
 
 // Record is one document write. A nil Value deletes the document.
 type Record struct {

@@ -17,6 +17,8 @@ const (
 	KindRoute   ChangeKind = "route"
 	KindGlobal  ChangeKind = "global"
 	KindService ChangeKind = "service"
+	// KindRateLimit: a route, global or service rate-limit policy changed.
+	KindRateLimit ChangeKind = "rate_limit"
 	// KindResync: the state was reloaded from the backend; re-read everything.
 	KindResync ChangeKind = "resync"
 )

@@ -19,6 +19,13 @@ type Request struct {
 	Route string
 	// Path is the concrete request path, echoed in error bodies.
 	Path string
+	// RemoteAddr is the socket peer ("ip:port"); the client IP comes from it
+	// unless the peer is a trusted proxy.
+	RemoteAddr string
+	// Header reads request headers (X-Forwarded-For, X-API-Key); may be nil.
+	Header HeaderGetter
+	// Attrs reads the user id, roles and tier the app set; may be nil.
+	Attrs Attributes
 }
 
 // Outcome says what Check decided.
@@ -34,9 +41,11 @@ const (
 	BlockDisabled
 	// BlockNotFound: 404 NOT_FOUND for an env-gated route in another env.
 	BlockNotFound
+	// BlockRateLimited: 429 RATE_LIMIT_EXCEEDED.
+	BlockRateLimited
 )
 
-var outcomeNames = [...]string{"allow", "maintenance", "disabled", "not_found"}
+var outcomeNames = [...]string{"allow", "maintenance", "disabled", "not_found", "rate_limited"}
 
 // String returns the outcome's name, as used for app-wide responders.
 func (o Outcome) String() string {
@@ -62,7 +71,8 @@ type Decision struct {
 	Key string
 	// Reason explains a block (maintenance or disabled reason).
 	Reason string
-	// RetryAfter is the end of the maintenance window, zero when unknown.
+	// RetryAfter is when a blocked client may retry: the end of the
+	// maintenance window or of the rate limit; zero when unknown.
 	RetryAfter time.Time
 	// Header lists headers to set on the response, blocked or allowed.
 	// Allowed requests share this slice: do not modify it.
@@ -78,8 +88,9 @@ func (d *Decision) Allowed() bool { return d.Outcome == Allow }
 
 // Check decides the outcome of a request. It reads only the in-process
 // snapshot: no backend access, no locks, and no allocations for an allowed
-// request. Order: force-active → global maintenance (exempt paths) →
-// service maintenance → route status.
+// request on a route without rate limits. Order: force-active → global
+// maintenance (exempt paths) → service maintenance → route status → global,
+// service and route rate limits.
 func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	s := e.snap.Load()
 	en := s.lookup(r.Route, r.Method)
@@ -91,7 +102,7 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 		if en != nil {
 			d.Header = en.allow
 		}
-		return d
+		return e.limit(ctx, s, en, r, d)
 	}
 	var sm *maintenanceView
 	if len(s.services) > 0 {
@@ -135,7 +146,26 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 		}
 	}
 	d.Header = en.allow
-	return d
+	return e.limit(ctx, s, en, r, d)
+}
+
+// limit applies the rate limits to an allowed request of a matched route.
+func (e *Engine) limit(ctx context.Context, s *snapshot, en *entry, r *Request, d Decision) Decision {
+	if en == nil || e.bypassRateLimits.Load() {
+		return d
+	}
+	var srl *rlPolicy
+	if len(s.serviceRL) > 0 {
+		svc := e.cfg.service
+		if en.service != "" {
+			svc = en.service
+		}
+		srl = s.serviceRL[svc]
+	}
+	if s.globalRL == nil && srl == nil && en.rl == nil {
+		return d
+	}
+	return e.rateLimit(ctx, s, en, srl, r, d)
 }
 
 type errorBody struct {
@@ -143,11 +173,19 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code       string  `json:"code"`
-	Message    string  `json:"message"`
-	Reason     *string `json:"reason,omitempty"`
-	Path       string  `json:"path"`
-	RetryAfter string  `json:"retry_after,omitempty"`
+	Code              string  `json:"code"`
+	Message           string  `json:"message"`
+	Reason            *string `json:"reason,omitempty"`
+	Limit             string  `json:"limit,omitempty"`
+	RetryAfterSeconds *int64  `json:"retry_after_seconds,omitempty"`
+	ResetAt           string  `json:"reset_at,omitempty"`
+	Path              string  `json:"path"`
+	RetryAfter        string  `json:"retry_after,omitempty"`
+}
+
+func marshalError(det errorDetail) []byte {
+	b, _ := json.Marshal(errorBody{Error: det}) // cannot fail: plain fields
+	return b
 }
 
 // block fills d for a blocked request and renders its default body.
@@ -173,6 +211,6 @@ func (e *Engine) block(d Decision, o Outcome, reason string, end time.Time, path
 			d.Header = append(d.Header, Header{Name: "Retry-After", Value: strconv.FormatInt(int64(secs), 10)})
 		}
 	}
-	d.Body, _ = json.Marshal(errorBody{Error: det}) // cannot fail: plain strings
+	d.Body = marshalError(det)
 	return d
 }

@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/clock"
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -36,6 +38,13 @@ type Engine struct {
 	services   map[string]route.MaintenanceConfig
 	registered bool
 	timer      clock.Timer
+
+	rlPolicies map[string]storedPolicy // runtime route policies (and deletions)
+	globalRL   *ratelimit.Policy
+	serviceRLs map[string]ratelimit.Policy
+	rlStore    ratelimit.Store
+	ipKey      func(netip.Addr) netip.Addr
+	hits       chan ratelimit.Hit
 
 	changes changeHub
 	stats   counters
@@ -74,8 +83,17 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if cfg.logger == nil {
 		cfg.logger = slog.Default()
 	}
-	if cfg.auditRetention <= 0 {
-		return nil, fmt.Errorf("waygate: audit retention must be positive, got %d", cfg.auditRetention)
+	if cfg.auditRetention <= 0 || cfg.hitRetention <= 0 {
+		return nil, fmt.Errorf("waygate: audit and hit retention must be positive, got %d and %d", cfg.auditRetention, cfg.hitRetention)
+	}
+	if cfg.trustedErr != nil {
+		return nil, fmt.Errorf("waygate: trusted proxies: %w (write addresses like 10.0.0.1 or CIDRs like 10.0.0.0/8)", cfg.trustedErr)
+	}
+	if cfg.ipv6Bits < 0 || cfg.ipv6Bits > 128 {
+		return nil, fmt.Errorf("waygate: IPv6 prefix %d must be between 0 and 128", cfg.ipv6Bits)
+	}
+	if cfg.rlStore == nil {
+		cfg.rlStore = ratelimit.NewMemory(ratelimit.WithClock(cfg.clock.Now))
 	}
 	e := &Engine{
 		cfg:        cfg,
@@ -84,6 +102,11 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		states:     map[string]route.State{},
 		decls:      map[string]*declared{},
 		services:   map[string]route.MaintenanceConfig{},
+		rlPolicies: map[string]storedPolicy{},
+		serviceRLs: map[string]ratelimit.Policy{},
+		rlStore:    cfg.rlStore,
+		ipKey:      ratelimit.MaskIPv6(cfg.ipv6Bits),
+		hits:       make(chan ratelimit.Hit, 1024),
 		synced:     make(chan struct{}),
 	}
 	e.logs.logger = cfg.logger
@@ -98,8 +121,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if loaded {
 		close(e.synced)
 	}
-	e.wg.Add(1)
+	e.wg.Add(2)
 	go e.syncLoop(ch, loaded)
+	go e.writeHits()
 	return e, nil
 }
 
@@ -182,6 +206,7 @@ func (e *Engine) applyLoaded(ctx context.Context, snap backend.Snapshot) {
 			e.logs.warn("skip unreadable global maintenance", "err", err)
 		}
 	}
+	e.loadPolicies(snap)
 	e.services = map[string]route.MaintenanceConfig{}
 	for name, raw := range snap[backend.KindService] {
 		var c route.MaintenanceConfig
@@ -335,6 +360,10 @@ func (e *Engine) applyRemote(r backend.Record) {
 		}
 		mc := m.Clone()
 		c.Maintenance = &mc
+	case backend.KindRateLimit, backend.KindGlobalRateLimit, backend.KindServiceRateLimit:
+		if !e.applyRemotePolicy(r, &c) {
+			return
+		}
 	default:
 		return // a kind this version does not know
 	}

@@ -2,10 +2,12 @@ package engine
 
 import (
 	"log/slog"
+	"net/netip"
 
 	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/clock"
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // Option configures an Engine.
@@ -25,6 +27,11 @@ type config struct {
 	auditRetention   int
 	bypassLifecycle  bool
 	bypassRateLimits bool
+	rlStore          ratelimit.Store
+	trusted          []netip.Prefix
+	trustedErr       error
+	ipv6Bits         int
+	hitRetention     int
 }
 
 // WithBackend sets where state is stored.
@@ -76,6 +83,33 @@ func BypassRateLimits() Option {
 	return optionFunc(func(c *config) { c.bypassRateLimits = true })
 }
 
+// WithRateLimitStore sets where rate-limit counters live.
+// Optional. Default: an in-memory store (one instance).
+func WithRateLimitStore(s ratelimit.Store) Option {
+	return optionFunc(func(c *config) { c.rlStore = s })
+}
+
+// WithTrustedProxies names the proxies (addresses or CIDRs) whose
+// X-Forwarded-For and X-Real-IP headers are believed. Requests from other
+// peers are keyed by the socket address, whatever their headers say.
+// Optional. Default: none.
+func WithTrustedProxies(cidrs ...string) Option {
+	return optionFunc(func(c *config) { c.trusted, c.trustedErr = ratelimit.ParseTrusted(cidrs...) })
+}
+
+// WithIPv6Prefix sets how many leading bits of an IPv6 client address key
+// its counters.
+// Optional. Default: 64.
+func WithIPv6Prefix(bits int) Option {
+	return optionFunc(func(c *config) { c.ipv6Bits = bits })
+}
+
+// WithHitRetention sets how many rate-limit hits (429s) are kept.
+// Optional. Default: 10000.
+func WithHitRetention(n int) Option {
+	return optionFunc(func(c *config) { c.hitRetention = n })
+}
+
 func defaultConfig() config {
-	return config{env: "production", clock: clock.Real{}, auditRetention: audit.DefaultRetention}
+	return config{env: "production", clock: clock.Real{}, auditRetention: audit.DefaultRetention, ipv6Bits: 64, hitRetention: 10000}
 }

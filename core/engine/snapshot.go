@@ -14,6 +14,8 @@ type snapshot struct {
 	byTemplate map[string]*routeSet // normalised templates and framework aliases
 	global     maintenanceView
 	services   map[string]*maintenanceView
+	globalRL   *rlPolicy            // nil when unset or paused
+	serviceRL  map[string]*rlPolicy // enabled service policies
 }
 
 // routeSet holds the routes sharing one template.
@@ -44,6 +46,7 @@ type entry struct {
 	window      *route.Window
 	allow       []Header // headers added to allowed requests (deprecation)
 	responder   any
+	rl          *rlPolicy // the route's rate limit, if any
 }
 
 // maintenanceView is a MaintenanceConfig ready for matching.
@@ -100,6 +103,15 @@ func (e *Engine) buildSnapshot() *snapshot {
 	for name, c := range e.services {
 		v := newMaintenanceView(c)
 		s.services[name] = &v
+	}
+	s.globalRL = e.compileScope(e.globalRL, scopeGlobal)
+	for name, p := range e.serviceRLs {
+		if c := e.compileScope(&p, scopeService(name)); c != nil {
+			if s.serviceRL == nil {
+				s.serviceRL = map[string]*rlPolicy{}
+			}
+			s.serviceRL[name] = c
+		}
 	}
 	add := func(template string, en *entry) {
 		set := s.byTemplate[template]
@@ -169,6 +181,7 @@ func (e *Engine) newEntry(key string, k route.Key, st route.State) *entry {
 	if st.Status == route.StatusDeprecated {
 		en.allow = deprecationHeaders(st)
 	}
+	en.rl = e.compileRoutePolicy(key)
 	return en
 }
 

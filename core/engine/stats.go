@@ -16,11 +16,15 @@ type Stats struct {
 	Resyncs uint64 `json:"resyncs"`
 	// DroppedChanges counts changes a slow subscriber missed.
 	DroppedChanges uint64 `json:"dropped_changes"`
+	// DroppedHits counts 429s not written to the hits log because its queue
+	// was full.
+	DroppedHits uint64 `json:"dropped_hits"`
 }
 
 type counters struct {
-	failOpen atomic.Uint64
-	resyncs  atomic.Uint64
+	failOpen    atomic.Uint64
+	resyncs     atomic.Uint64
+	droppedHits atomic.Uint64
 }
 
 // Stats returns the current counters.
@@ -29,6 +33,7 @@ func (e *Engine) Stats() Stats {
 		FailOpen:       e.stats.failOpen.Load(),
 		Resyncs:        e.stats.resyncs.Load(),
 		DroppedChanges: e.changes.droppedCount(),
+		DroppedHits:    e.stats.droppedHits.Load(),
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // ErrInvalidDeclaration is returned (wrapped) when a route declaration in
@@ -27,6 +29,8 @@ type Declaration struct {
 	// Responder is an adapter-specific custom response for blocked requests
 	// of this route; the engine hands it back in every Decision untouched.
 	Responder any
+	// RateLimit is the route's rate limit declared in code, if any.
+	RateLimit *ratelimit.Declared
 
 	errs []error
 }
@@ -67,6 +71,10 @@ func (d Declaration) Clone() Declaration {
 		d.Window = &w
 	}
 	d.errs = slices.Clone(d.errs)
+	if d.RateLimit != nil {
+		rl := *d.RateLimit
+		d.RateLimit = &rl
+	}
 	return d
 }
 
@@ -196,3 +204,21 @@ func ParseDate(s string) (time.Time, error) {
 
 // HTTPDate formats t as an HTTP-date (RFC 9110), as used by Sunset.
 func HTTPDate(t time.Time) string { return t.UTC().Format(httpDate) }
+
+// RateLimit limits the route: limit is "100/minute", "5 per 2 minutes",
+// several joined by ";" or "unlimited"; opts choose the algorithm, key,
+// burst, tiers and exemptions. The limit is validated at registration.
+func RateLimit(limit string, opts ...ratelimit.Option) Option {
+	return optionFunc(func(d *Declaration) {
+		rl := &ratelimit.Declared{Policy: ratelimit.Policy{Limit: limit}}
+		for _, o := range opts {
+			o(rl)
+		}
+		rl.Policy = rl.Policy.WithDefaults()
+		if _, err := ratelimit.Compile(rl.Policy, rl.KeyFunc); err != nil {
+			d.errs = append(d.errs, fmt.Errorf("%w: rate limit: %w", ErrInvalidDeclaration, err))
+			return
+		}
+		d.RateLimit = rl
+	})
+}

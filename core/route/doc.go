@@ -3,7 +3,7 @@
 // maintenance configuration, and the Declaration a program attaches to a
 // route in code.
 //
-// The package is a leaf: it imports nothing from Waygate and no web
+// The package imports only the rate-limit model and no web
 // framework, so backends, the engine and every adapter share one model.
 //
 // # Route keys

@@ -1,0 +1,26 @@
+// Package ratelimit is Waygate's rate limiting: limit strings, policies,
+// the four algorithms and counter stores.
+//
+// A limit is "N/unit" or "N per M units" (second, minute, hour, day,
+// month = 30 days, year = 365 days), several joined by ";" (all enforced),
+// or "unlimited". A Policy says which limit applies to a route (or to every
+// route, or to a service), how clients are told apart (ip, user, api_key,
+// global, custom), what happens when the key is missing, per-tier limits,
+// burst, and exempt IPs and roles.
+//
+// Counting is done by a Store: [NewMemory] (sharded, bounded, expiring) or
+// the Redis store. A store counts one request against every rate of a
+// limit atomically: the request is allowed only if every rate allows it,
+// and a blocked request consumes nothing.
+//
+// Algorithms:
+//
+//   - fixed_window: a window opens at the first request and lasts the period.
+//   - sliding_window: epoch-aligned windows; the previous window's count is
+//     weighted by how much of it still overlaps (the counter approximation).
+//   - moving_window: an exact log of request times over the last period.
+//   - token_bucket: GCRA; refills at amount per period and holds
+//     amount+burst.
+//
+// Burst is added to the amount by every algorithm.
+package ratelimit
