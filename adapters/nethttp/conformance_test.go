@@ -35,7 +35,24 @@ func (harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.H
 			add(grp.HandleFunc, r)
 		}
 	}
-	return mux
+	return identify(mux)
+}
+
+// identify is the app's auth layer: it maps the identity headers to the
+// attributes Waygate reads.
+func identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u := r.Header.Get(conformance.HeaderUser); u != "" {
+			r = waygatehttp.SetUser(r, u)
+		}
+		if roles := r.Header.Get(conformance.HeaderRoles); roles != "" {
+			r = waygatehttp.SetRoles(r, strings.Split(roles, ",")...)
+		}
+		if plan := r.Header.Get(conformance.HeaderPlan); plan != "" {
+			r = waygatehttp.SetAttr(r, "plan", plan)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func responder(f conformance.Responder) waygatehttp.ResponseFunc {

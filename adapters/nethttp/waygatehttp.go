@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -40,6 +41,12 @@ func Maintenance(reason string) RouteOption { return route.Maintenance(reason) }
 
 // MaintenanceWindow declares a maintenance window from start to end.
 var MaintenanceWindow = route.MaintenanceWindow
+
+// RateLimit limits the route: "100/minute", "5 per 2 minutes", several
+// joined by ";" or "unlimited", refined by ratelimit options.
+func RateLimit(limit string, opts ...ratelimit.Option) RouteOption {
+	return route.RateLimit(limit, opts...)
+}
 
 // Disabled declares the route disabled (503 ROUTE_DISABLED).
 func Disabled(reason string) RouteOption { return route.Disabled(reason) }
@@ -150,7 +157,8 @@ func splitPattern(p string) (method, host, path string) {
 // guard wraps h with the engine check for one route.
 func (m *ServeMux) guard(method, template string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req := engine.Request{Method: method, Route: template, Path: r.URL.Path}
+		req := engine.Request{Method: method, Route: template, Path: r.URL.Path,
+			RemoteAddr: r.RemoteAddr, Header: r.Header, Attrs: (*requestAttrs)(r)}
 		if method == "" {
 			req.Method = r.Method
 		}

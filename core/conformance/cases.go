@@ -28,8 +28,14 @@ func customApp(d engine.Decision) (int, string) {
 }
 
 // DefaultApp is the conformance app: the demo's routes plus groups, a
-// catch-all, an all-methods route and custom responses.
+// catch-all, an all-methods route, custom responses and rate-limited routes.
 func DefaultApp() App {
+	a := lifecycleApp()
+	a.Routes = append(a.Routes, rateLimitRoutes()...)
+	return a
+}
+
+func lifecycleApp() App {
 	return App{
 		Routes: []Route{
 			{Method: "GET", Path: "/health", Options: []route.Option{route.ForceActive()}},
@@ -121,7 +127,7 @@ func Cases() []Case {
 		w.Fields["retry_after"] = end.Format(time.RFC3339)
 		return w
 	}
-	return []Case{
+	return append([]Case{
 		// Declared state, fresh backend.
 		{Name: "plain route is served", Method: "GET", Path: "/orders", Want: ok200},
 		{Name: "plain POST is served", Method: "POST", Path: "/orders", Want: ok200},
@@ -291,5 +297,5 @@ func Cases() []Case {
 				must(t)(e.EnableGlobalMaintenance(ctx, "deploy"))
 				e.SetBypass(true, false)
 			}},
-	}
+	}, rateLimitCases()...)
 }

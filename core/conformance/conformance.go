@@ -67,12 +67,46 @@ type App struct {
 	Respond Responder
 }
 
+// Identity headers. The harness maps them, in a middleware in front of
+// Waygate, to the request attributes the app's auth layer would set through
+// the adapter: HeaderUser to the user id (SetUser), HeaderRoles
+// (comma-separated) to the roles (SetRoles), HeaderPlan to the attribute
+// "plan" (the default tier attribute).
+const (
+	HeaderUser  = "X-User"
+	HeaderRoles = "X-Roles"
+	HeaderPlan  = "X-Plan"
+)
+
 // Harness builds an App on one framework.
 type Harness interface {
 	// Build registers app on a new router enforced by e and returns it as an
 	// http.Handler. When Build returns, every route must be registered with
-	// e. Each handler answers 200 with the body OKBody.
+	// e. Each handler answers 200 with the body OKBody. The identity headers
+	// are mapped to attributes before Waygate runs.
 	Build(t testing.TB, e *engine.Engine, app App) http.Handler
+}
+
+// Step is one request sent before the case's own request.
+type Step struct {
+	Method, Path string
+	Header       map[string]string
+	RemoteAddr   string
+	// Advance moves the clock before the request.
+	Advance time.Duration
+	// Do changes state before the request.
+	Do func(ctx context.Context, t testing.TB, e *engine.Engine)
+	// Status, when set, is the status the request must get.
+	Status int
+}
+
+// times repeats a step n times.
+func times(n int, s Step) []Step {
+	out := make([]Step, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }
 
 // Case is one row of the table.
@@ -82,11 +116,18 @@ type Case struct {
 	Env string
 	// App overrides the default app.
 	App *App
+	// Options are extra engine options (trusted proxies, ...).
+	Options []engine.Option
 	// Setup changes state before the request; it may advance the clock.
-	Setup  func(ctx context.Context, t testing.TB, e *engine.Engine, clk *clock.Fake)
-	Method string
-	Path   string
-	Want   Want
+	Setup func(ctx context.Context, t testing.TB, e *engine.Engine, clk *clock.Fake)
+	// Prior requests are sent, in order, after Setup.
+	Prior []Step
+	// The case's request.
+	Method     string
+	Path       string
+	Header     map[string]string
+	RemoteAddr string // default 192.0.2.10:1234
+	Want       Want
 }
 
 // Want is what the response must look like.
@@ -123,7 +164,8 @@ func runCase(t *testing.T, h Harness, c Case) {
 	if env == "" {
 		env = "production"
 	}
-	e, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()), engine.WithClock(clk), engine.WithEnv(env))
+	opts := append([]engine.Option{engine.WithBackend(backend.NewMemory()), engine.WithClock(clk), engine.WithEnv(env)}, c.Options...)
+	e, err := engine.New(ctx, opts...)
 	if err != nil {
 		t.Fatalf("engine.New: %v", err)
 	}
@@ -136,13 +178,34 @@ func runCase(t *testing.T, h Harness, c Case) {
 	if c.Setup != nil {
 		c.Setup(ctx, t, e, clk)
 	}
-	req := httptest.NewRequest(c.Method, c.Path, nil)
+	for i, s := range c.Prior {
+		clk.Advance(s.Advance)
+		if s.Do != nil {
+			s.Do(ctx, t, e)
+		}
+		res, body := send(handler, s.Method, s.Path, s.Header, s.RemoteAddr)
+		if s.Status != 0 && res.StatusCode != s.Status {
+			t.Fatalf("prior request %d (%s %s): status %d, want %d (body %s)", i+1, s.Method, s.Path, res.StatusCode, s.Status, body)
+		}
+	}
+	res, body := send(handler, c.Method, c.Path, c.Header, c.RemoteAddr)
+	check(t, c.Want, res, body)
+}
+
+func send(h http.Handler, method, path string, header map[string]string, remote string) (*http.Response, []byte) {
+	req := httptest.NewRequest(method, path, nil)
 	req.RemoteAddr = "192.0.2.10:1234"
+	if remote != "" {
+		req.RemoteAddr = remote
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
 	rec := httptest.NewRecorder()
-	handler.ServeHTTP(rec, req)
+	h.ServeHTTP(rec, req)
 	res := rec.Result()
 	body, _ := io.ReadAll(res.Body)
-	check(t, c.Want, res, body)
+	return res, body
 }
 
 func check(t *testing.T, w Want, res *http.Response, body []byte) {
@@ -184,6 +247,9 @@ func check(t *testing.T, w Want, res *http.Response, body []byte) {
 		t.Errorf("error.code = %v, want %s (body %s)", got, w.Code, body)
 	}
 	for k, v := range w.Fields {
+		if n, isInt := v.(int); isInt {
+			v = float64(n) // JSON numbers decode as float64
+		}
 		if got, ok := doc.Error[k]; !ok || got != v {
 			t.Errorf("error.%s = %v, want %v (body %s)", k, got, v, body)
 		}
