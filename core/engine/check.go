@@ -84,7 +84,7 @@ type Decision struct {
 }
 
 // Allowed reports whether the request may proceed.
-func (d *Decision) Allowed() bool { return d.Outcome == Allow }
+func (d Decision) Allowed() bool { return d.Outcome == Allow }
 
 // Check decides the outcome of a request. It reads only the in-process
 // snapshot: no backend access, no locks, and no allocations for an allowed

@@ -142,7 +142,7 @@ func expiry(s *state, alg Algorithm, period int64) int64 {
 		newest := s.log[(s.head+len(s.log)-1)%len(s.log)]
 		return newest + period
 	case TokenBucket:
-		return s.tat
+		return s.tat + period // kept a period past full, so busy keys are not churned
 	default:
 		return s.start + period
 	}

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"encoding/binary"
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
@@ -66,7 +67,7 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 		return Result{Allowed: true}, nil
 	}
 	now := m.now().UnixNano()
-	sh := &m.shards[maphash.Comparable(m.seed, k)%shardCount]
+	sh := &m.shards[m.shardOf(k)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := sh.m[k]
@@ -122,6 +123,20 @@ func result(allowed bool, rates []Rate, verdicts []verdict, burst int64) Result 
 		res.Remaining, res.RetryAfter = 0, time.Duration(v.retry)
 	}
 	return res
+}
+
+// shardOf spreads keys over the shards by client; the map hashes the whole
+// key anyway, so this only needs to be cheap and even.
+func (m *Memory) shardOf(k Key) uint64 {
+	var h uint64
+	if k.IP.IsValid() {
+		b := k.IP.As16()
+		h = (binary.LittleEndian.Uint64(b[:8]) ^ binary.LittleEndian.Uint64(b[8:])) * 0x9E3779B97F4A7C15
+		h ^= h >> 29
+	} else {
+		h = maphash.String(m.seed, k.Client)
+	}
+	return (h + uint64(len(k.Scope))) % shardCount
 }
 
 // judge peeks (apply false) or counts (apply true) one rate.

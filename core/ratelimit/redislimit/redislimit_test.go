@@ -1,0 +1,235 @@
+package redislimit_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/ratelimit/redislimit"
+	"github.com/waygate-go/waygate/core/route"
+	"github.com/waygate-go/waygate/core/waygatetest"
+)
+
+func client(t testing.TB, url string) *redis.Client {
+	t.Helper()
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.MaxRetries = -1 // fail fast when the server is gone
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+var ip = ratelimit.Key{Scope: "GET:/posts", IP: netip.MustParseAddr("192.0.2.1")}
+
+func takeN(t *testing.T, s ratelimit.Store, k ratelimit.Key, alg ratelimit.Algorithm, limit string, burst int64, n int) (allowed int, last ratelimit.Result) {
+	t.Helper()
+	l, err := ratelimit.ParseLimit(limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		r, err := s.Take(context.Background(), k, alg, l.Rates, burst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Allowed {
+			allowed++
+		}
+		last = r
+	}
+	return allowed, last
+}
+
+func TestEveryAlgorithmOnRedis(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	s := redislimit.New(client(t, srv.URL))
+	for i, alg := range []ratelimit.Algorithm{ratelimit.FixedWindow, ratelimit.SlidingWindow, ratelimit.MovingWindow, ratelimit.TokenBucket} {
+		k := ratelimit.Key{Scope: fmt.Sprintf("GET:/a%d", i), Client: "alice"}
+		got, last := takeN(t, s, k, alg, "5/minute", 2, 12)
+		if got != 7 {
+			t.Errorf("%s: allowed %d of 12, want 5+2", alg, got)
+		}
+		if last.Allowed || last.Remaining != 0 || last.RetryAfter <= 0 || last.RetryAfter > time.Minute || last.Limit != 7 {
+			t.Errorf("%s: blocked result = %+v", alg, last)
+		}
+	}
+}
+
+func TestFirstResultOnRedis(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	s := redislimit.New(client(t, srv.URL))
+	_, r := takeN(t, s, ip, ratelimit.FixedWindow, "10/minute", 0, 1)
+	if !r.Allowed || r.Remaining != 9 || r.Limit != 10 || r.Period != time.Minute {
+		t.Fatalf("first = %+v", r)
+	}
+	if until := time.Until(r.Reset); until < 55*time.Second || until > 61*time.Second {
+		t.Fatalf("reset in %v, want about a minute", until)
+	}
+	c := client(t, srv.URL)
+	keys, _ := c.Keys(context.Background(), "waygate:rl:*").Result()
+	if len(keys) != 1 || !strings.HasPrefix(keys[0], "waygate:rl:{192.0.2.1|GET:/posts|}") {
+		t.Fatalf("keys = %v", keys)
+	}
+	if ttl, _ := c.PTTL(context.Background(), keys[0]).Result(); ttl <= 0 || ttl > time.Minute {
+		t.Fatalf("counter TTL = %v, want it to expire with the window", ttl)
+	}
+}
+
+func TestSeveralRatesAtomicOnRedis(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	s := redislimit.New(client(t, srv.URL))
+	got, last := takeN(t, s, ip, ratelimit.FixedWindow, "2/hour;3/day", 0, 5)
+	if got != 2 || last.Allowed || last.Limit != 2 {
+		t.Fatalf("allowed %d, last %+v; want 2 and blocked by 2/hour", got, last)
+	}
+	// The blocked requests did not use the daily quota: 1 left of 3.
+	l, _ := ratelimit.ParseLimit("3/day")
+	r, _ := s.Take(context.Background(), ip, ratelimit.FixedWindow, l.Rates, 0)
+	if !r.Allowed || r.Remaining != 0 {
+		t.Fatalf("daily rate alone = %+v, want the 3rd allowed", r)
+	}
+}
+
+func TestResetIsExactOnRedis(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	s := redislimit.New(client(t, srv.URL))
+	a := ratelimit.Key{Scope: "GET:/items", Client: "u"}
+	b := ratelimit.Key{Scope: "GET:/items/{id}", Client: "u"}
+	c := ratelimit.Key{Scope: "POST:/items", Client: "u|GET:/items"} // a client that looks like a scope
+	for _, k := range []ratelimit.Key{a, b, c} {
+		takeN(t, s, k, ratelimit.MovingWindow, "1/minute", 0, 1)
+	}
+	if err := s.Reset(context.Background(), "GET:/items"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := takeN(t, s, a, ratelimit.MovingWindow, "1/minute", 0, 1); got != 1 {
+		t.Error("reset did not clear GET:/items")
+	}
+	for _, k := range []ratelimit.Key{b, c} {
+		if got, _ := takeN(t, s, k, ratelimit.MovingWindow, "1/minute", 0, 1); got != 0 {
+			t.Errorf("reset of GET:/items also cleared %v", k)
+		}
+	}
+}
+
+// TestEngineFailsOpenWhenRedisDies: requests pass while Redis is down (the
+// failures are counted) and counting resumes when it is back.
+func TestEngineFailsOpenWhenRedisDies(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()), engine.WithRateLimitStore(redislimit.New(client(t, srv.URL))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	d, _ := route.Declare(route.RateLimit("2/minute"))
+	if err := e.Register(ctx, engine.Registration{Method: "GET", Template: "/x", Declaration: d}); err != nil {
+		t.Fatal(err)
+	}
+	req := &engine.Request{Method: "GET", Route: "/x", Path: "/x", RemoteAddr: "192.0.2.1:1"}
+	outcomes := func(n int) (allowed, limited int) {
+		for range n {
+			switch e.Check(ctx, req).Outcome {
+			case engine.Allow:
+				allowed++
+			case engine.BlockRateLimited:
+				limited++
+			default:
+				t.Fatal("unexpected outcome")
+			}
+		}
+		return
+	}
+	if a, l := outcomes(3); a != 2 || l != 1 {
+		t.Fatalf("with Redis up: %d allowed, %d limited; want 2, 1", a, l)
+	}
+	srv.Stop()
+	before := e.Stats().FailOpen
+	if a, _ := outcomes(5); a != 5 {
+		t.Fatalf("with Redis down: %d of 5 allowed, want all (fail open)", a)
+	}
+	if e.Stats().FailOpen < before+5 {
+		t.Fatalf("fail-open count %d, want at least %d", e.Stats().FailOpen, before+5)
+	}
+	srv.Restart()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		a, l := outcomes(3)
+		if a == 2 && l == 1 {
+			break // counting resumed on the fresh server
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("counting did not resume after Redis came back: %d allowed, %d limited", a, l)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestTwoProcessesShareOneCounter runs two engines in two separate
+// processes against one Redis: 10/minute across both.
+func TestTwoProcessesShareOneCounter(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	run := func(n int) int {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+		cmd.Env = append(os.Environ(), "WAYGATE_HELPER=1", "WAYGATE_HELPER_REDIS="+srv.URL, "WAYGATE_HELPER_N="+strconv.Itoa(n))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("helper process: %v\n%s", err, out)
+		}
+		var allowed int
+		for _, line := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(line, "allowed="); ok {
+				allowed, _ = strconv.Atoi(v)
+			}
+		}
+		return allowed
+	}
+	a := run(6)
+	b := run(5)
+	if a != 6 || b != 4 {
+		t.Fatalf("process A allowed %d of 6, process B %d of 5; want 6 and 4 (the 11th request overall is 429)", a, b)
+	}
+}
+
+// TestHelperProcess is the second process of TestTwoProcessesShareOneCounter.
+func TestHelperProcess(t *testing.T) {
+	if os.Getenv("WAYGATE_HELPER") != "1" {
+		t.Skip("runs only as a helper process")
+	}
+	ctx := context.Background()
+	opt, _ := redis.ParseURL(os.Getenv("WAYGATE_HELPER_REDIS"))
+	c := redis.NewClient(opt)
+	defer c.Close()
+	e, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()), engine.WithRateLimitStore(redislimit.New(c)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	d, _ := route.Declare(route.RateLimit("10/minute", ratelimit.By(ratelimit.KeyGlobal)))
+	if err := e.Register(ctx, engine.Registration{Method: "GET", Template: "/shared", Declaration: d}); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(os.Getenv("WAYGATE_HELPER_N"))
+	allowed := 0
+	for range n {
+		if e.Check(ctx, &engine.Request{Method: "GET", Route: "/shared", Path: "/shared", RemoteAddr: "192.0.2.1:1"}).Allowed() {
+			allowed++
+		}
+	}
+	fmt.Printf("allowed=%d\n", allowed)
+}
