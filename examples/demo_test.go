@@ -211,6 +211,38 @@ func TestDemoContract(t *testing.T) {
 	}
 }
 
+func TestDemoRateLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo programs")
+	}
+	for _, fw := range frameworks {
+		t.Run(fw, func(t *testing.T) {
+			base := start(t, fw)
+			for i := range 5 {
+				res := do(t, "GET", base+"/posts", nil)
+				if res.status != 200 || res.header.Get("X-RateLimit-Remaining") != fmt.Sprint(4-i) || res.header.Get("X-RateLimit-Limit") != "5" {
+					t.Fatalf("GET /posts #%d: %d, remaining %q", i+1, res.status, res.header.Get("X-RateLimit-Remaining"))
+				}
+			}
+			res := do(t, "GET", base+"/posts", nil)
+			if res.status != 429 || errorCode(t, res.body) != "RATE_LIMIT_EXCEEDED" || res.header.Get("Retry-After") == "" {
+				t.Fatalf("GET /posts #6: %d %s Retry-After %q; want 429 with Retry-After", res.status, res.body, res.header.Get("Retry-After"))
+			}
+			for plan, allowed := range map[string]int{"pro": 10, "free": 2} {
+				who := map[string]string{"X-User": plan + "-user", "X-Plan": plan}
+				for i := range allowed {
+					if res := do(t, "GET", base+"/reports", who); res.status != 200 {
+						t.Fatalf("GET /reports as %s #%d: %d", plan, i+1, res.status)
+					}
+				}
+				if res := do(t, "GET", base+"/reports", who); res.status != 429 {
+					t.Fatalf("GET /reports as %s #%d: %d, want 429", plan, allowed+1, res.status)
+				}
+			}
+		})
+	}
+}
+
 func TestDemoDebugRouteInDev(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the demo programs")

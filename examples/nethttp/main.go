@@ -27,15 +27,29 @@ func main() {
 	mux.HandleFunc("GET /legacy/orders", reply(demo.Legacy), waygatehttp.Deprecated(demo.LegacySunset, demo.LegacySuccessor))
 	mux.HandleFunc("GET /debug", reply(demo.Debug), waygatehttp.EnvOnly(demo.DebugEnvs...))
 	mux.HandleFunc("GET /old-reports", reply(demo.OldReports), waygatehttp.Disabled(demo.OldReportsReason))
-	mux.HandleFunc("GET /posts", reply(demo.Posts))
-	mux.HandleFunc("GET /reports", reply(demo.Reports))
+	mux.HandleFunc("GET /posts", reply(demo.Posts), waygatehttp.RateLimit(demo.PostsLimit))
+	mux.HandleFunc("GET /reports", reply(demo.Reports), waygatehttp.RateLimit(demo.ReportsLimit, demo.ReportsOptions...))
 	mux.HandleFunc("GET /checkout", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, demo.Checkout(r.Header.Get("X-User")))
 	})
 
-	if err := demo.Run("net/http", mux); err != nil {
+	if err := demo.Run("net/http", identify(mux)); err != nil {
 		demo.Fatal(err)
 	}
+}
+
+// identify is the demo's auth layer: it tells Waygate who the user is and
+// which plan they are on.
+func identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if user := r.Header.Get(demo.UserHeader); user != "" {
+			r = waygatehttp.SetUser(r, user)
+		}
+		if plan := r.Header.Get(demo.PlanHeader); plan != "" {
+			r = waygatehttp.SetAttr(r, demo.PlanAttr, plan)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func reply(v any) http.HandlerFunc {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // The demo's declared state, shared so the four programs cannot drift.
@@ -30,6 +31,27 @@ const (
 
 // DebugEnvs are the environments GET /debug is served in.
 var DebugEnvs = []string{"dev", "staging"}
+
+// PostsLimit is the per-IP limit of GET /posts.
+const PostsLimit = "5/minute"
+
+// Reports is the tiered limit of GET /reports, counted per user: free 2,
+// pro 10 a minute (the base limit is the free one).
+const ReportsLimit = "2/minute"
+
+// ReportsOptions are the options of GET /reports' limit.
+var ReportsOptions = []ratelimit.Option{
+	ratelimit.By(ratelimit.KeyUser),
+	ratelimit.Tiers(ratelimit.Tier{Name: "free", Limit: "2/minute"}, ratelimit.Tier{Name: "pro", Limit: "10/minute"}),
+}
+
+// The demo's stand-in for an auth layer: the user comes from X-User and the
+// plan (the tier attribute) from X-Plan.
+const (
+	UserHeader = "X-User"
+	PlanHeader = "X-Plan"
+	PlanAttr   = "plan"
+)
 
 // Addr returns the listen address from $PORT (default 8080).
 func Addr() string {
