@@ -8,6 +8,7 @@ import (
 
 	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // Declare each route's state next to its handler; every route is known to
@@ -65,3 +66,45 @@ func payments(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, `{"payment
 func orders(w http.ResponseWriter, _ *http.Request)   { fmt.Fprint(w, `{"orders":[]}`) }
 func debug(w http.ResponseWriter, _ *http.Request)    { fmt.Fprint(w, `{"debug":true}`) }
 func users(w http.ResponseWriter, _ *http.Request)    { fmt.Fprint(w, `{"users":[]}`) }
+
+// Rate limits are declared next to the route; the app's auth layer tells
+// Waygate who the user is and which plan they are on.
+func ExampleRateLimit() {
+	e, _ := engine.New(context.Background(), engine.WithTrustedProxies("10.0.0.0/8"))
+	defer e.Close()
+
+	mux := waygatehttp.NewServeMux(e)
+	mux.HandleFunc("GET /posts", posts, waygatehttp.RateLimit("5/minute"))
+	mux.HandleFunc("GET /reports", reports, waygatehttp.RateLimit("2/minute",
+		ratelimit.By(ratelimit.KeyUser),
+		ratelimit.Tiers(ratelimit.Tier{Name: "pro", Limit: "10/minute"}),
+		ratelimit.ExemptRoles("admin"),
+	))
+	mux.HandleFunc("GET /search", search, waygatehttp.RateLimit("10/second;500/hour",
+		ratelimit.Algo(ratelimit.TokenBucket), ratelimit.Burst(20)))
+
+	auth := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r = waygatehttp.SetUser(r, r.Header.Get("X-User"))
+			r = waygatehttp.SetAttr(r, "plan", r.Header.Get("X-Plan"))
+			next.ServeHTTP(w, r)
+		})
+	}
+	handler := auth(mux)
+
+	for i := range 3 {
+		req := httptest.NewRequest("GET", "/reports", nil)
+		req.Header.Set("X-User", "alice")
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		fmt.Printf("%d %d remaining=%s retry=%q\n", i+1, rec.Code, rec.Header().Get("X-RateLimit-Remaining"), rec.Header().Get("Retry-After"))
+	}
+	// Output:
+	// 1 200 remaining=1 retry=""
+	// 2 200 remaining=0 retry=""
+	// 3 429 remaining=0 retry="60"
+}
+
+func posts(w http.ResponseWriter, _ *http.Request)   { fmt.Fprint(w, `{"posts":[]}`) }
+func reports(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, `{"reports":[]}`) }
+func search(w http.ResponseWriter, _ *http.Request)  { fmt.Fprint(w, `{"results":[]}`) }
