@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -11,6 +12,9 @@ import (
 )
 
 // Request is the framework-neutral view of an HTTP request that Check judges.
+// Check keeps nothing of it after returning: adapters may pass strings that
+// alias reusable buffers (fasthttp). Whatever the engine stores (counter
+// keys, hits) is copied first.
 type Request struct {
 	// Method is the upper-case HTTP method.
 	Method string
@@ -22,6 +26,9 @@ type Request struct {
 	// RemoteAddr is the socket peer ("ip:port"); the client IP comes from it
 	// unless the peer is a trusted proxy.
 	RemoteAddr string
+	// Peer is the socket peer for adapters that have it parsed already
+	// (fasthttp); used when RemoteAddr is empty.
+	Peer netip.AddrPort
 	// Header reads request headers (X-Forwarded-For, X-API-Key); may be nil.
 	Header HeaderGetter
 	// Attrs reads the user id, roles and tier the app set; may be nil.

@@ -145,6 +145,9 @@ func (e *Engine) Close() error {
 	return nil
 }
 
+// Logger returns the engine's logger, for adapters to log through.
+func (e *Engine) Logger() *slog.Logger { return e.cfg.logger }
+
 // Env returns the environment env-gated routes are compared against.
 func (e *Engine) Env() string { return e.cfg.env }
 

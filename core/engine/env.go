@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/backend/redisbackend"
+	"github.com/waygate-go/waygate/core/ratelimit/redislimit"
 )
 
 // Environment variables read by New when the matching option is not given.
@@ -38,11 +40,27 @@ func (c *config) applyEnv() (opened bool, err error) {
 	}
 	if c.backend == nil {
 		spec := strings.TrimSpace(os.Getenv(EnvBackend))
-		b, err := backend.Open(spec)
+		b, err := OpenBackend(spec)
 		if err != nil {
 			return false, fmt.Errorf("%s: %w", EnvBackend, err)
 		}
 		c.backend, opened = b, true
 	}
+	// Instances sharing a Redis backend share rate-limit counters too.
+	if rb, ok := c.backend.(*redisbackend.Backend); ok && c.rlStore == nil {
+		c.rlStore = redislimit.New(rb.Client())
+	}
 	return opened, nil
+}
+
+// OpenBackend opens the backend a WAYGATE_BACKEND-style spec names: "memory"
+// (or ""), "file:/path/state.json" or "redis://host:6379/0" (also rediss://
+// and unix://).
+func OpenBackend(spec string) (backend.Backend, error) {
+	for _, scheme := range []string{"redis://", "rediss://", "unix://"} {
+		if strings.HasPrefix(spec, scheme) {
+			return redisbackend.Open(spec)
+		}
+	}
+	return backend.Open(spec)
 }

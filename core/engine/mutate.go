@@ -181,11 +181,8 @@ func (e *Engine) Deprecate(ctx context.Context, key, sunset, successor string) (
 			}
 			st.SunsetDate = t.Format(time.RFC3339)
 		}
-		if successor != "" && !strings.HasPrefix(successor, "/") && !strings.Contains(successor, "://") {
-			return "", invalid("successor %q: give a path (/v2/orders) or an absolute URL", successor)
-		}
-		if strings.ContainsAny(successor, "<>\r\n ") {
-			return "", invalid("successor %q must not contain spaces, '<', '>' or line breaks", successor)
+		if err := route.ValidateSuccessor(successor); err != nil {
+			return "", invalid("%v", err)
 		}
 		st.Status, st.SuccessorPath, st.Window = route.StatusDeprecated, successor, nil
 		if st.DeprecatedAt == "" {

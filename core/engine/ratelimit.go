@@ -27,33 +27,42 @@ type Attributes interface {
 }
 
 // rlRequest is the ratelimit.Request view of a Request; the client IP is
-// resolved once.
+// resolved once. It copies the fields it needs rather than pointing at the
+// Request, so the caller's Request never escapes to the heap (only
+// rate-limited requests pay for this view).
 type rlRequest struct {
-	r   *Request
-	e   *Engine
-	ip  netip.Addr
-	got bool
+	remote  string
+	peer    netip.AddrPort
+	header  HeaderGetter
+	attrs   Attributes
+	trusted []netip.Prefix
+	ip      netip.Addr
+	got     bool
 }
 
 func (q *rlRequest) ClientIP() netip.Addr {
 	if !q.got {
-		q.ip, q.got = ratelimit.ClientIP(q.r.RemoteAddr, q.HeaderValue, q.e.cfg.trusted), true
+		remote := q.remote
+		if remote == "" && q.peer.IsValid() {
+			remote = q.peer.String()
+		}
+		q.ip, q.got = ratelimit.ClientIP(remote, q.HeaderValue, q.trusted), true
 	}
 	return q.ip
 }
 
 func (q *rlRequest) HeaderValue(name string) string {
-	if q.r.Header == nil {
+	if q.header == nil {
 		return ""
 	}
-	return q.r.Header.Get(name)
+	return q.header.Get(name)
 }
 
 func (q *rlRequest) AttrValue(name string) any {
-	if q.r.Attrs == nil {
+	if q.attrs == nil {
 		return nil
 	}
-	return q.r.Attrs.Attr(name)
+	return q.attrs.Attr(name)
 }
 
 // rlPolicy is a compiled policy and its counter scope.
@@ -67,14 +76,14 @@ type rlPolicy struct {
 // requests get the headers of the most restrictive counted policy. Storage
 // errors let the request through (logged and counted).
 func (e *Engine) rateLimit(ctx context.Context, s *snapshot, en *entry, sm *rlPolicy, r *Request, d Decision) Decision {
-	q := rlRequest{r: r, e: e}
+	q := &rlRequest{remote: r.RemoteAddr, peer: r.Peer, header: r.Header, attrs: r.Attrs, trusted: e.cfg.trusted}
 	var best ratelimit.Result
 	var bestPolicy *rlPolicy
 	for _, p := range [3]*rlPolicy{s.globalRL, sm, en.rl} {
 		if p == nil || (p != en.rl && p.c.ExemptsRoute(r.Method, en.template)) {
 			continue
 		}
-		k, rates, v := p.c.Resolve(&q, p.scope, e.ipKey)
+		k, rates, v := p.c.Resolve(q, p.scope, e.ipKey)
 		switch v {
 		case ratelimit.Exempt:
 			continue
@@ -103,17 +112,19 @@ func (e *Engine) rateLimit(ctx context.Context, s *snapshot, en *entry, sm *rlPo
 }
 
 // rateHeaders appends X-RateLimit-* and the IETF RateLimit-Policy /
-// RateLimit fields for res.
+// RateLimit fields for res. Names are in Go's canonical form
+// (X-Ratelimit-Limit) so adapters can set them without re-canonicalising;
+// header names are case-insensitive on the wire.
 func rateHeaders(h []Header, res ratelimit.Result, now time.Time) []Header {
 	resetIn := int64(ceilSeconds(res.Reset.Sub(now)))
 	limit := strconv.FormatInt(res.Limit, 10)
 	remaining := strconv.FormatInt(res.Remaining, 10)
 	return append(h,
-		Header{Name: "X-RateLimit-Limit", Value: limit},
-		Header{Name: "X-RateLimit-Remaining", Value: remaining},
-		Header{Name: "X-RateLimit-Reset", Value: strconv.FormatInt(now.Unix()+resetIn, 10)},
-		Header{Name: "RateLimit-Policy", Value: `"default";q=` + limit + ";w=" + strconv.FormatInt(int64(res.Period/time.Second), 10)},
-		Header{Name: "RateLimit", Value: `"default";r=` + remaining + ";t=" + strconv.FormatInt(resetIn, 10)},
+		Header{Name: "X-Ratelimit-Limit", Value: limit},
+		Header{Name: "X-Ratelimit-Remaining", Value: remaining},
+		Header{Name: "X-Ratelimit-Reset", Value: strconv.FormatInt(now.Unix()+resetIn, 10)},
+		Header{Name: "Ratelimit-Policy", Value: `"default";q=` + limit + ";w=" + strconv.FormatInt(int64(res.Period/time.Second), 10)},
+		Header{Name: "Ratelimit", Value: `"default";r=` + remaining + ";t=" + strconv.FormatInt(resetIn, 10)},
 	)
 }
 

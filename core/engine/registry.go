@@ -122,12 +122,12 @@ func (e *Engine) resolveLocked(key string) (string, error) {
 		return "", notFound(key)
 	}
 	var matches []string
-	for _, m := range route.Methods {
-		mk := route.Key{Service: k.Service, Method: m, Path: k.Path}.String()
-		if _, ok := e.routeStateLocked(mk); ok {
+	for _, mk := range e.keysLocked() {
+		if o, err := route.ParseKey(mk); err == nil && o.Method != "" && o.Path == k.Path && o.Service == k.Service {
 			matches = append(matches, mk)
 		}
 	}
+	slices.Sort(matches)
 	switch len(matches) {
 	case 0:
 		return "", notFound(key)
@@ -135,6 +135,20 @@ func (e *Engine) resolveLocked(key string) (string, error) {
 		return matches[0], nil
 	}
 	return "", &AmbiguousRouteError{Key: key, Matches: matches}
+}
+
+// keysLocked lists every known route key, stored or declared.
+func (e *Engine) keysLocked() []string {
+	keys := make([]string, 0, len(e.states)+len(e.decls))
+	for k := range e.states {
+		keys = append(keys, k)
+	}
+	for k := range e.decls {
+		if _, ok := e.states[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // routeStateLocked returns the state of key: stored, or declared when the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"hash/maphash"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,6 +100,8 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 	if res.Allowed {
 		e.expires = expires
 		if _, ok := sh.m[k]; !ok {
+			// The key may alias a request buffer (fasthttp): keep a copy.
+			k.Client, k.Tier = strings.Clone(k.Client), strings.Clone(k.Tier)
 			m.insert(sh, k, e, now)
 		}
 	}

@@ -149,6 +149,10 @@ func EnvOnly(envs ...string) Option {
 // successor the path clients should move to ("" when none).
 func Deprecated(sunset, successor string) Option {
 	return optionFunc(func(d *Declaration) {
+		if err := ValidateSuccessor(successor); err != nil {
+			d.errs = append(d.errs, fmt.Errorf("%w: %w", ErrInvalidDeclaration, err))
+			return
+		}
 		var t time.Time
 		if sunset != "" {
 			var err error

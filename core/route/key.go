@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// Methods lists the HTTP methods a bare path is resolved against, in the
-// order they are tried.
-var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"}
 
 // ErrInvalidKey is returned (wrapped) for keys and templates that cannot be
 // parsed.
@@ -81,6 +78,9 @@ func ParseKey(s string) (Key, error) {
 			if !isMethod(k.Method) {
 				return Key{}, fmt.Errorf("%w %q: %q is not an upper-case HTTP method", ErrInvalidKey, s, k.Method)
 			}
+			if isMethod(k.Service) {
+				return Key{}, fmt.Errorf("%w %q: service %q looks like a method: service names need a lower-case letter, digit or '-'", ErrInvalidKey, s, k.Service)
+			}
 		default:
 			return Key{}, fmt.Errorf("%w %q: expected [service:][METHOD:]/path", ErrInvalidKey, s)
 		}
@@ -94,13 +94,34 @@ func ParseKey(s string) (Key, error) {
 	return k, nil
 }
 
+// isMethod accepts any upper-case token, so WebDAV and custom methods
+// (PROPFIND, PURGE) have keys too. Service names therefore need at least one
+// character that is not an upper-case letter.
 func isMethod(s string) bool {
-	for _, m := range Methods {
-		if s == m {
-			return true
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// ValidateSuccessor checks a deprecated route's successor: a path or an
+// absolute URL that fits in a Link header.
+func ValidateSuccessor(s string) error {
+	if s == "" {
+		return nil
+	}
+	if !strings.HasPrefix(s, "/") && !strings.Contains(s, "://") {
+		return fmt.Errorf("successor %q: give a path (/v2/orders) or an absolute URL", s)
+	}
+	if strings.ContainsAny(s, "<>\r\n\t ") {
+		return fmt.Errorf("successor %q must not contain spaces, '<', '>' or line breaks", s)
+	}
+	return nil
 }
 
 func validParamName(s string) bool { return validServiceName(s) }

@@ -63,6 +63,8 @@ func TestParseKey(t *testing.T) {
 		{"payments:GET:/pay", route.Key{Service: "payments", Method: "GET", Path: "/pay"}},
 		{"payments:/pay", route.Key{Service: "payments", Path: "/pay"}},
 		{"GET:/items/{id}", route.Key{Method: "GET", Path: "/items/{id}"}},
+		{"PROPFIND:/dav", route.Key{Method: "PROPFIND", Path: "/dav"}},
+		{"payments:PURGE:/cache", route.Key{Service: "payments", Method: "PURGE", Path: "/cache"}},
 	}
 	for _, tt := range tests {
 		got, err := route.ParseKey(tt.in)
@@ -76,7 +78,7 @@ func TestParseKey(t *testing.T) {
 }
 
 func TestParseKeyErrorsSayWhatToWrite(t *testing.T) {
-	for _, in := range []string{"", "payments", "GET/payments", "a:b:c:/x", "svc:get:/x", "GET:/a b", "bad name:/x", "GET:/x?y=1"} {
+	for _, in := range []string{"", "payments", "GET/payments", "a:b:c:/x", "svc:get:/x", "BILLING:GET:/x", "GET:/a b", "bad name:/x", "GET:/x?y=1"} {
 		_, err := route.ParseKey(in)
 		if !errors.Is(err, route.ErrInvalidKey) {
 			t.Errorf("ParseKey(%q) error = %v, want ErrInvalidKey", in, err)

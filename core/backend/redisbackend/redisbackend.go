@@ -1,0 +1,315 @@
+// Package redisbackend stores Waygate's state in Redis (6 or newer, single
+// node or Cluster) and tells every engine about every change within
+// milliseconds, so load-balanced replicas of a service agree.
+//
+// # Key layout
+//
+// All keys start with the prefix (default "waygate:") and the hash tag
+// "{state}", so a batch of writes is one atomic script on one Cluster slot:
+//
+//	waygate:{state}:doc:<kind>   hash of documents (route, global, service, rate_limit, ...)
+//	waygate:{state}:version      state version, incremented by every write
+//	waygate:{state}:log:<name>   list of log entries, newest first (audit, hits)
+//	waygate:claim:<token>        one-shot claims (SET NX PX)
+//	waygate:changes              pub/sub channel: "<version>\n<origin>\n<records JSON>"
+//
+// # Change stream
+//
+// Watch subscribes to the channel. Each message carries the state version;
+// a version that skips one, a reconnection, or a message that cannot be
+// read makes the engine reload everything (a Resync), so nothing written
+// while it was disconnected is missed.
+package redisbackend
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/waygate-go/waygate/core/backend"
+)
+
+//go:embed write.lua
+var writeLua string
+
+var writeScript = redis.NewScript(writeLua)
+
+// DefaultPrefix starts every key.
+const DefaultPrefix = "waygate:"
+
+// Backend is a backend.Backend and backend.Watcher on Redis.
+type Backend struct {
+	client redis.UniversalClient
+	prefix string
+	owned  bool
+	closed atomic.Bool
+}
+
+// Option configures New.
+type Option func(*Backend)
+
+// WithPrefix sets the key prefix (default "waygate:"), to share one Redis
+// between several independent deployments.
+func WithPrefix(p string) Option { return func(b *Backend) { b.prefix = p } }
+
+// New returns a backend on client. Close does not close a client passed in.
+func New(client redis.UniversalClient, opts ...Option) *Backend {
+	b := &Backend{client: client, prefix: DefaultPrefix}
+	for _, o := range opts {
+		o(b)
+	}
+	return b
+}
+
+// Open connects to a redis:// or rediss:// URL (or unix://) with timeouts
+// suited to a request path that must never wait on Redis for long.
+func Open(url string, opts ...Option) (*Backend, error) {
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis backend: %w: write redis://host:6379/0", err)
+	}
+	if o.DialTimeout == 0 || o.DialTimeout > time.Second {
+		o.DialTimeout = time.Second
+	}
+	o.ReadTimeout, o.WriteTimeout = 500*time.Millisecond, 500*time.Millisecond
+	b := New(redis.NewClient(o), opts...)
+	b.owned = true
+	return b, nil
+}
+
+// Client returns the Redis client, for a rate-limit store sharing it.
+func (b *Backend) Client() redis.UniversalClient { return b.client }
+
+func (b *Backend) docKey(k backend.Kind) string { return b.prefix + "{state}:doc:" + string(k) }
+func (b *Backend) versionKey() string            { return b.prefix + "{state}:version" }
+func (b *Backend) logKey(l backend.Log) string   { return b.prefix + "{state}:log:" + string(l) }
+func (b *Backend) channel() string               { return b.prefix + "changes" }
+
+// kinds are the kinds Load reads.
+var kinds = []backend.Kind{backend.KindRoute, backend.KindGlobal, backend.KindService,
+	backend.KindRateLimit, backend.KindGlobalRateLimit, backend.KindServiceRateLimit}
+
+// Load reads every document in one round trip.
+func (b *Backend) Load(ctx context.Context) (backend.Snapshot, error) {
+	if b.closed.Load() {
+		return nil, backend.ErrClosed
+	}
+	pipe := b.client.Pipeline()
+	cmds := make([]*redis.MapStringStringCmd, len(kinds))
+	for i, k := range kinds {
+		cmds[i] = pipe.HGetAll(ctx, b.docKey(k))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("redis backend: load: %w", err)
+	}
+	snap := backend.Snapshot{}
+	for i, k := range kinds {
+		m := cmds[i].Val()
+		if len(m) == 0 {
+			continue
+		}
+		docs := make(map[string][]byte, len(m))
+		for key, v := range m {
+			docs[key] = []byte(v)
+		}
+		snap[k] = docs
+	}
+	return snap, nil
+}
+
+// wireRecord is a record in a change message.
+type wireRecord struct {
+	Kind  backend.Kind    `json:"k"`
+	Key   string          `json:"id"`
+	Value json.RawMessage `json:"v,omitempty"`
+}
+
+// Write applies records atomically and publishes them.
+func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
+	if b.closed.Load() {
+		return backend.ErrClosed
+	}
+	if len(records) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, 1+len(records))
+	keys = append(keys, b.versionKey())
+	wire := make([]wireRecord, len(records))
+	for i, r := range records {
+		keys = append(keys, b.docKey(r.Kind))
+		wire[i] = wireRecord{Kind: r.Kind, Key: r.Key, Value: r.Value}
+	}
+	msg, err := json.Marshal(wire)
+	if err != nil {
+		return fmt.Errorf("redis backend: encode change: %w", err)
+	}
+	args := make([]any, 0, 3+2*len(records))
+	args = append(args, b.channel(), backend.Origin(ctx), msg)
+	for _, r := range records {
+		args = append(args, r.Key, string(r.Value))
+	}
+	if err := writeScript.Run(ctx, b.client, keys, args...).Err(); err != nil {
+		return fmt.Errorf("redis backend: write: %w", err)
+	}
+	return nil
+}
+
+// Append pushes an entry to a log and trims it to keep entries.
+func (b *Backend) Append(ctx context.Context, log backend.Log, entry []byte, keep int) error {
+	if b.closed.Load() {
+		return backend.ErrClosed
+	}
+	key := b.logKey(log)
+	pipe := b.client.TxPipeline()
+	pipe.LPush(ctx, key, entry)
+	if keep > 0 {
+		pipe.LTrim(ctx, key, 0, int64(keep-1))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("redis backend: append %s: %w", log, err)
+	}
+	return nil
+}
+
+// Tail returns up to n entries of a log, newest first.
+func (b *Backend) Tail(ctx context.Context, log backend.Log, n int) ([][]byte, error) {
+	if b.closed.Load() {
+		return nil, backend.ErrClosed
+	}
+	stop := int64(-1)
+	if n > 0 {
+		stop = int64(n - 1)
+	}
+	vals, err := b.client.LRange(ctx, b.logKey(log), 0, stop).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redis backend: read %s: %w", log, err)
+	}
+	out := make([][]byte, len(vals))
+	for i, v := range vals {
+		out[i] = []byte(v)
+	}
+	return out, nil
+}
+
+// Claim sets a claim key only if absent: the first engine wins.
+func (b *Backend) Claim(ctx context.Context, token string, ttl time.Duration) (bool, error) {
+	if b.closed.Load() {
+		return false, backend.ErrClosed
+	}
+	ok, err := b.client.SetNX(ctx, b.prefix+"claim:"+token, "1", ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("redis backend: claim: %w", err)
+	}
+	return ok, nil
+}
+
+// Close closes the client if Open created it. Further calls return
+// backend.ErrClosed.
+func (b *Backend) Close() error {
+	if b.closed.Swap(true) {
+		return nil
+	}
+	if b.owned {
+		return b.client.Close()
+	}
+	return nil
+}
+
+// Watch streams changes written by every engine. The first message after a
+// (re)subscription, and any gap in versions, is a Resync.
+func (b *Backend) Watch(ctx context.Context) (<-chan backend.Change, error) {
+	if b.closed.Load() {
+		return nil, backend.ErrClosed
+	}
+	ps := b.client.Subscribe(ctx, b.channel())
+	if _, err := ps.Receive(ctx); err != nil { // the subscription confirmation
+		ps.Close()
+		return nil, fmt.Errorf("redis backend: subscribe: %w", err)
+	}
+	out := make(chan backend.Change, 256)
+	go func() {
+		<-ctx.Done()
+		ps.Close() // unblocks ReceiveTimeout
+	}()
+	go func() {
+		defer close(out)
+		defer ps.Close()
+		var last int64
+		send := func(c backend.Change) bool {
+			select {
+			case out <- c:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for {
+			m, err := ps.ReceiveTimeout(ctx, 30*time.Second)
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				var netErr interface{ Timeout() bool }
+				if errors.As(err, &netErr) && netErr.Timeout() {
+					if perr := ps.Ping(ctx); perr != nil {
+						return // the connection is gone: the engine resubscribes and reloads
+					}
+					continue
+				}
+				return
+			}
+			switch m := m.(type) {
+			case *redis.Subscription:
+				// go-redis resubscribed after a reconnect: anything may have been missed.
+				last = 0
+				if !send(backend.Change{Resync: true}) {
+					return
+				}
+			case *redis.Message:
+				version, origin, recs, err := decode(m.Payload)
+				if err != nil || (last != 0 && version != last+1) {
+					last = version
+					if !send(backend.Change{Resync: true}) {
+						return
+					}
+					continue
+				}
+				last = version
+				for _, r := range recs {
+					rec := backend.Record{Kind: r.Kind, Key: r.Key}
+					if len(r.Value) > 0 && string(r.Value) != "null" {
+						rec.Value = []byte(r.Value)
+					}
+					if !send(backend.Change{Record: rec, Origin: origin}) {
+						return
+					}
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+func decode(payload string) (int64, string, []wireRecord, error) {
+	parts := strings.SplitN(payload, "\n", 3)
+	if len(parts) != 3 {
+		return 0, "", nil, errors.New("malformed change message")
+	}
+	v, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	var recs []wireRecord
+	if err := json.Unmarshal([]byte(parts[2]), &recs); err != nil {
+		return 0, "", nil, err
+	}
+	return v, parts[1], recs, nil
+}

@@ -1,0 +1,247 @@
+package redisbackend_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/waygate-go/waygate/core/audit"
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/backend/backendtest"
+	"github.com/waygate-go/waygate/core/backend/redisbackend"
+	"github.com/waygate-go/waygate/core/clock"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/route"
+	"github.com/waygate-go/waygate/core/waygatetest"
+)
+
+func client(t testing.TB, url string) *redis.Client {
+	t.Helper()
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.MaxRetries = -1
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+var prefixes atomic.Int64
+
+func fresh(t *testing.T, srv *waygatetest.RedisServer) *redisbackend.Backend {
+	return redisbackend.New(client(t, srv.URL), redisbackend.WithPrefix(fmt.Sprintf("t%d:", prefixes.Add(1))))
+}
+
+func TestRedisContract(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	backendtest.Run(t, func(t *testing.T) backend.Backend { return fresh(t, srv) })
+}
+
+func TestWatchDeliversOtherWritersChanges(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := redisbackend.New(client(t, srv.URL))
+	b := redisbackend.New(client(t, srv.URL))
+	ch, err := b.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Write(backend.WithOrigin(ctx, "engine-a"),
+		backend.Record{Kind: backend.KindRoute, Key: "GET:/x", Value: []byte(`{"status":"disabled"}`)},
+		backend.Record{Kind: backend.KindRoute, Key: "GET:/y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{`GET:/x {"status":"disabled"}`, "GET:/y "} {
+		select {
+		case c := <-ch:
+			if got := c.Key + " " + string(c.Value); got != want || c.Origin != "engine-a" || c.Resync {
+				t.Fatalf("change %d = %+v, want %s from engine-a", i, c, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("change %d not delivered", i)
+		}
+	}
+}
+
+func TestVersionGapAsksForResync(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b := redisbackend.New(client(t, srv.URL))
+	ch, _ := b.Watch(ctx)
+	must(t, b.Write(ctx, backend.Record{Kind: backend.KindRoute, Key: "a", Value: []byte("1")}))
+	<-ch
+	// A change whose message this watcher never saw.
+	c := client(t, srv.URL)
+	c.Incr(ctx, "waygate:{state}:version")
+	must(t, b.Write(ctx, backend.Record{Kind: backend.KindRoute, Key: "b", Value: []byte("2")}))
+	select {
+	case got := <-ch:
+		if !got.Resync {
+			t.Fatalf("after a version gap: %+v, want a resync", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing delivered")
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newEngine(t *testing.T, url string, clk *clock.Fake, regs ...engine.Registration) *engine.Engine {
+	t.Helper()
+	opts := []engine.Option{engine.WithBackend(redisbackend.New(client(t, url)))}
+	if clk != nil {
+		opts = append(opts, engine.WithClock(clk))
+	}
+	e, err := engine.New(context.Background(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	if err := e.Register(context.Background(), regs...); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func reg(method, tmpl string, opts ...route.Option) engine.Registration {
+	d, _ := route.Declare(opts...)
+	return engine.Registration{Method: method, Template: tmpl, Declaration: d}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestEnginesShareStateThroughRedis(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	ctx := context.Background()
+	a := newEngine(t, srv.URL, nil, reg("GET", "/orders"), reg("GET", "/pay", route.Maintenance("declared")))
+	b := newEngine(t, srv.URL, nil, reg("GET", "/orders"), reg("GET", "/pay", route.Maintenance("declared")))
+	req := &engine.Request{Method: "GET", Route: "/orders", Path: "/orders"}
+
+	if _, err := a.SetMaintenance(ctx, "GET:/orders", "from a"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "B to see A's maintenance", func() bool { return b.Check(ctx, req).Outcome == engine.BlockMaintenance })
+	if _, err := b.EnableGlobalMaintenance(ctx, "deploy"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "A to see B's global maintenance", func() bool { return a.GlobalMaintenance().Enabled })
+	if _, err := a.Enable(ctx, "GET:/pay"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "B to see A's enable", func() bool {
+		st, _ := b.Route("GET:/pay")
+		return st.Status == route.StatusActive
+	})
+}
+
+func TestWindowTransitionsHappenOnceAcrossEngines(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clkA, clkB := clock.NewFake(t0), clock.NewFake(t0)
+	a := newEngine(t, srv.URL, clkA, reg("GET", "/x"))
+	b := newEngine(t, srv.URL, clkB, reg("GET", "/x"))
+	if _, err := a.Schedule(ctx, "GET:/x", route.Window{Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Reason: "w"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "B to see the window", func() bool {
+		st, _ := b.Route("GET:/x")
+		return st.Window != nil
+	})
+	clkA.Advance(90 * time.Minute)
+	clkB.Advance(90 * time.Minute)
+	clkA.Advance(time.Hour)
+	clkB.Advance(time.Hour)
+	waitFor(t, "both engines back to active", func() bool {
+		sa, _ := a.Route("GET:/x")
+		sb, _ := b.Route("GET:/x")
+		return sa.Status == route.StatusActive && sb.Status == route.StatusActive && sa.Window == nil
+	})
+	entries, _ := a.Audit(ctx, audit.Query{Route: "GET:/x", Limit: 100})
+	counts := map[audit.Action]int{}
+	for _, e := range entries {
+		counts[e.Action]++
+	}
+	if counts[audit.ActionWindowStarted] != 1 || counts[audit.ActionWindowEnded] != 1 {
+		t.Fatalf("window transitions audited %v, want each once", counts)
+	}
+}
+
+// TestNoRedisCommandsPerRequest: route state is read from the snapshot.
+func TestNoRedisCommandsPerRequest(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	ctx := context.Background()
+	e := newEngine(t, srv.URL, nil, reg("GET", "/orders"), reg("GET", "/pay", route.Maintenance("m")))
+	c := client(t, srv.URL)
+	processed := func() int64 {
+		info, err := c.Info(ctx, "stats").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(info, "\r\n") {
+			if v, ok := strings.CutPrefix(line, "total_commands_processed:"); ok {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				return n
+			}
+		}
+		t.Fatal("no total_commands_processed in INFO")
+		return 0
+	}
+	time.Sleep(50 * time.Millisecond) // let startup traffic settle
+	before := processed()
+	for range 1000 {
+		e.Check(ctx, &engine.Request{Method: "GET", Route: "/orders", Path: "/orders"})
+		e.Check(ctx, &engine.Request{Method: "GET", Route: "/pay", Path: "/pay"})
+	}
+	after := processed()
+	if n := after - before - 1; n != 0 { // the second INFO counts itself
+		t.Fatalf("%d Redis commands for 2000 checks, want 0", n)
+	}
+}
+
+func TestRedisDownAtStartupThenBack(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	srv.Stop()
+	ctx := context.Background()
+	e := newEngine(t, srv.URL, nil, reg("GET", "/pay", route.Maintenance("declared")), reg("GET", "/orders"))
+	if d := e.Check(ctx, &engine.Request{Method: "GET", Route: "/pay", Path: "/pay"}); d.Outcome != engine.BlockMaintenance {
+		t.Fatalf("declared state not enforced with Redis down: %v", d.Outcome)
+	}
+	if e.Stats().FailOpen == 0 {
+		t.Fatal("the outage was not counted")
+	}
+	srv.Restart()
+	// A change made by another engine while this one was disconnected.
+	other := newEngine(t, srv.URL, nil, reg("GET", "/orders"))
+	if _, err := other.Disable(ctx, "GET:/orders", "outage change"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the engine to resync after Redis came back", func() bool {
+		return e.Check(ctx, &engine.Request{Method: "GET", Route: "/orders", Path: "/orders"}).Outcome == engine.BlockDisabled
+	})
+}
