@@ -7,6 +7,9 @@ import (
 )
 
 
+// Methods lists the standard HTTP methods.
+var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"}
+
 // ErrInvalidKey is returned (wrapped) for keys and templates that cannot be
 // parsed.
 var ErrInvalidKey = errors.New("invalid route key")

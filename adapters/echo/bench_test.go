@@ -1,0 +1,69 @@
+package waygateecho_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	waygateecho "github.com/waygate-go/waygate/adapters/echo"
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+func benchHandler(c echo.Context) error { return c.NoContent(http.StatusOK) }
+
+// serve drives app with one reused request and recorder, as huma's adapter
+// benchmarks do: no network, only the framework and Waygate.
+func serve(b *testing.B, app http.Handler, path string, wantHeader string) {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	rec := httptest.NewRecorder()
+	app.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("status %d", rec.Code)
+	}
+	if wantHeader != "" && rec.Header().Get(wantHeader) == "" {
+		b.Fatalf("header %s missing", wantHeader)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(rec.Header())
+		app.ServeHTTP(rec, req)
+	}
+}
+
+func benchGate(b *testing.B, mws ...echo.MiddlewareFunc) *echo.Echo {
+	b.Helper()
+	e, err := engine.New(context.Background(), engine.WithBackend(backend.NewMemory()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	app := echo.New()
+	gate := waygateecho.New(app, e)
+	app.GET("/orders/:id", benchHandler, mws...)
+	if err := gate.Register(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return app
+}
+
+// BenchmarkRawEcho is the baseline: bare echo, one parameter route.
+func BenchmarkRawEcho(b *testing.B) {
+	app := echo.New()
+	app.GET("/orders/:id", benchHandler)
+	serve(b, app, "/orders/42", "")
+}
+
+// BenchmarkWaygateEcho_Active is the same route judged by Waygate.
+func BenchmarkWaygateEcho_Active(b *testing.B) {
+	serve(b, benchGate(b), "/orders/42", "")
+}
+
+// BenchmarkWaygateEcho_Deprecated adds the deprecation headers.
+func BenchmarkWaygateEcho_Deprecated(b *testing.B) {
+	serve(b, benchGate(b, waygateecho.Deprecated("2027-01-01", "/v2/orders")), "/orders/42", "Deprecation")
+}

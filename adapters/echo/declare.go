@@ -1,0 +1,106 @@
+package waygateecho
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// ResponseFunc writes a custom response for a blocked request. It gets
+// echo's context and the engine's decision; the error it returns goes to
+// echo's HTTPErrorHandler, as a handler's would.
+type ResponseFunc func(c echo.Context, d engine.Decision) error
+
+// Declare returns a route middleware declaring the route's state with core
+// route options. Pass it to a route (app.GET(path, h, Declare(...))) or to a
+// group (app.Group(prefix, Declare(...)) or Group.Use); a route's own
+// declarations override its group's. The middleware does nothing per
+// request: the Gate reads the declaration when the route is added.
+func Declare(opts ...route.Option) echo.MiddlewareFunc {
+	d := &declaration{opts: opts}
+	return d.wrap
+}
+
+// Maintenance declares the route in maintenance (503 MAINTENANCE_MODE).
+func Maintenance(reason string) echo.MiddlewareFunc { return Declare(route.Maintenance(reason)) }
+
+// MaintenanceWindow declares a maintenance window from start to end: the
+// route keeps its other declared status outside it.
+func MaintenanceWindow(reason string, start, end time.Time) echo.MiddlewareFunc {
+	return Declare(route.MaintenanceWindow(reason, start, end))
+}
+
+// RateLimit limits the route: "100/minute", "5 per 2 minutes", several
+// joined by ";" or "unlimited", refined by ratelimit options. A bad limit
+// is a startup error, like any invalid declaration.
+func RateLimit(limit string, opts ...ratelimit.Option) echo.MiddlewareFunc {
+	return Declare(route.RateLimit(limit, opts...))
+}
+
+// Disabled declares the route disabled (503 ROUTE_DISABLED).
+func Disabled(reason string) echo.MiddlewareFunc { return Declare(route.Disabled(reason)) }
+
+// EnvOnly serves the route only in the named environments (404 elsewhere).
+func EnvOnly(envs ...string) echo.MiddlewareFunc { return Declare(route.EnvOnly(envs...)) }
+
+// Deprecated marks the route deprecated, with its sunset date ("2027-01-01",
+// RFC 3339 or an HTTP-date; "" when unknown) and successor ("" when none).
+func Deprecated(sunset, successor string) echo.MiddlewareFunc {
+	return Declare(route.Deprecated(sunset, successor))
+}
+
+// ForceActive exempts the route from every check and runtime change.
+func ForceActive() echo.MiddlewareFunc { return Declare(route.ForceActive()) }
+
+// Respond answers the route's blocked requests with f instead of the
+// engine's JSON body.
+func Respond(f ResponseFunc) echo.MiddlewareFunc { return Declare(route.Respond(f)) }
+
+// declaration is what one wrapper declares. Its method value wrap is the
+// wrapper's echo.MiddlewareFunc.
+type declaration struct{ opts []route.Option }
+
+// wrap passes requests through untouched and without allocating (echo
+// applies route middleware on every request). Given a nil handler, which
+// only the Gate's discovery does, it returns reveal instead.
+func (d *declaration) wrap(next echo.HandlerFunc) echo.HandlerFunc {
+	if next == nil {
+		return d.reveal
+	}
+	return next
+}
+
+// reveal hands the declaration to the probe context of the discovery.
+func (d *declaration) reveal(c echo.Context) error {
+	if p, ok := c.(*probe); ok {
+		p.found = d
+	}
+	return nil
+}
+
+// probe is the context discovery passes to reveal. It runs no request.
+type probe struct {
+	echo.Context
+	found *declaration
+}
+
+// wrapCode is the code address shared by every wrapper made by Declare:
+// the method value (*declaration).wrap. Comparing it is how discovery tells
+// Waygate's wrappers from the application's middleware without calling the
+// latter; echo names handlers the same way.
+var wrapCode = reflect.ValueOf((*declaration)(nil).wrap).Pointer()
+
+// declarationOf returns the declaration carried by mw, if mw is one of the
+// wrappers. Other middleware is never called.
+func declarationOf(mw echo.MiddlewareFunc) (*declaration, bool) {
+	if mw == nil || reflect.ValueOf(mw).Pointer() != wrapCode {
+		return nil, false
+	}
+	var p probe
+	_ = mw(nil)(&p)
+	return p.found, p.found != nil
+}

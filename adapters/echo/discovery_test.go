@@ -1,0 +1,323 @@
+package waygateecho_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	waygateecho "github.com/waygate-go/waygate/adapters/echo"
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+func newEngine(t testing.TB, opts ...engine.Option) *engine.Engine {
+	t.Helper()
+	e, err := engine.New(context.Background(), append([]engine.Option{engine.WithBackend(backend.NewMemory())}, opts...)...)
+	if err != nil {
+		t.Fatalf("engine.New: %v", err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// states returns the engine's listing as key → state.
+func states(e *engine.Engine) map[string]route.State {
+	m := map[string]route.State{}
+	for _, st := range e.Routes() {
+		m[st.Path] = st
+	}
+	return m
+}
+
+func do(h http.Handler, method, path string, hdr ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// counters count every call into the application's code.
+type counters struct{ handler, authBuild, authRun atomic.Int64 }
+
+func (n *counters) handle(c echo.Context) error {
+	n.handler.Add(1)
+	return c.String(http.StatusOK, "ok")
+}
+
+// auth rejects requests without the X-Token header; it counts its own
+// construction (echo builds route middleware per request) and its runs.
+func (n *counters) auth(next echo.HandlerFunc) echo.HandlerFunc {
+	n.authBuild.Add(1)
+	return func(c echo.Context) error {
+		n.authRun.Add(1)
+		if c.Request().Header.Get("X-Token") == "" {
+			return echo.ErrUnauthorized
+		}
+		return next(c)
+	}
+}
+
+// TestStartupDiscovery: every route is listed with its declared state
+// right after Register, with zero requests served, and discovery never
+// runs a handler or the application's middleware, even with auth in front
+// of the wrappers.
+func TestStartupDiscovery(t *testing.T) {
+	e := newEngine(t)
+	app := echo.New()
+	gate := waygateecho.New(app, e)
+	var n counters
+	app.GET("/orders", n.handle)
+	app.POST("/orders", n.handle, n.auth)
+	app.GET("/payments", n.handle, n.auth, waygateecho.Maintenance("DB migration"))
+	admin := app.Group("/admin", n.auth, waygateecho.Maintenance("admin rebuild"))
+	admin.GET("/users", n.handle)
+	admin.DELETE("/users/:id", n.handle, n.auth, waygateecho.Disabled("no deletes"))
+	legacy := app.Group("/legacy")
+	legacy.Use(n.auth, waygateecho.Deprecated("2027-01-01", "/orders"))
+	legacy.GET("/orders", n.handle)
+	app.GET("/debug", n.handle, waygateecho.EnvOnly("dev"))
+	app.GET("/health", n.handle, waygateecho.ForceActive())
+
+	if err := gate.Register(context.Background()); err != nil {
+		t.Fatalf("Register: %v", err)
+	}
+	got := states(e)
+	want := map[string]route.Status{
+		"GET:/orders":              route.StatusActive,
+		"POST:/orders":             route.StatusActive,
+		"GET:/payments":            route.StatusMaintenance,
+		"GET:/admin/users":         route.StatusMaintenance,
+		"DELETE:/admin/users/{id}": route.StatusDisabled,
+		"GET:/legacy/orders":       route.StatusDeprecated,
+		"GET:/debug":               route.StatusEnvGated,
+		"GET:/health":              route.StatusActive,
+	}
+	if len(got) != len(want) {
+		t.Errorf("engine lists %d routes, want %d: %v", len(got), len(want), got)
+	}
+	for key, status := range want {
+		st, ok := got[key]
+		if !ok {
+			t.Errorf("%s not listed", key)
+			continue
+		}
+		if st.Status != status {
+			t.Errorf("%s status = %s, want %s", key, st.Status, status)
+		}
+	}
+	if st := got["GET:/admin/users"]; st.Reason != "admin rebuild" {
+		t.Errorf("group reason = %q", st.Reason)
+	}
+	if st := got["GET:/health"]; !st.ForceActive {
+		t.Errorf("GET:/health force_active = false")
+	}
+	if st := got["GET:/legacy/orders"]; st.SuccessorPath != "/orders" || st.SunsetDate != "2027-01-01T00:00:00Z" {
+		t.Errorf("deprecation = %+v", st)
+	}
+	if h, b, r := n.handler.Load(), n.authBuild.Load(), n.authRun.Load(); h+b+r != 0 {
+		t.Fatalf("discovery ran application code: handler %d, auth built %d, auth ran %d", h, b, r)
+	}
+
+	// The check runs before route middleware: a blocked route answers with
+	// its state, and the auth in front of the wrapper never runs for it.
+	tests := []struct {
+		method, path string
+		token        bool
+		status       int
+		body         string
+	}{
+		{"GET", "/payments", false, 503, `"MAINTENANCE_MODE"`},
+		{"GET", "/admin/users", false, 503, `"reason":"admin rebuild"`},
+		{"DELETE", "/admin/users/7", true, 503, `"path":"/admin/users/7"`},
+		{"GET", "/debug", false, 404, `"NOT_FOUND"`},
+		{"POST", "/orders", false, 401, "Unauthorized"},
+	}
+	for _, tc := range tests {
+		var hdr []string
+		if tc.token {
+			hdr = []string{"X-Token", "t"}
+		}
+		rec := do(app, tc.method, tc.path, hdr...)
+		if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.body) {
+			t.Errorf("%s %s = %d %s, want %d containing %s", tc.method, tc.path, rec.Code, rec.Body, tc.status, tc.body)
+		}
+	}
+	if r := n.authRun.Load(); r != 1 {
+		t.Errorf("auth ran %d times, want 1 (only for the allowed POST /orders)", r)
+	}
+	if h := n.handler.Load(); h != 0 {
+		t.Errorf("handlers ran %d times, want 0", h)
+	}
+
+	// Allowed requests run the route's middleware and handler as echo does.
+	rec := do(app, "GET", "/legacy/orders", "X-Token", "t")
+	if rec.Code != 200 || rec.Header().Get("Deprecation") != "?1" || rec.Header().Get("Link") != `</orders>; rel="successor-version"` {
+		t.Errorf("GET /legacy/orders = %d %v", rec.Code, rec.Header())
+	}
+	if rec := do(app, "GET", "/legacy/orders"); rec.Code != 401 {
+		t.Errorf("GET /legacy/orders without token = %d, want 401 from the group's auth", rec.Code)
+	}
+}
+
+// TestDeclarationOverrides: group declarations apply to every route of the
+// group and its subgroups; a route's own declaration, or a subgroup's,
+// overrides them; Group.Use applies to routes added after it, as in echo.
+func TestDeclarationOverrides(t *testing.T) {
+	e := newEngine(t)
+	app := echo.New()
+	gate := waygateecho.New(app, e)
+	ok := func(c echo.Context) error { return c.String(200, "ok") }
+	v1 := app.Group("/v1", waygateecho.Disabled("v1 retired"))
+	v1.GET("/a", ok)
+	v1.GET("/b", ok, waygateecho.Maintenance("b moving"))
+	v1.GET("/c", ok, waygateecho.Declare(route.Maintenance("first"), route.Disabled("second")))
+	beta := v1.Group("/beta", waygateecho.ForceActive(), waygateecho.Maintenance("beta"))
+	beta.GET("/d", ok)
+	late := app.Group("/late")
+	late.GET("/before", ok)
+	late.Use(waygateecho.Maintenance("after Use"))
+	late.GET("/after", ok)
+	if err := gate.Register(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		key    string
+		status route.Status
+		reason string
+		force  bool
+	}{
+		{"GET:/v1/a", route.StatusDisabled, "v1 retired", false},
+		{"GET:/v1/b", route.StatusMaintenance, "b moving", false},
+		{"GET:/v1/c", route.StatusDisabled, "second", false},
+		{"GET:/v1/beta/d", route.StatusMaintenance, "beta", true},
+		{"GET:/late/before", route.StatusActive, "", false},
+		{"GET:/late/after", route.StatusMaintenance, "after Use", false},
+	}
+	got := states(e)
+	for _, tc := range tests {
+		st := got[tc.key]
+		if st.Status != tc.status || st.Reason != tc.reason || st.ForceActive != tc.force {
+			t.Errorf("%s = %s %q force=%v, want %s %q force=%v", tc.key, st.Status, st.Reason, st.ForceActive, tc.status, tc.reason, tc.force)
+		}
+	}
+	if rec := do(app, "GET", "/v1/beta/d"); rec.Code != 200 {
+		t.Errorf("force-active GET /v1/beta/d = %d, want 200", rec.Code)
+	}
+}
+
+// TestInvalidDeclarationPanics: a malformed declaration is a startup error
+// at the route definition, naming the route.
+func TestInvalidDeclarationPanics(t *testing.T) {
+	tests := []struct {
+		name string
+		add  func(app *echo.Echo)
+		want string
+	}{
+		{"bad sunset", func(app *echo.Echo) {
+			app.GET("/x", func(echo.Context) error { return nil }, waygateecho.Deprecated("someday", ""))
+		}, "GET /x"},
+		{"env-only without envs on a group", func(app *echo.Echo) {
+			app.Group("/g", waygateecho.EnvOnly()).POST("/y", func(echo.Context) error { return nil })
+		}, "POST /g/y"},
+		{"window ending before it starts", func(app *echo.Echo) {
+			now := time.Now()
+			app.PUT("/z", func(echo.Context) error { return nil }, waygateecho.MaintenanceWindow("w", now, now.Add(-time.Hour)))
+		}, "PUT /z"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := echo.New()
+			waygateecho.New(app, newEngine(t))
+			defer func() {
+				r := recover()
+				msg, _ := r.(string)
+				if !strings.Contains(msg, tc.want) || !strings.Contains(msg, route.ErrInvalidDeclaration.Error()) {
+					t.Errorf("panic = %v, want it to name %q and the invalid declaration", r, tc.want)
+				}
+			}()
+			tc.add(app)
+		})
+	}
+}
+
+// TestUnguardedRoutes: routes echo knows but the Gate never saw make
+// Register fail, naming them.
+func TestUnguardedRoutes(t *testing.T) {
+	ok := func(echo.Context) error { return nil }
+	app := echo.New()
+	app.GET("/early", ok)
+	gate := waygateecho.New(app, newEngine(t))
+	app.GET("/hooked", ok)
+	app.OnAddRouteHandler = nil
+	app.POST("/unhooked", ok)
+	err := gate.Register(context.Background())
+	if !errors.Is(err, waygateecho.ErrUnguardedRoute) {
+		t.Fatalf("Register = %v, want ErrUnguardedRoute", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "GET /early") || !strings.Contains(msg, "POST /unhooked") || strings.Contains(msg, "/hooked,") {
+		t.Errorf("error %q should name GET /early and POST /unhooked only", msg)
+	}
+}
+
+// TestRegisterBeforeFirstRequest: without Register, routes are registered
+// before the first request is judged; routes added after Register are
+// registered before their first request too.
+func TestRegisterBeforeFirstRequest(t *testing.T) {
+	e := newEngine(t)
+	app := echo.New()
+	waygateecho.New(app, e)
+	app.GET("/payments", func(c echo.Context) error { return c.String(200, "paid") }, waygateecho.Maintenance("migration"))
+	app.GET("/orders", func(c echo.Context) error { return c.String(200, "ok") })
+	if rec := do(app, "GET", "/orders"); rec.Code != 200 {
+		t.Fatalf("GET /orders = %d", rec.Code)
+	}
+	if st := states(e)["GET:/payments"]; st.Status != route.StatusMaintenance {
+		t.Errorf("GET:/payments after the first request = %+v", st)
+	}
+	if rec := do(app, "GET", "/payments"); rec.Code != 503 {
+		t.Errorf("GET /payments = %d, want 503", rec.Code)
+	}
+	app.GET("/late", func(c echo.Context) error { return c.String(200, "ok") }, waygateecho.Disabled("not yet"))
+	if rec := do(app, "GET", "/late"); rec.Code != 503 || !strings.Contains(rec.Body.String(), "ROUTE_DISABLED") {
+		t.Errorf("GET /late = %d %s, want 503 ROUTE_DISABLED", rec.Code, rec.Body)
+	}
+}
+
+// TestHooksAndHosts: an OnAddRouteHandler set before New keeps being
+// called, and host routes are registered and judged.
+func TestHooksAndHosts(t *testing.T) {
+	e := newEngine(t)
+	app := echo.New()
+	var seen []string
+	app.OnAddRouteHandler = func(host string, r echo.Route, _ echo.HandlerFunc, _ []echo.MiddlewareFunc) {
+		seen = append(seen, host+" "+r.Method+" "+r.Path)
+	}
+	gate := waygateecho.New(app, e)
+	api := app.Host("api.example.com")
+	api.GET("/status", func(c echo.Context) error { return c.String(200, "ok") }, waygateecho.Maintenance("api down"))
+	if err := gate.Register(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || seen[0] != "api.example.com GET /status" {
+		t.Errorf("previous hook saw %v", seen)
+	}
+	if st := states(e)["GET:/status"]; st.Status != route.StatusMaintenance {
+		t.Errorf("GET:/status = %+v", st)
+	}
+	req := httptest.NewRequest("GET", "http://api.example.com/status", nil)
+	rec := httptest.NewRecorder()
+	app.ServeHTTP(rec, req)
+	if rec.Code != 503 {
+		t.Errorf("GET api.example.com/status = %d, want 503", rec.Code)
+	}
+}
