@@ -23,7 +23,7 @@ import (
 )
 
 // frameworks lists the demo programs, by directory.
-var frameworks = []string{"nethttp"}
+var frameworks = []string{"nethttp", "echo", "fiber"}
 
 var (
 	buildOnce sync.Once

@@ -3,11 +3,39 @@ module github.com/waygate-go/waygate/examples
 go 1.26.0
 
 require (
+	github.com/gofiber/fiber/v2 v2.52.15
+	github.com/labstack/echo/v4 v4.16.4
+	github.com/waygate-go/waygate/adapters/echo v0.0.0
+	github.com/waygate-go/waygate/adapters/fiber v0.0.0
 	github.com/waygate-go/waygate/adapters/nethttp v0.0.0
 	github.com/waygate-go/waygate/core v0.0.0
 )
 
+require (
+	github.com/andybalholm/brotli v1.1.0 // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/klauspost/compress v1.17.9 // indirect
+	github.com/labstack/gommon v0.5.0 // indirect
+	github.com/mattn/go-colorable v0.1.15 // indirect
+	github.com/mattn/go-isatty v0.0.22 // indirect
+	github.com/mattn/go-runewidth v0.0.16 // indirect
+	github.com/redis/go-redis/v9 v9.23.0 // indirect
+	github.com/rivo/uniseg v0.2.0 // indirect
+	github.com/valyala/bytebufferpool v1.0.0 // indirect
+	github.com/valyala/fasthttp v1.51.0 // indirect
+	github.com/valyala/fasttemplate v1.2.2 // indirect
+	github.com/valyala/tcplisten v1.0.0 // indirect
+	go.uber.org/atomic v1.12.0 // indirect
+	golang.org/x/crypto v0.57.0 // indirect
+	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+)
+
 replace (
+	github.com/waygate-go/waygate/adapters/echo => ../adapters/echo
+	github.com/waygate-go/waygate/adapters/fiber => ../adapters/fiber
 	github.com/waygate-go/waygate/adapters/nethttp => ../adapters/nethttp
 	github.com/waygate-go/waygate/core => ../core
 )
