@@ -1,0 +1,190 @@
+package examples_test
+
+// Multi-instance behaviour with real processes: two demo processes share
+// one real redis-server; the test changes state through a third engine (as
+// the admin API of any instance would) and watches both processes over HTTP.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/route"
+	"github.com/waygate-go/waygate/core/waygatetest"
+)
+
+// controller is a third engine on the same Redis, standing in for an
+// operator's tool.
+func controller(t *testing.T, url string) *engine.Engine {
+	t.Helper()
+	t.Setenv(engine.EnvBackend, url)
+	e, err := engine.New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	// The demo registers these; the controller only needs to know they exist.
+	if err := e.Register(context.Background(),
+		engine.Registration{Method: "GET", Template: "/orders"},
+		engine.Registration{Method: "GET", Template: "/orders/{id}"}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func status(url string) int {
+	res, err := http.Get(url)
+	if err != nil {
+		return 0
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// waitStatus polls url until it answers want and returns how long that took.
+func waitStatus(t *testing.T, url string, want int, since time.Time) time.Duration {
+	t.Helper()
+	for {
+		if status(url) == want {
+			return time.Since(since)
+		}
+		if time.Since(since) > 5*time.Second {
+			t.Fatalf("%s never answered %d", url, want)
+		}
+	}
+}
+
+func TestRedisPropagationBetweenProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs demo processes and redis-server")
+	}
+	srv := waygatetest.StartRedis(t)
+	a := start(t, "nethttp", "WAYGATE_BACKEND="+srv.URL)
+	b := start(t, "echo", "WAYGATE_BACKEND="+srv.URL)
+	ctl := controller(t, srv.URL)
+	ctx := context.Background()
+
+	var delays []time.Duration
+	for i := range 100 {
+		var err error
+		changed := time.Now()
+		want := 503
+		if i%2 == 0 {
+			_, err = ctl.SetMaintenance(ctx, "GET:/orders", fmt.Sprint("change ", i))
+		} else {
+			_, err = ctl.Enable(ctx, "GET:/orders")
+			want = 200
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, base := range []string{a, b} {
+			delays = append(delays, waitStatus(t, base+"/orders", want, changed))
+		}
+	}
+	slices.Sort(delays)
+	p50, p99 := delays[len(delays)/2], delays[len(delays)*99/100]
+	t.Logf("propagation over %d observations: p50 %v, p99 %v, max %v", len(delays), p50, p99, delays[len(delays)-1])
+	if out := os.Getenv("WAYGATE_BENCH_OUT"); out != "" {
+		os.WriteFile(out, []byte(fmt.Sprintf("redis propagation: p50 %v, p99 %v, max %v over %d observations\n", p50, p99, delays[len(delays)-1], len(delays))), 0o644)
+	}
+	if p99 > 100*time.Millisecond {
+		t.Errorf("p99 propagation %v, want within 100ms", p99)
+	}
+}
+
+func TestRedisOutageUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs demo processes and redis-server")
+	}
+	srv := waygatetest.StartRedis(t)
+	a := start(t, "nethttp", "WAYGATE_BACKEND="+srv.URL)
+	b := start(t, "fiber", "WAYGATE_BACKEND="+srv.URL)
+	ctx := context.Background()
+
+	// A bounded load loop on loopback against both processes.
+	var stop atomic.Bool
+	var served, fiveXX atomic.Int64
+	var bad sync.Map
+	var wg sync.WaitGroup
+	for _, base := range []string{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100000 && !stop.Load(); i++ {
+				for _, p := range []string{"/orders", "/orders/7", "/health"} {
+					code := status(base + p)
+					served.Add(1)
+					if code >= 500 || code == 0 {
+						fiveXX.Add(1)
+						bad.Store(base+p, code)
+					}
+				}
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	srv.Stop()
+	time.Sleep(time.Second)
+
+	// While Redis is down a change is made elsewhere; it must arrive once
+	// Redis is back.
+	srv.Restart()
+	ctl := controller(t, srv.URL)
+	if _, err := ctl.Disable(ctx, "GET:/orders/{id}", "made during recovery"); err != nil {
+		t.Fatal(err)
+	}
+	for _, base := range []string{a, b} {
+		waitStatus(t, base+"/orders/7", 503, time.Now())
+	}
+	stop.Store(true)
+	wg.Wait()
+	// The only 503s allowed are the ones the disable above asked for.
+	bad.Range(func(k, v any) bool {
+		if !strings.HasSuffix(k.(string), "/orders/7") {
+			t.Errorf("%s answered %v during the outage", k, v)
+		}
+		return true
+	})
+	t.Logf("%d requests during the outage test", served.Load())
+	for _, base := range []string{a, b} {
+		if code := status(base + "/health"); code != 200 {
+			t.Fatalf("%s/health = %d after the outage", base, code)
+		}
+	}
+}
+
+func TestRedisStateSurvivesRestartOfEveryProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs demo processes and redis-server")
+	}
+	srv := waygatetest.StartRedis(t)
+	ctx := context.Background()
+	ctl := controller(t, srv.URL)
+	if _, err := ctl.SetMaintenance(ctx, "GET:/orders", "kept across restarts"); err != nil {
+		t.Fatal(err)
+	}
+	// A window that already ended while nothing was running.
+	now := time.Now()
+	if _, err := ctl.Schedule(ctx, "GET:/orders/{id}", route.Window{Start: now.Add(-time.Minute), End: now.Add(300 * time.Millisecond), Reason: "short"}); err != nil {
+		t.Fatal(err)
+	}
+	ctl.Close()
+	time.Sleep(400 * time.Millisecond) // the window ends while no engine runs
+
+	a := start(t, "nethttp", "WAYGATE_BACKEND="+srv.URL)
+	if code := status(a + "/orders"); code != 503 {
+		t.Fatalf("GET /orders after restart = %d, want 503 (maintenance persisted)", code)
+	}
+	if code := status(a + "/orders/1"); code != 200 {
+		t.Fatalf("GET /orders/1 after restart = %d, want 200 (the expired window cleared at startup)", code)
+	}
+}
