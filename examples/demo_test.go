@@ -23,7 +23,7 @@ import (
 )
 
 // frameworks lists the demo programs, by directory.
-var frameworks = []string{"nethttp", "echo", "fiber"}
+var frameworks = []string{"gin", "echo", "fiber", "nethttp"}
 
 var (
 	buildOnce sync.Once

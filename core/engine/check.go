@@ -62,7 +62,9 @@ func (o Outcome) String() string {
 	return "unknown"
 }
 
-// Header is one response header to set.
+// Header is one response header to set. Name is always in Go's canonical
+// form (textproto.CanonicalMIMEHeaderKey, e.g. "X-Ratelimit-Limit"), so
+// adapters may store it in an http.Header map directly.
 type Header struct {
 	Name  string
 	Value string
@@ -153,6 +155,9 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 		}
 	}
 	d.Header = en.allow
+	if s.globalRL == nil && len(s.serviceRL) == 0 && en.rl == nil {
+		return d // no rate limit applies: skip copying the decision through limit
+	}
 	return e.limit(ctx, s, en, r, d)
 }
 

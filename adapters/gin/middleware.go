@@ -1,0 +1,87 @@
+package waygategin
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+// ResponseFunc writes a custom response for a blocked request. The request
+// is already aborted: no later handler runs, whatever ResponseFunc writes.
+type ResponseFunc func(c *gin.Context, d engine.Decision)
+
+// Option configures the Middleware.
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	responders engine.Responders[ResponseFunc]
+}
+
+// WithResponder answers blocked requests with f: for the given outcomes, or
+// for every outcome when none are given. A route's own Respond wins.
+// Optional. Default: the engine's JSON body.
+func WithResponder(f ResponseFunc, outcomes ...engine.Outcome) Option {
+	return optionFunc(func(c *config) { c.responders.Set(f, outcomes...) })
+}
+
+// Middleware returns the gin middleware that has e judge every request:
+// blocked requests are answered and aborted, allowed ones get the
+// decision's headers (deprecation, rate limits) and continue. The engine
+// reads the client address, the request headers and the attributes set
+// with SetUser, SetRoles or SetAttr (gin's context keys). Add it with Use
+// before registering routes, as gin applies middleware only to routes
+// registered after it.
+func Middleware(e *engine.Engine, opts ...Option) gin.HandlerFunc {
+	cfg := &config{}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(cfg)
+		}
+	}
+	return func(c *gin.Context) {
+		hr := c.Request
+		req := engine.Request{Method: hr.Method, Route: c.FullPath(), Path: hr.URL.Path,
+			RemoteAddr: hr.RemoteAddr, Header: hr.Header, Attrs: (*contextAttrs)(c)}
+		d := e.Check(hr.Context(), &req)
+		if d.Outcome != engine.Allow {
+			cfg.respond(c, &d)
+			return
+		}
+		if len(d.Header) > 0 {
+			setHeaders(c.Writer.Header(), d.Header)
+		}
+		// Returning lets gin run the rest of the chain; c.Next is not
+		// needed as nothing happens after the handlers.
+	}
+}
+
+// respond aborts c and writes a blocked decision: a custom responder if one
+// applies, else the engine's JSON body.
+func (cfg *config) respond(c *gin.Context, d *engine.Decision) {
+	c.Abort()
+	if f, ok := cfg.responders.For(d); ok {
+		f(c, *d)
+		return
+	}
+	setHeaders(c.Writer.Header(), d.Header)
+	c.Status(d.Status)
+	_, _ = c.Writer.Write(d.Body)
+}
+
+// setHeaders sets the decision's headers with one allocation for all the
+// values. The engine emits names in canonical form, so they are used as
+// map keys as they are; each value slice is capped so an Add by a later
+// handler copies instead of overwriting the next value.
+func setHeaders(h http.Header, hs []engine.Header) {
+	vals := make([]string, len(hs))
+	for i, hd := range hs {
+		vals[i] = hd.Value
+		h[hd.Name] = vals[i : i+1 : i+1]
+	}
+}
