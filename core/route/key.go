@@ -6,7 +6,6 @@ import (
 	"strings"
 )
 
-
 // Methods lists the standard HTTP methods.
 var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"}
 

@@ -89,9 +89,9 @@ func Open(url string, opts ...Option) (*Backend, error) {
 func (b *Backend) Client() redis.UniversalClient { return b.client }
 
 func (b *Backend) docKey(k backend.Kind) string { return b.prefix + "{state}:doc:" + string(k) }
-func (b *Backend) versionKey() string            { return b.prefix + "{state}:version" }
-func (b *Backend) logKey(l backend.Log) string   { return b.prefix + "{state}:log:" + string(l) }
-func (b *Backend) channel() string               { return b.prefix + "changes" }
+func (b *Backend) versionKey() string           { return b.prefix + "{state}:version" }
+func (b *Backend) logKey(l backend.Log) string  { return b.prefix + "{state}:log:" + string(l) }
+func (b *Backend) channel() string              { return b.prefix + "changes" }
 
 // kinds are the kinds Load reads.
 var kinds = []backend.Kind{backend.KindRoute, backend.KindGlobal, backend.KindService,
