@@ -1,20 +1,23 @@
 -- Counts one request against every rate of a limit, atomically.
--- KEYS[i]: the counter of rate i. ARGV: algorithm, burst, then amount_i and
--- period_i (microseconds) for each rate. Time comes from the server.
--- Returns {allowed, limit, period, remaining, reset, retry} for the binding
--- rate (times in microseconds since the epoch / microseconds).
+-- KEYS[i]: the counter of rate i. ARGV[1]: "algorithm burst amount_1
+-- period_1 amount_2 period_2 ..." (periods in microseconds), one string so
+-- the client builds one argument. Time comes from the server.
+-- Returns "allowed limit period remaining reset retry" for the binding rate
+-- (times in microseconds), one string so the client parses one reply.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local alg = ARGV[1]
-local burst = tonumber(ARGV[2])
+local params = {}
+for word in string.gmatch(ARGV[1], '%S+') do params[#params + 1] = word end
+local alg = params[1]
+local burst = tonumber(params[2])
 local n = #KEYS
 local v = {}
 local allowed = true
 
 for i = 1, n do
   local key = KEYS[i]
-  local amount = tonumber(ARGV[1 + 2 * i])
-  local period = tonumber(ARGV[2 + 2 * i])
+  local amount = tonumber(params[1 + 2 * i])
+  local period = tonumber(params[2 + 2 * i])
   local cap = amount + burst
   local r = {ok = false, rem = 0, reset = now, retry = 0}
   if alg == 'sliding_window' then
@@ -112,4 +115,4 @@ end
 local r = v[b]
 local rem = r.rem
 if not allowed then rem = 0 end
-return {allowed and 1 or 0, r.amount, r.period, rem, r.reset, r.retry}
+return string.format('%d %d %d %d %d %d', allowed and 1 or 0, r.amount, r.period, rem, r.reset, r.retry)

@@ -52,50 +52,86 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 
 // key builds the counter key of rate i.
 func (s *Store) key(k ratelimit.Key, i int) string {
-	client := k.Client
+	b := make([]byte, 0, len(s.prefix)+len(k.Client)+len(k.Scope)+len(k.Tier)+48)
+	b = append(b, s.prefix...)
+	b = append(b, '{')
 	if k.IP.IsValid() {
-		client = k.IP.String()
+		b = k.IP.AppendTo(b)
+	} else {
+		b = append(b, k.Client...)
 	}
-	var b strings.Builder
-	b.Grow(len(s.prefix) + len(client) + len(k.Scope) + len(k.Tier) + 8)
-	b.WriteString(s.prefix)
-	b.WriteByte('{')
-	b.WriteString(client)
-	b.WriteByte('|')
-	b.WriteString(k.Scope)
-	b.WriteByte('|')
-	b.WriteString(k.Tier)
-	b.WriteString("}:")
-	b.WriteString(strconv.Itoa(i))
-	return b.String()
+	b = append(b, '|')
+	b = append(b, k.Scope...)
+	b = append(b, '|')
+	b = append(b, k.Tier...)
+	b = append(b, "}:"...)
+	b = strconv.AppendInt(b, int64(i), 10)
+	return string(b)
 }
 
-// Take counts one request; see ratelimit.Store.
+// scriptSHA is boxed once so each call does not allocate for it.
+var scriptSHA any = script.Hash()
+
+// Take counts one request; see ratelimit.Store. It builds the EVALSHA
+// command itself (one key per rate, one argument string, one reply string)
+// to keep allocations per check low.
 func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
 	if len(rates) == 0 {
 		return ratelimit.Result{Allowed: true}, nil
 	}
-	keys := make([]string, len(rates))
-	args := make([]any, 0, 2+2*len(rates))
-	args = append(args, string(alg), burst)
-	for i, r := range rates {
-		keys[i] = s.key(k, i)
-		args = append(args, r.Amount, r.Period.Microseconds())
+	var buf [96]byte
+	p := append(buf[:0], alg...)
+	p = append(p, ' ')
+	p = strconv.AppendInt(p, burst, 10)
+	for _, r := range rates {
+		p = append(p, ' ')
+		p = strconv.AppendInt(p, r.Amount, 10)
+		p = append(p, ' ')
+		p = strconv.AppendInt(p, r.Period.Microseconds(), 10)
 	}
-	vals, err := script.Run(ctx, s.client, keys, args...).Int64Slice()
+	args := make([]any, 0, 4+len(rates))
+	args = append(args, "evalsha", scriptSHA, len(rates))
+	for i := range rates {
+		args = append(args, s.key(k, i))
+	}
+	args = append(args, string(p))
+	cmd := redis.NewStringCmd(ctx, args...)
+	err := s.client.Process(ctx, cmd)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// First use on this server: load the script, then run it.
+		if err = script.Load(ctx, s.client).Err(); err == nil {
+			cmd = redis.NewStringCmd(ctx, args...)
+			err = s.client.Process(ctx, cmd)
+		}
+	}
 	if err != nil {
 		return ratelimit.Result{}, fmt.Errorf("redis rate limit: %w", err)
 	}
-	if len(vals) != 6 {
-		return ratelimit.Result{}, errors.New("redis rate limit: unexpected script reply")
+	return parseReply(cmd.Val())
+}
+
+// parseReply reads "allowed limit period remaining reset retry".
+func parseReply(s string) (ratelimit.Result, error) {
+	var v [6]int64
+	for i := range v {
+		s = strings.TrimLeft(s, " ")
+		end := strings.IndexByte(s, ' ')
+		if end < 0 {
+			end = len(s)
+		}
+		n, err := strconv.ParseInt(s[:end], 10, 64)
+		if err != nil {
+			return ratelimit.Result{}, errors.New("redis rate limit: unexpected script reply")
+		}
+		v[i], s = n, s[end:]
 	}
 	return ratelimit.Result{
-		Allowed:    vals[0] == 1,
-		Limit:      vals[1],
-		Period:     time.Duration(vals[2]) * time.Microsecond,
-		Remaining:  vals[3],
-		Reset:      time.UnixMicro(vals[4]),
-		RetryAfter: time.Duration(vals[5]) * time.Microsecond,
+		Allowed:    v[0] == 1,
+		Limit:      v[1],
+		Period:     time.Duration(v[2]) * time.Microsecond,
+		Remaining:  v[3],
+		Reset:      time.UnixMicro(v[4]),
+		RetryAfter: time.Duration(v[5]) * time.Microsecond,
 	}, nil
 }
 
