@@ -1,0 +1,74 @@
+// Package admin is Waygate's admin REST API: one [http.Handler], mountable
+// under any prefix, that offers everything the engine can do — route state,
+// scheduled windows, global and per-service maintenance, rate limits, the
+// audit log, webhooks, health counters and a live change stream. The CLI,
+// the dashboard and CI pipelines talk to it.
+//
+//	h, err := admin.New(e, admin.WithUser("alice", password, admin.RoleAdmin))
+//	if err != nil { ... }
+//	defer h.Close()
+//	mux.Handle("/waygate/", http.StripPrefix("/waygate", h))
+//
+// # Paths and bodies
+//
+// Paths are relative to the mount: behind [http.StripPrefix] the handler
+// finds its mount path from the request (for cookie paths and the OpenAPI
+// server URL); with [WithPrefix] it strips the prefix itself. The API is
+// described by GET /api/openapi.json (OpenAPI 3). Route keys
+// ("GET:/payments") travel in URL segments as unpadded base64url
+// ([EncodeRouteKey]).
+//
+// Bodies are JSON objects, at most [MaxBodyBytes]. Malformed JSON, arrays
+// where an object is expected, unknown fields and fields of the wrong type
+// are answered 400 with a message naming the problem; bad input never
+// reaches a 500. Errors are {"error": "message"}: 401 without valid
+// credentials, 403 for viewers on mutations (and for missing CSRF tokens or
+// cross-origin browser requests), 404 for unknown routes, 409 for ambiguous
+// bare paths (with "ambiguous_matches"), force-active routes and existing
+// resources, 413 for oversized bodies, 429 for throttled logins and 503
+// when the backend cannot take a write.
+//
+// # Authentication
+//
+// Users are configured in code with [WithUser] (or [WithUserHash] with a
+// hash from [HashPassword]); passwords are kept as PBKDF2-SHA256 hashes and
+// compared in constant time. [RoleAdmin] may change state; [RoleViewer]
+// may only read. POST /api/auth/login returns an HMAC-SHA256-signed,
+// expiring session token, sent back in the [TokenHeader] header or, for
+// browsers, the [SessionCookie] cookie (HttpOnly, SameSite=Strict, Secure
+// over TLS). Cookie sessions must echo the [CSRFCookie] cookie in the
+// [CSRFHeader] header on unsafe requests (double submit, bound to the
+// session); header-token clients are exempt. Cross-origin browser requests
+// are refused ([http.CrossOriginProtection]).
+//
+// Tokens are signed with [WithSecret] (give every instance the same one)
+// and a fingerprint of the configured users, so changing a password
+// invalidates existing tokens. Logout revokes the token; revocations are
+// stored in the engine's backend until the token expires, so they survive
+// restarts on persistent backends and reach other instances. Only the exact
+// paths POST /api/auth/login and GET /api/openapi.json are public. Failed
+// logins are throttled per user name and client IP ([WithLoginThrottle]).
+// [WithOpenAccess] serves without authentication, for development only.
+//
+// Every mutation is stamped server-side with the authenticated user as the
+// audit actor and the platform from the [PlatformHeader] header (cli,
+// dashboard, api or sdk; otherwise the one given at login, else api).
+//
+// # Change stream and webhooks
+//
+// GET /api/events streams every engine change as Server-Sent Events: the
+// event name is the change kind (route, global, service, rate_limit,
+// resync) and the data an [Event] as JSON; a keepalive comment is sent
+// every 15 seconds ([WithKeepAlive]).
+//
+// Webhooks ([WithWebhook] in code, POST /api/webhooks at runtime,
+// persisted in the backend) receive every change made through this
+// instance: the [Event] as JSON by default, a Slack attachment
+// ([WebhookSlack]) or whatever a [Formatter] returns. With a secret, each
+// delivery carries X-Waygate-Signature: sha256=<hex HMAC-SHA256 of the
+// body> ([Sign]). Deliveries run in the background, per webhook, from a
+// bounded queue: a slow receiver never slows a mutation. Network errors,
+// 429 and 5xx are retried with exponential backoff ([WithWebhookRetry]);
+// the outcome of the last attempt and counters are shown by GET
+// /api/webhooks and GET /api/health.
+package admin

@@ -1,0 +1,74 @@
+package admin
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+// events streams every engine change as Server-Sent Events until the
+// client goes away or the handler closes:
+//
+//	event: route
+//	data: {"event":"maintenance_on","kind":"route","path":"GET:/payments",...}
+//
+// The event name is the change kind (route, global, service, rate_limit,
+// resync); a resync means changes may have been missed: re-read the state.
+// A ": keepalive" comment is sent every keepalive interval.
+func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{}) // the stream outlives the server's write timeout
+	ctx := r.Context()
+	changes := h.eng.Subscribe(ctx) // subscribed before the client hears back: nothing is missed
+
+	hd := w.Header()
+	hd.Set("Content-Type", "text/event-stream")
+	hd.Set("Cache-Control", "no-cache")
+	hd.Set("X-Accel-Buffering", "no")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if _, err := fmt.Fprint(w, "retry: 3000\n: connected\n\n"); err != nil {
+		return nil
+	}
+	if err := rc.Flush(); err != nil {
+		h.log.Warn("waygate admin: event stream: the response writer cannot flush; wrap it keeping http.Flusher", "err", err)
+		return nil
+	}
+	tick := time.NewTicker(h.cfg.keepAlive)
+	defer tick.Stop()
+	for {
+		var err error
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-h.ctx.Done():
+			return nil
+		case <-tick.C:
+			_, err = fmt.Fprint(w, ": keepalive\n\n")
+		case c, open := <-changes:
+			if !open {
+				return nil
+			}
+			err = writeEvent(w, c)
+		}
+		if err == nil {
+			err = rc.Flush()
+		}
+		if err != nil {
+			return nil // the client went away
+		}
+	}
+}
+
+// writeEvent writes one change as an SSE event.
+func writeEvent(w http.ResponseWriter, c engine.Change) error {
+	data, err := json.Marshal(eventOf(c))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", c.Kind, data)
+	return err
+}

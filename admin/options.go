@@ -1,0 +1,229 @@
+package admin
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/waygate-go/waygate/core/clock"
+)
+
+// Option configures a Handler.
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	prefix        string
+	users         []userSpec
+	open          bool
+	secret        []byte
+	tokenTTL      time.Duration
+	clock         clock.Clock
+	logger        *slog.Logger
+	throttleMax   int
+	throttleEvery time.Duration
+	keepAlive     time.Duration
+	hooks         []hookSpec
+	hookAttempts  int
+	hookBackoff   time.Duration
+	hookClient    *http.Client
+	hookQueue     int
+	iterations    int // PBKDF2 rounds for WithUser passwords
+	origins       []string
+	errs          []error
+}
+
+// userSpec is one configured user before its password is hashed.
+type userSpec struct {
+	name, password, hash string
+	role                 Role
+}
+
+func defaultConfig() config {
+	return config{
+		tokenTTL:      24 * time.Hour,
+		clock:         clock.Real{},
+		throttleMax:   5,
+		throttleEvery: time.Minute,
+		keepAlive:     15 * time.Second,
+		hookAttempts:  4,
+		hookBackoff:   time.Second,
+		hookQueue:     256,
+		iterations:    defaultIterations,
+	}
+}
+
+// WithPrefix names the path the handler is mounted at ("/waygate"). The
+// handler then strips it itself, so it can be mounted without
+// http.StripPrefix; requests outside the prefix get 404. Without it the
+// handler expects paths relative to its mount (use http.StripPrefix) and
+// derives the mount path, for cookies and the OpenAPI server URL, from the
+// request.
+// Optional. Default: none.
+func WithPrefix(prefix string) Option {
+	return optionFunc(func(c *config) {
+		p := "/" + strings.Trim(prefix, "/")
+		if p == "/" {
+			p = ""
+		}
+		c.prefix = p
+	})
+}
+
+// WithUser adds a user who can log in with password. RoleAdmin may read and
+// change everything; RoleViewer may only read. The password is kept only as
+// a PBKDF2-SHA256 hash.
+// Optional, but New needs at least one user unless WithOpenAccess is given.
+func WithUser(name, password string, role Role) Option {
+	return optionFunc(func(c *config) {
+		if password == "" {
+			c.errs = append(c.errs, fmt.Errorf("user %q: the password is empty", name))
+			return
+		}
+		c.users = append(c.users, userSpec{name: name, password: password, role: role})
+	})
+}
+
+// WithUserHash adds a user whose password is given as a hash made by
+// HashPassword, so the plain password never appears in configuration.
+// Optional.
+func WithUserHash(name, hash string, role Role) Option {
+	return optionFunc(func(c *config) {
+		c.users = append(c.users, userSpec{name: name, hash: hash, role: role})
+	})
+}
+
+// WithOpenAccess serves every request without authentication, as an admin
+// with the actor "anonymous". Only for local development: New logs a loud
+// warning. It cannot be combined with users.
+// Optional. Default: authentication required.
+func WithOpenAccess() Option {
+	return optionFunc(func(c *config) { c.open = true })
+}
+
+// WithSecret sets the key that signs session tokens (at least 32 bytes).
+// Give the same secret to every instance and across restarts, or tokens stop
+// working when the process restarts.
+// Optional. Default: a random key per process (New logs a warning).
+func WithSecret(secret string) Option {
+	return optionFunc(func(c *config) {
+		if len(secret) < 32 {
+			c.errs = append(c.errs, fmt.Errorf("the token secret has %d bytes: use at least 32 (for example `openssl rand -hex 32`)", len(secret)))
+			return
+		}
+		c.secret = []byte(secret)
+	})
+}
+
+// WithTokenTTL sets how long a session token is valid after login.
+// Optional. Default: 24 hours.
+func WithTokenTTL(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("token TTL %s must be positive", d))
+			return
+		}
+		c.tokenTTL = d
+	})
+}
+
+// WithClock sets the time source for token expiry and login throttling.
+// Optional. Default: the wall clock.
+func WithClock(c clock.Clock) Option {
+	return optionFunc(func(cfg *config) { cfg.clock = c })
+}
+
+// WithLogger sets where warnings and delivery failures are logged. Secrets
+// (passwords, tokens, webhook secrets) are never logged.
+// Optional. Default: the engine's logger.
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(c *config) { c.logger = l })
+}
+
+// WithLoginThrottle refuses logins with 429 after failures failed attempts
+// within window, per user name and client IP (and four times as many per IP
+// across user names).
+// Optional. Default: 5 failures per minute.
+func WithLoginThrottle(failures int, window time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if failures <= 0 || window <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("login throttle %d per %s: both must be positive", failures, window))
+			return
+		}
+		c.throttleMax, c.throttleEvery = failures, window
+	})
+}
+
+// WithKeepAlive sets how often GET /api/events sends a keepalive comment.
+// Optional. Default: 15 seconds.
+func WithKeepAlive(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("keepalive interval %s must be positive", d))
+			return
+		}
+		c.keepAlive = d
+	})
+}
+
+// WithWebhook posts every state change to url. Webhooks added here live as
+// long as the process; those added through POST /api/webhooks are
+// persisted in the backend.
+// Optional.
+func WithWebhook(url string, opts ...WebhookOption) Option {
+	return optionFunc(func(c *config) {
+		s := hookSpec{url: url, format: FormatJSON}
+		for _, o := range opts {
+			if o != nil {
+				o(&s)
+			}
+		}
+		c.hooks = append(c.hooks, s)
+	})
+}
+
+// WithWebhookRetry sets how many times a delivery is attempted (network
+// errors, 429 and 5xx are retried) and the first backoff, doubled after
+// every failure.
+// Optional. Default: 4 attempts, 1 second.
+func WithWebhookRetry(attempts int, backoff time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if attempts <= 0 || backoff < 0 {
+			c.errs = append(c.errs, fmt.Errorf("webhook retry: %d attempts and a %s backoff: attempts must be positive", attempts, backoff))
+			return
+		}
+		c.hookAttempts, c.hookBackoff = attempts, backoff
+	})
+}
+
+// WithWebhookClient sets the HTTP client that delivers webhooks.
+// Optional. Default: a client with a 10 second timeout.
+func WithWebhookClient(client *http.Client) Option {
+	return optionFunc(func(c *config) { c.hookClient = client })
+}
+
+// WithWebhookQueue sets how many deliveries may wait per webhook; when the
+// queue is full, new events for that webhook are dropped and counted.
+// Optional. Default: 256.
+func WithWebhookQueue(n int) Option {
+	return optionFunc(func(c *config) {
+		if n <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("webhook queue %d must be positive", n))
+			return
+		}
+		c.hookQueue = n
+	})
+}
+
+// WithTrustedOrigins lets browsers on other origins ("https://ops.example.com")
+// make unsafe requests. Cross-origin browser requests are refused otherwise
+// (http.CrossOriginProtection); non-browser clients are not affected.
+// Optional. Default: none.
+func WithTrustedOrigins(origins ...string) Option {
+	return optionFunc(func(c *config) { c.origins = append(c.origins, origins...) })
+}

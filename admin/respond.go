@@ -1,0 +1,179 @@
+package admin
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// MaxBodyBytes is the largest request body the API reads.
+const MaxBodyBytes = 1 << 20
+
+// apiError is an error with the HTTP status it answers with.
+type apiError struct {
+	status int
+	msg    string
+	extra  map[string]any
+	header http.Header
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func errorf(status int, format string, args ...any) error {
+	return &apiError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+func badRequest(format string, args ...any) error {
+	return errorf(http.StatusBadRequest, format, args...)
+}
+
+// statusOf maps an error to its status and body. Errors the API does not
+// know are 500, logged by the caller; bad input never gets there.
+func statusOf(err error) (int, map[string]any, http.Header) {
+	var ae *apiError
+	var amb *engine.AmbiguousRouteError
+	var tooBig *http.MaxBytesError
+	body := map[string]any{"error": err.Error()}
+	switch {
+	case errors.As(err, &ae):
+		for k, v := range ae.extra {
+			body[k] = v
+		}
+		return ae.status, body, ae.header
+	case errors.As(err, &tooBig):
+		body["error"] = fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)
+		return http.StatusRequestEntityTooLarge, body, nil
+	case errors.As(err, &amb):
+		body["ambiguous_matches"] = amb.Matches
+		return http.StatusConflict, body, nil
+	case errors.Is(err, engine.ErrRouteNotFound), errors.Is(err, engine.ErrNoWindow):
+		return http.StatusNotFound, body, nil
+	case errors.Is(err, engine.ErrRouteProtected):
+		return http.StatusConflict, body, nil
+	case errors.Is(err, engine.ErrInvalid), errors.Is(err, ratelimit.ErrInvalid), errors.Is(err, route.ErrInvalidKey):
+		return http.StatusBadRequest, body, nil
+	case errors.Is(err, engine.ErrBackend):
+		return http.StatusServiceUnavailable, body, nil
+	}
+	body["error"] = "internal error: see the server log"
+	return http.StatusInternalServerError, body, nil
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error: could not encode the response"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// writeError answers with err as {"error": "..."}.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, body, header := statusOf(err)
+	if status == http.StatusInternalServerError {
+		h.log.Error("waygate admin: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	for k, v := range header {
+		w.Header()[k] = v
+	}
+	writeJSON(w, status, body)
+}
+
+// decodeBody reads a JSON object into v, refusing unknown fields, wrong
+// types, trailing data and bodies over MaxBodyBytes. An empty body is
+// accepted (v keeps its zero value) unless required.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, required bool) error {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return badRequest("could not read the request body: %v", err)
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		if required {
+			return badRequest("a JSON object body is required")
+		}
+		return nil
+	}
+	if raw[0] != '{' {
+		return badRequest("the JSON body must be an object, like {\"reason\": \"...\"}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("%s", describeJSONError(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return badRequest("unexpected data after the JSON object")
+	}
+	return nil
+}
+
+// describeJSONError turns a decoding error into a message that names the
+// offending field.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return fmt.Sprintf("field %q must be %s, not %s", typ.Field, jsonKind(typ.Type.String()), typ.Value)
+		}
+		return fmt.Sprintf("expected %s, not %s", jsonKind(typ.Type.String()), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "malformed JSON: the body ends too early"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + ": check the field names in GET /api/openapi.json"
+	}
+	return "invalid JSON body: " + err.Error()
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"), strings.HasPrefix(goType, "*[]"):
+		return "an array"
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "a number"
+	case strings.Contains(goType, "bool"):
+		return "a boolean"
+	case strings.Contains(goType, "string"), strings.Contains(goType, "Status"),
+		strings.Contains(goType, "Algorithm"), strings.Contains(goType, "Strategy"), strings.Contains(goType, "OnMissing"):
+		return "a string"
+	}
+	return "an object"
+}
+
+// queryInt reads an optional integer query parameter within [lo, hi].
+func queryInt(r *http.Request, name string, def, lo, hi int) (int, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest("query parameter %s=%q must be a whole number from %d to %d", name, s, lo, hi)
+	}
+	return n, nil
+}
+
+// okBody is the body of mutations that return nothing else.
+var okBody = map[string]bool{"ok": true}

@@ -1,0 +1,164 @@
+package admin
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/waygate-go/waygate/core/audit"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// Built-in webhook payload formats.
+const (
+	// FormatJSON posts the Event as JSON.
+	FormatJSON = "json"
+	// FormatSlack posts a Slack incoming-webhook attachment (SlackFormatter).
+	FormatSlack = "slack"
+	// FormatCustom marks a webhook whose Formatter was given in code.
+	FormatCustom = "custom"
+)
+
+// Event is one state change, as posted to webhooks (the default JSON
+// payload) and streamed by GET /api/events.
+type Event struct {
+	// Event is the audited action ("maintenance_on", "global_rl_set", ...);
+	// empty for changes another instance made, seen on the event stream.
+	Event string `json:"event"`
+	// Kind is route, global, service, rate_limit or resync.
+	Kind string `json:"kind"`
+	// Path is the route key, "__global__", "__service:NAME__", or the rate
+	// limit's scope (a route key, "__global__" or "__service:NAME__").
+	Path string `json:"path"`
+	// Service owns the route or configuration, if any.
+	Service string `json:"service,omitempty"`
+	// Reason is the route's or configuration's new reason.
+	Reason string `json:"reason"`
+	// Actor is who made the change ("scheduler" for window transitions).
+	Actor string `json:"actor"`
+	// Timestamp is when the engine made the change.
+	Timestamp time.Time `json:"timestamp"`
+	// State is the route's new state (route changes).
+	State *route.State `json:"state,omitempty"`
+	// Maintenance is the new configuration (global and service changes).
+	Maintenance *route.MaintenanceConfig `json:"maintenance,omitempty"`
+}
+
+// eventOf describes an engine change.
+func eventOf(c engine.Change) Event {
+	ev := Event{Event: string(c.Action), Kind: string(c.Kind), Path: c.Key, Service: c.Service,
+		Actor: c.Actor, Timestamp: c.Time.UTC(), State: c.Route, Maintenance: c.Maintenance}
+	switch c.Kind {
+	case engine.KindGlobal:
+		ev.Path = audit.PathGlobal
+	case engine.KindService:
+		if ev.Service == "" {
+			ev.Service = c.Key
+		}
+		ev.Path = audit.ServicePath(ev.Service)
+	case engine.KindRoute:
+		if c.Route != nil {
+			st := withLists(*c.Route)
+			ev.Service, ev.State = st.Service, &st
+		}
+	}
+	switch {
+	case c.Route != nil:
+		ev.Reason = c.Route.Reason
+	case c.Maintenance != nil:
+		ev.Reason = c.Maintenance.Reason
+	}
+	return ev
+}
+
+// Formatter turns an event into the JSON payload of a webhook. Returning
+// nil skips the event for that webhook.
+type Formatter func(Event) any
+
+// DefaultFormatter posts the Event itself.
+func DefaultFormatter(ev Event) any { return ev }
+
+// slackColors follow the reference: orange for maintenance, green for
+// recovery, red for disable, blue for env gating, grey otherwise.
+var slackColors = map[string]string{
+	"maintenance_on": "#FFA500", "window_started": "#FFA500", "global_maintenance_on": "#FFA500", "service_maintenance_on": "#FFA500",
+	"maintenance_off": "#36A64F", "enable": "#36A64F", "window_ended": "#36A64F", "global_maintenance_off": "#36A64F", "service_maintenance_off": "#36A64F",
+	"disable": "#FF0000", "env_gate": "#439FE0", "deprecate": "#F2C744",
+}
+
+// SlackFormatter posts a Slack incoming-webhook attachment:
+// {"attachments": [{"color", "text": "*EVENT*: `path`\n> reason", "footer": "waygate", "ts"}]}.
+func SlackFormatter(ev Event) any {
+	text := fmt.Sprintf("*%s*: `%s`", strings.ToUpper(ev.Event), ev.Path)
+	if ev.Reason != "" {
+		text += "\n> " + ev.Reason
+	}
+	color, found := slackColors[ev.Event]
+	if !found {
+		color = "#888888"
+	}
+	return map[string]any{"attachments": []map[string]any{{
+		"color": color, "text": text, "footer": "waygate", "ts": ev.Timestamp.Unix(),
+	}}}
+}
+
+// WebhookOption configures a webhook given to WithWebhook.
+type WebhookOption func(*hookSpec)
+
+// hookSpec is a webhook's configuration.
+type hookSpec struct {
+	url, secret, format string
+	formatter           Formatter
+}
+
+// WebhookSecret signs every delivery: the X-Waygate-Signature header is
+// "sha256=" and the hex HMAC-SHA256 of the body with secret.
+func WebhookSecret(secret string) WebhookOption {
+	return func(s *hookSpec) { s.secret = secret }
+}
+
+// WebhookSlack posts Slack incoming-webhook attachments (SlackFormatter).
+func WebhookSlack() WebhookOption {
+	return func(s *hookSpec) { s.format, s.formatter = FormatSlack, nil }
+}
+
+// WebhookFormatter posts what f returns, as JSON.
+func WebhookFormatter(f Formatter) WebhookOption {
+	return func(s *hookSpec) { s.format, s.formatter = FormatCustom, f }
+}
+
+// validate checks the URL and format and fills the formatter.
+func (s *hookSpec) validate() error {
+	u, err := url.Parse(s.url)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("webhook URL %q: give an absolute http:// or https:// URL", redactURL(s.url))
+	}
+	switch s.format {
+	case "", FormatJSON:
+		s.format, s.formatter = FormatJSON, DefaultFormatter
+	case FormatSlack:
+		s.formatter = SlackFormatter
+	case FormatCustom:
+		if s.formatter == nil {
+			return fmt.Errorf("webhook %s: the formatter is nil", redactURL(s.url))
+		}
+	default:
+		return fmt.Errorf("webhook format %q: use json or slack", s.format)
+	}
+	return nil
+}
+
+// redactURL keeps the scheme and host: webhook paths often carry secrets
+// (Slack's do), so they are never logged or shown to viewers.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(invalid URL)"
+	}
+	if u.Path == "" && u.RawQuery == "" {
+		return u.Scheme + "://" + u.Host
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}
