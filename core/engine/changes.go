@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/audit"
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -34,8 +35,10 @@ type Change struct {
 	Action      audit.Action
 	Route       *route.State
 	Maintenance *route.MaintenanceConfig
-	Actor       string
-	Time        time.Time
+	// Policy is the new rate-limit policy (nil when deleted or unknown).
+	Policy *ratelimit.Policy
+	Actor  string
+	Time   time.Time
 }
 
 // changeHub fans changes out to subscribers. A subscriber that does not keep

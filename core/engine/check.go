@@ -102,6 +102,9 @@ func (d Decision) Allowed() bool { return d.Outcome == Allow }
 // service and route rate limits.
 func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	s := e.snap.Load()
+	if len(s.unguarded) > 0 && s.isUnguarded(r.Path) {
+		return Decision{}
+	}
 	en := s.lookup(r.Route, r.Method)
 	var d Decision
 	if en != nil {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +40,7 @@ type Engine struct {
 	services   map[string]route.MaintenanceConfig
 	registered bool
 	timer      clock.Timer
+	unguarded  []string // path prefixes never checked (admin, docs)
 
 	rlPolicies map[string]storedPolicy // runtime route policies (and deletions)
 	globalRL   *ratelimit.Policy
@@ -143,6 +146,52 @@ func (e *Engine) Close() error {
 		return e.cfg.backend.Close()
 	}
 	return nil
+}
+
+// Now returns the engine's current time (its clock), for callers that
+// compute windows relative to it.
+func (e *Engine) Now() time.Time { return e.now() }
+
+// Services lists every service the engine knows of: owners of stored
+// routes, and services with maintenance or a rate limit, sorted.
+func (e *Engine) Services() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	set := map[string]bool{}
+	for _, st := range e.states {
+		if st.Service != "" {
+			set[st.Service] = true
+		}
+	}
+	for name := range e.services {
+		set[name] = true
+	}
+	for name := range e.serviceRLs {
+		set[name] = true
+	}
+	out := make([]string, 0, len(set))
+	for name := range set {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Unguard exempts every request path under prefix (the mount path of the
+// admin handler or of API docs) from every check, and keeps routes under it
+// out of the registry: operators must never be locked out by maintenance
+// or rate limits. Adapters' Mount helpers call it.
+func (e *Engine) Unguard(prefix string) {
+	prefix = strings.TrimSuffix(prefix, "/")
+	if prefix == "" || !strings.HasPrefix(prefix, "/") {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !slices.Contains(e.unguarded, prefix) {
+		e.unguarded = append(e.unguarded, prefix)
+	}
+	e.commitLocked()
 }
 
 // Logger returns the engine's logger, for adapters to log through.

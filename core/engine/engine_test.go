@@ -13,6 +13,7 @@ import (
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -472,5 +473,39 @@ func must0(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestUnguardedPrefixes(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t, nil, nil, reg("GET", "/orders"))
+	e.Unguard("/waygate/")
+	must0(t, e.Register(ctx, reg("GET", "/waygate/api/routes"), reg("GET", "/waygatex")))
+	for _, st := range e.Routes() {
+		if st.Path == "GET:/waygate/api/routes" {
+			t.Fatal("a route under the unguarded prefix was registered")
+		}
+	}
+	must(e.EnableGlobalMaintenance(ctx, "deploy"))(t)
+	for path, want := range map[string]engine.Outcome{
+		"/waygate":            engine.Allow,
+		"/waygate/api/routes": engine.Allow,
+		"/waygatex":           engine.BlockMaintenance, // a prefix is a whole segment
+		"/orders":             engine.BlockMaintenance,
+	} {
+		if d := check(e, "GET", path, path); d.Outcome != want {
+			t.Errorf("%s: outcome %v, want %v", path, d.Outcome, want)
+		}
+	}
+}
+
+func TestServicesLists(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t, nil, nil)
+	must(e.EnableServiceMaintenance(ctx, "billing", "x"))(t)
+	lim := "1/minute"
+	must(e.SetServiceRateLimit(ctx, "search", ratelimit.Patch{Limit: &lim}))(t)
+	if got := e.Services(); !slices.Equal(got, []string{"billing", "search"}) {
+		t.Fatalf("Services() = %v", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/route"
 )
 
 // storedPolicy is a runtime route policy as persisted. Deleted records that
@@ -155,15 +156,11 @@ func (e *Engine) RateLimits() map[string]ratelimit.Policy {
 }
 
 func splitKey(key string) (path, method string) {
-	for i := 0; i < len(key); i++ {
-		if key[i] == '/' {
-			if i > 0 {
-				return key[i:], key[:i-1]
-			}
-			return key, ""
-		}
+	k, err := route.ParseKey(key)
+	if err != nil {
+		return key, ""
 	}
-	return key, ""
+	return k.Path, k.Method
 }
 
 // SetRateLimit creates or updates a route's rate limit. Fields left nil in
@@ -197,7 +194,7 @@ func (e *Engine) SetRateLimit(ctx context.Context, key string, patch ratelimit.P
 	if exists {
 		action = audit.ActionRateLimitUpdated
 	}
-	e.afterPolicyChangeLocked(ctx, k, k, action, policyReason(p))
+	e.afterPolicyChangeLocked(ctx, k, k, action, policyReason(p), &p)
 	return p, nil
 }
 
@@ -218,7 +215,7 @@ func (e *Engine) DeleteRateLimit(ctx context.Context, key string) error {
 		return err
 	}
 	e.rlPolicies[k] = tomb
-	e.afterPolicyChangeLocked(ctx, k, k, audit.ActionRateLimitDeleted, "")
+	e.afterPolicyChangeLocked(ctx, k, k, audit.ActionRateLimitDeleted, "", nil)
 	return nil
 }
 
@@ -334,7 +331,7 @@ func (e *Engine) setScopePolicy(ctx context.Context, service string, patch ratel
 	} else {
 		e.serviceRLs[service] = p
 	}
-	e.afterPolicyChangeLocked(ctx, scope, path, action, policyReason(p))
+	e.afterPolicyChangeLocked(ctx, scope, path, action, policyReason(p), &p)
 	return p, nil
 }
 
@@ -359,7 +356,7 @@ func (e *Engine) deleteScopePolicy(ctx context.Context, service string) error {
 	} else {
 		delete(e.serviceRLs, service)
 	}
-	e.afterPolicyChangeLocked(ctx, scope, path, action, "")
+	e.afterPolicyChangeLocked(ctx, scope, path, action, "", nil)
 	return nil
 }
 
@@ -388,12 +385,17 @@ func (e *Engine) putLocked(ctx context.Context, kind backend.Kind, key string, v
 
 // afterPolicyChangeLocked restarts the scope's counters, audits, broadcasts
 // and republishes the snapshot.
-func (e *Engine) afterPolicyChangeLocked(ctx context.Context, scope, path string, action audit.Action, reason string) {
+func (e *Engine) afterPolicyChangeLocked(ctx context.Context, scope, path string, action audit.Action, reason string, p *ratelimit.Policy) {
 	if err := e.rlStore.Reset(ctx, scope); err != nil {
 		e.failOpen("rate limit store reset", err)
 	}
 	e.auditLocked(ctx, audit.Entry{Path: path, Action: action, Reason: reason})
-	e.changes.emit(Change{Kind: KindRateLimit, Key: scope, Action: action, Actor: actorOf(ctx).Actor, Time: e.now()})
+	var pc *ratelimit.Policy
+	if p != nil {
+		c := *p
+		pc = &c
+	}
+	e.changes.emit(Change{Kind: KindRateLimit, Key: scope, Action: action, Policy: pc, Actor: actorOf(ctx).Actor, Time: e.now()})
 	e.commitLocked()
 }
 

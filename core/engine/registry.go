@@ -37,6 +37,9 @@ func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
 		tmpl string
 	}
 	list := make([]prepared, 0, len(regs))
+	e.mu.Lock()
+	unguarded := slices.Clone(e.unguarded)
+	e.mu.Unlock()
 	for _, r := range regs {
 		if err := r.Declaration.Err(); err != nil {
 			return fmt.Errorf("register %s %s: %w", r.Method, r.Template, err)
@@ -44,6 +47,9 @@ func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
 		path, err := route.NormalizeTemplate(r.Template)
 		if err != nil {
 			return fmt.Errorf("register %s %s: %w", r.Method, r.Template, err)
+		}
+		if (&snapshot{unguarded: unguarded}).isUnguarded(path) {
+			continue // a mounted admin or docs route, not part of the API
 		}
 		method := strings.ToUpper(r.Method)
 		if method == "ANY" || method == "ALL" || method == "*" {

@@ -16,6 +16,17 @@ type snapshot struct {
 	services   map[string]*maintenanceView
 	globalRL   *rlPolicy            // nil when unset or paused
 	serviceRL  map[string]*rlPolicy // enabled service policies
+	unguarded  []string             // path prefixes never checked
+}
+
+// isUnguarded reports whether path is a mounted admin or docs path.
+func (s *snapshot) isUnguarded(path string) bool {
+	for _, p := range s.unguarded {
+		if len(path) >= len(p) && path[:len(p)] == p && (len(path) == len(p) || path[len(p)] == '/') {
+			return true
+		}
+	}
+	return false
 }
 
 // routeSet holds the routes sharing one template.
@@ -99,6 +110,7 @@ func (e *Engine) buildSnapshot() *snapshot {
 		byTemplate: make(map[string]*routeSet, len(e.states)+len(e.decls)),
 		global:     newMaintenanceView(e.global),
 		services:   make(map[string]*maintenanceView, len(e.services)),
+		unguarded:  slices.Clone(e.unguarded),
 	}
 	for name, c := range e.services {
 		v := newMaintenanceView(c)

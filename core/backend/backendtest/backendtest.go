@@ -89,7 +89,11 @@ func testWriteAndLoad(t *testing.T, b backend.Backend) {
 	write(t, b, rec(backend.KindRoute, "GET:/a", `{"status":"active"}`))
 	write(t, b, rec(backend.KindGlobal, "maintenance", `{"enabled":true}`))
 	write(t, b, rec(backend.KindRoute, "GET:/a", `{"status":"disabled"}`)) // overwrite
+	write(t, b, rec("x_custom", "k", `{"n":1}`))                           // a kind the store has never heard of
 	s := load(t, b)
+	if got := string(s["x_custom"]["k"]); got != `{"n":1}` {
+		t.Fatalf("custom kind = %q: Load must return every kind written", got)
+	}
 	if got := string(s[backend.KindRoute]["GET:/a"]); got != `{"status":"disabled"}` {
 		t.Fatalf("route = %s, want the overwritten value", got)
 	}

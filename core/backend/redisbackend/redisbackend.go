@@ -9,6 +9,7 @@
 //
 //	waygate:{state}:doc:<kind>   hash of documents (route, global, service, rate_limit, ...)
 //	waygate:{state}:version      state version, incremented by every write
+//	waygate:{state}:kinds        set of the kinds written, so Load returns them all
 //	waygate:{state}:log:<name>   list of log entries, newest first (audit, hits)
 //	waygate:claim:<token>        one-shot claims (SET NX PX)
 //	waygate:changes              pub/sub channel: "<version>\n<origin>\n<records JSON>"
@@ -90,24 +91,29 @@ func (b *Backend) Client() redis.UniversalClient { return b.client }
 
 func (b *Backend) docKey(k backend.Kind) string { return b.prefix + "{state}:doc:" + string(k) }
 func (b *Backend) versionKey() string           { return b.prefix + "{state}:version" }
+func (b *Backend) kindsKey() string             { return b.prefix + "{state}:kinds" }
 func (b *Backend) logKey(l backend.Log) string  { return b.prefix + "{state}:log:" + string(l) }
 func (b *Backend) channel() string              { return b.prefix + "changes" }
 
-// kinds are the kinds Load reads.
-var kinds = []backend.Kind{backend.KindRoute, backend.KindGlobal, backend.KindService,
-	backend.KindRateLimit, backend.KindGlobalRateLimit, backend.KindServiceRateLimit}
-
-// Load reads every document in one round trip.
+// Load reads every document, of every kind ever written, in two round trips.
 func (b *Backend) Load(ctx context.Context) (backend.Snapshot, error) {
 	if b.closed.Load() {
 		return nil, backend.ErrClosed
+	}
+	names, err := b.client.SMembers(ctx, b.kindsKey()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redis backend: load: %w", err)
+	}
+	kinds := make([]backend.Kind, len(names))
+	for i, n := range names {
+		kinds[i] = backend.Kind(n)
 	}
 	pipe := b.client.Pipeline()
 	cmds := make([]*redis.MapStringStringCmd, len(kinds))
 	for i, k := range kinds {
 		cmds[i] = pipe.HGetAll(ctx, b.docKey(k))
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	if _, err := pipe.Exec(ctx); err != nil && len(kinds) > 0 {
 		return nil, fmt.Errorf("redis backend: load: %w", err)
 	}
 	snap := backend.Snapshot{}
@@ -140,8 +146,8 @@ func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 	if len(records) == 0 {
 		return nil
 	}
-	keys := make([]string, 0, 1+len(records))
-	keys = append(keys, b.versionKey())
+	keys := make([]string, 0, 2+len(records))
+	keys = append(keys, b.versionKey(), b.kindsKey())
 	wire := make([]wireRecord, len(records))
 	for i, r := range records {
 		keys = append(keys, b.docKey(r.Kind))
@@ -151,10 +157,10 @@ func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 	if err != nil {
 		return fmt.Errorf("redis backend: encode change: %w", err)
 	}
-	args := make([]any, 0, 3+2*len(records))
+	args := make([]any, 0, 3+3*len(records))
 	args = append(args, b.channel(), backend.Origin(ctx), msg)
 	for _, r := range records {
-		args = append(args, r.Key, string(r.Value))
+		args = append(args, r.Key, string(r.Value), string(r.Kind))
 	}
 	if err := writeScript.Run(ctx, b.client, keys, args...).Err(); err != nil {
 		return fmt.Errorf("redis backend: write: %w", err)
