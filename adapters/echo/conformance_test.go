@@ -49,6 +49,9 @@ func (harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.H
 			add(grp, r)
 		}
 	}
+	if app.Mounted != nil {
+		gate.Mount(app.MountPrefix, app.Mounted)
+	}
 	if err := gate.Register(context.Background()); err != nil {
 		t.Fatalf("Register: %v", err)
 	}

@@ -58,6 +58,9 @@ func (harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.H
 			add(grp, r)
 		}
 	}
+	if app.Mounted != nil {
+		waygatefiber.Mount(f, e, app.MountPrefix, app.Mounted)
+	}
 	if err := waygatefiber.Register(context.Background(), f, waygatefiber.New(e, opts...)); err != nil {
 		t.Fatalf("Register: %v", err)
 	}

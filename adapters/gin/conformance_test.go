@@ -43,6 +43,9 @@ func (harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.H
 			add(grp, cr)
 		}
 	}
+	if app.Mounted != nil {
+		r.Mount(app.MountPrefix, app.Mounted)
+	}
 	if err := r.Register(t.Context()); err != nil {
 		t.Fatalf("Register: %v", err)
 	}

@@ -35,6 +35,9 @@ func (harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.H
 			add(grp.HandleFunc, r)
 		}
 	}
+	if app.Mounted != nil {
+		mux.Mount(app.MountPrefix, app.Mounted)
+	}
 	return identify(mux)
 }
 

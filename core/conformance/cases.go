@@ -3,6 +3,8 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,8 +37,18 @@ func DefaultApp() App {
 	return a
 }
 
+// MountPrefix is where the conformance app mounts its admin stand-in, which
+// answers "admin:" and the path it sees.
+const MountPrefix = "/waygate"
+
+var mounted = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Write([]byte("admin:" + r.URL.Path))
+})
+
 func lifecycleApp() App {
 	return App{
+		MountPrefix: MountPrefix,
+		Mounted:     mounted,
 		Routes: []Route{
 			{Method: "GET", Path: "/health", Options: []route.Option{route.ForceActive()}},
 			{Method: "GET", Path: "/payments", Options: []route.Option{route.Maintenance("DB migration")}},
@@ -288,6 +300,21 @@ func Cases() []Case {
 		{Name: "route responder answers global maintenance", Method: "GET", Path: "/custom", Setup: globalOn("deploy"),
 			Want: Want{Status: 418, Body: "route:maintenance:deploy"}},
 		{Name: "app responder is not used for allowed requests", App: appWith(customApp), Method: "GET", Path: "/orders", Want: ok200},
+
+		// Mounted handlers (the admin) are never blocked.
+		{Name: "mounted handler sees the stripped path", Method: "GET", Path: "/waygate/api/routes", Want: Want{Status: 200, Body: "admin:/api/routes"}},
+		{Name: "mounted handler is served during global maintenance", Method: "POST", Path: "/waygate/api/global/disable",
+			Setup: globalOn("deploy", engine.IncludeForceActive()), Want: Want{Status: 200, Body: "admin:/api/global/disable"}},
+		{Name: "mounted handler is not rate limited", Setup: setGlobal("1/minute"), Prior: times(3, get("/waygate/api/health", 200)),
+			Method: "GET", Path: "/waygate/api/health", Want: Want{Status: 200, Body: "admin:/api/health", NoHeader: noRateHeaders}},
+		{Name: "mounted paths are not routes of the API", Method: "GET", Path: "/orders", Want: ok200,
+			Setup: func(_ context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
+				for _, st := range e.Routes() {
+					if strings.Contains(st.Path, MountPrefix) {
+						t.Fatalf("mounted path registered as a route: %s", st.Path)
+					}
+				}
+			}},
 
 		// Test mode.
 		{Name: "bypass lifecycle serves blocked routes", Method: "GET", Path: "/payments", Want: ok200,

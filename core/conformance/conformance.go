@@ -65,6 +65,10 @@ type App struct {
 	Groups []Group
 	// Respond, when set, is the app-wide custom response for every outcome.
 	Respond Responder
+	// MountPrefix and Mounted: the harness mounts Mounted under MountPrefix
+	// with the adapter's Mount helper (as the admin handler is mounted).
+	MountPrefix string
+	Mounted     http.Handler
 }
 
 // Identity headers. The harness maps them, in a middleware in front of

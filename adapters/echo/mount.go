@@ -1,0 +1,20 @@
+package waygateecho
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Mount serves h (the Waygate admin handler, API docs) under prefix. Paths
+// under it are never checked by Waygate — maintenance and rate limits must
+// not lock operators out — and are not routes of the API. h sees paths with
+// the prefix stripped.
+func (g *Gate) Mount(prefix string, h http.Handler) {
+	prefix = "/" + strings.Trim(prefix, "/")
+	g.eng.Unguard(prefix)
+	handler := echo.WrapHandler(http.StripPrefix(prefix, h))
+	g.app.Any(prefix, handler)
+	g.app.Any(prefix+"/*", handler)
+}
