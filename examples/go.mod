@@ -10,6 +10,7 @@ require (
 	github.com/waygate-go/waygate/adapters/fiber v0.0.0
 	github.com/waygate-go/waygate/adapters/gin v0.0.0-00010101000000-000000000000
 	github.com/waygate-go/waygate/adapters/nethttp v0.0.0
+	github.com/waygate-go/waygate/admin v0.0.0-00010101000000-000000000000
 	github.com/waygate-go/waygate/core v0.0.0
 )
 
@@ -64,5 +65,6 @@ replace (
 	github.com/waygate-go/waygate/adapters/fiber => ../adapters/fiber
 	github.com/waygate-go/waygate/adapters/gin => ../adapters/gin
 	github.com/waygate-go/waygate/adapters/nethttp => ../adapters/nethttp
+	github.com/waygate-go/waygate/admin => ../admin
 	github.com/waygate-go/waygate/core => ../core
 )

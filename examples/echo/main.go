@@ -23,6 +23,12 @@ func main() {
 	app.HideBanner, app.HidePort = true, true
 	gate := waygateecho.New(app, e)
 	app.Use(identify)
+	adm, err := demo.NewAdmin(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer adm.Close()
+	gate.Mount(demo.AdminPrefix, adm)
 
 	app.GET("/health", reply(demo.Health), waygateecho.ForceActive())
 	app.GET("/payments", reply(demo.Payments), waygateecho.Maintenance(demo.PaymentsReason))

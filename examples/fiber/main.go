@@ -20,6 +20,12 @@ func main() {
 
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(identify)
+	adm, err := demo.NewAdmin(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer adm.Close()
+	waygatefiber.Mount(app, e, demo.AdminPrefix, adm)
 
 	app.Get("/health", waygatefiber.ForceActive(), reply(demo.Health))
 	app.Get("/payments", waygatefiber.Maintenance(demo.PaymentsReason), reply(demo.Payments))

@@ -23,6 +23,12 @@ func main() {
 	g := gin.New()
 	g.Use(gin.Recovery(), identify, waygategin.Middleware(e))
 	r := waygategin.Wrap(e, g)
+	adm, err := demo.NewAdmin(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer adm.Close()
+	r.Mount(demo.AdminPrefix, adm)
 
 	r.GET("/health", waygategin.ForceActive(), reply(demo.Health))
 	r.GET("/payments", waygategin.Maintenance(demo.PaymentsReason), reply(demo.Payments))

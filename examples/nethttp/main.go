@@ -17,6 +17,12 @@ func main() {
 	defer e.Close()
 
 	mux := waygatehttp.NewServeMux(e)
+	adm, err := demo.NewAdmin(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer adm.Close()
+	mux.Mount(demo.AdminPrefix, adm)
 	mux.HandleFunc("GET /health", reply(demo.Health), waygatehttp.ForceActive())
 	mux.HandleFunc("GET /payments", reply(demo.Payments), waygatehttp.Maintenance(demo.PaymentsReason))
 	mux.HandleFunc("GET /orders", reply(demo.Orders))

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/waygate-go/waygate/admin"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/ratelimit"
 )
@@ -134,6 +135,29 @@ func JSON(v any) []byte {
 
 // ContentType is the demos' JSON content type.
 const ContentType = "application/json"
+
+// AdminPrefix is where the demos mount the admin dashboard and REST API.
+const AdminPrefix = "/waygate"
+
+// NewAdmin returns the admin handler: user "admin" with the password from
+// $WAYGATE_ADMIN_PASSWORD (default "secret"), plus a read-only user
+// "viewer" when $WAYGATE_VIEWER_PASSWORD is set. Tokens are signed with
+// $WAYGATE_ADMIN_SECRET when set (so they survive restarts), else a random
+// per-process key.
+func NewAdmin(e *engine.Engine) (*admin.Handler, error) {
+	pw := os.Getenv("WAYGATE_ADMIN_PASSWORD")
+	if pw == "" {
+		pw = "secret"
+	}
+	opts := []admin.Option{admin.WithUser("admin", pw, admin.RoleAdmin)}
+	if v := os.Getenv("WAYGATE_VIEWER_PASSWORD"); v != "" {
+		opts = append(opts, admin.WithUser("viewer", v, admin.RoleViewer))
+	}
+	if s := os.Getenv("WAYGATE_ADMIN_SECRET"); s != "" {
+		opts = append(opts, admin.WithSecret(s))
+	}
+	return admin.New(e, opts...)
+}
 
 // Order is the payload of GET /orders/{id}.
 func Order(id string) map[string]any { return map[string]any{"id": id} }
