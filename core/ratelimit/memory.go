@@ -25,12 +25,15 @@ type Memory struct {
 
 type memShard struct {
 	mu  sync.Mutex
-	m   map[Key]*entry
+	m   map[uint64]*entry // by key hash; entries with the same hash are chained
+	n   int               // entries, chains included
 	ops int
-	_   [40]byte // keep shards on separate cache lines
+	_   [32]byte // keep shards on separate cache lines
 }
 
 type entry struct {
+	key     Key
+	next    *entry // another key with the same hash
 	expires int64
 	states  []state
 }
@@ -57,7 +60,7 @@ func NewMemory(opts ...MemoryOption) *Memory {
 		o(m)
 	}
 	for i := range m.shards {
-		m.shards[i].m = map[Key]*entry{}
+		m.shards[i].m = map[uint64]*entry{}
 	}
 	return m
 }
@@ -68,18 +71,36 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 		return Result{Allowed: true}, nil
 	}
 	now := m.now().UnixNano()
-	sh := &m.shards[m.shardOf(k)]
+	h := m.hash(k)
+	sh := &m.shards[h%shardCount]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	e := sh.m[k]
-	if e != nil && e.expires <= now {
-		delete(sh.m, k)
-		e = nil
+	e := sh.m[h]
+	for e != nil && e.key != k {
+		e = e.next
 	}
-	if e == nil {
+	known := e != nil
+	switch {
+	case !known:
 		e = &entry{states: make([]state, len(rates))}
-	} else if len(e.states) != len(rates) {
-		e.states = make([]state, len(rates)) // the limit changed
+	case e.expires <= now || len(e.states) != len(rates):
+		// Expired (or the limit changed): start over in place.
+		if len(e.states) != len(rates) {
+			e.states = make([]state, len(rates))
+		} else {
+			clear(e.states)
+		}
+	}
+	if len(rates) == 1 { // the common case, without the bookkeeping below
+		v := judge(&e.states[0], alg, rates[0], burst, now, false)
+		if v.ok {
+			judge(&e.states[0], alg, rates[0], burst, now, true)
+			e.expires = expiry(&e.states[0], alg, nanos(rates[0].Period))
+			if !known {
+				m.insertCopy(sh, h, k, e, now)
+			}
+		}
+		return result(v.ok, rates, []verdict{v}, burst), nil
 	}
 	var vs [4]verdict
 	verdicts := vs[:0]
@@ -89,23 +110,81 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 		verdicts = append(verdicts, v)
 		allowed = allowed && v.ok
 	}
+	if !allowed {
+		return result(false, rates, verdicts, burst), nil
+	}
 	var expires int64
 	for i, r := range rates {
-		if allowed {
-			judge(&e.states[i], alg, r, burst, now, true)
-		}
+		judge(&e.states[i], alg, r, burst, now, true)
 		expires = max(expires, expiry(&e.states[i], alg, nanos(r.Period)))
 	}
-	res := result(allowed, rates, verdicts, burst)
-	if res.Allowed {
-		e.expires = expires
-		if _, ok := sh.m[k]; !ok {
-			// The key may alias a request buffer (fasthttp): keep a copy.
-			k.Client, k.Tier = strings.Clone(k.Client), strings.Clone(k.Tier)
-			m.insert(sh, k, e, now)
+	e.expires = expires
+	if !known {
+		m.insertCopy(sh, h, k, e, now)
+	}
+	return result(true, rates, verdicts, burst), nil
+}
+
+// insertCopy stores a new counter. The key may alias a request buffer
+// (fasthttp), so the entry keeps copies of its strings.
+func (m *Memory) insertCopy(sh *memShard, h uint64, k Key, e *entry, now int64) {
+	k.Client, k.Tier = strings.Clone(k.Client), strings.Clone(k.Tier)
+	e.key = k
+	sh.ops++
+	if sh.n >= m.perShard || sh.ops%1024 == 0 {
+		sh.sweep(func(x *entry) bool { return x.expires <= now })
+	}
+	if sh.n >= m.perShard {
+		evicted := 0
+		sh.sweep(func(*entry) bool {
+			if sh.n < m.perShard {
+				return false
+			}
+			evicted++
+			return true
+		})
+		m.evicted.Add(uint64(evicted))
+	}
+	e.next = sh.m[h]
+	sh.m[h] = e
+	sh.n++
+}
+
+// sweep removes the entries drop says to, keeping chains intact.
+func (sh *memShard) sweep(drop func(*entry) bool) {
+	for h, head := range sh.m {
+		var keep *entry
+		for e := head; e != nil; {
+			next := e.next
+			if drop(e) {
+				sh.n--
+			} else {
+				e.next, keep = keep, e
+			}
+			e = next
+		}
+		if keep == nil {
+			delete(sh.m, h)
+		} else {
+			sh.m[h] = keep
 		}
 	}
-	return res, nil
+}
+
+// hash mixes the parts of a key; it picks the shard and the map slot.
+func (m *Memory) hash(k Key) uint64 {
+	h := maphash.String(m.seed, k.Scope)
+	if k.IP.IsValid() {
+		b := k.IP.As16()
+		h ^= (binary.LittleEndian.Uint64(b[:8])*0x9E3779B97F4A7C15 ^ binary.LittleEndian.Uint64(b[8:])) * 0xC2B2AE3D27D4EB4F
+	}
+	if k.Client != "" {
+		h ^= maphash.String(m.seed, k.Client) * 0x165667B19E3779F9
+	}
+	if k.Tier != "" {
+		h ^= maphash.String(m.seed, k.Tier) * 0x27D4EB2F165667C5
+	}
+	return h ^ h>>31
 }
 
 // result reports the binding rate: when allowed, the one with the least
@@ -128,20 +207,6 @@ func result(allowed bool, rates []Rate, verdicts []verdict, burst int64) Result 
 	return res
 }
 
-// shardOf spreads keys over the shards by client; the map hashes the whole
-// key anyway, so this only needs to be cheap and even.
-func (m *Memory) shardOf(k Key) uint64 {
-	var h uint64
-	if k.IP.IsValid() {
-		b := k.IP.As16()
-		h = (binary.LittleEndian.Uint64(b[:8]) ^ binary.LittleEndian.Uint64(b[8:])) * 0x9E3779B97F4A7C15
-		h ^= h >> 29
-	} else {
-		h = maphash.String(m.seed, k.Client)
-	}
-	return (h + uint64(len(k.Scope))) % shardCount
-}
-
 // judge peeks (apply false) or counts (apply true) one rate.
 func judge(s *state, alg Algorithm, r Rate, burst, now int64, apply bool) verdict {
 	period := nanos(r.Period)
@@ -155,36 +220,12 @@ func judge(s *state, alg Algorithm, r Rate, burst, now int64, apply bool) verdic
 	return peek(s, alg, r.Amount+burst, period, now)
 }
 
-// insert adds e, making room first when the shard is full.
-func (m *Memory) insert(sh *memShard, k Key, e *entry, now int64) {
-	sh.ops++
-	if len(sh.m) >= m.perShard || sh.ops%1024 == 0 {
-		for key, old := range sh.m {
-			if old.expires <= now {
-				delete(sh.m, key)
-			}
-		}
-	}
-	for key := range sh.m {
-		if len(sh.m) < m.perShard {
-			break
-		}
-		delete(sh.m, key)
-		m.evicted.Add(1)
-	}
-	sh.m[k] = e
-}
-
 // Reset deletes every counter of scope.
 func (m *Memory) Reset(_ context.Context, scope string) error {
 	for i := range m.shards {
 		sh := &m.shards[i]
 		sh.mu.Lock()
-		for k := range sh.m {
-			if k.Scope == scope {
-				delete(sh.m, k)
-			}
-		}
+		sh.sweep(func(e *entry) bool { return e.key.Scope == scope })
 		sh.mu.Unlock()
 	}
 	return nil
@@ -196,7 +237,7 @@ func (m *Memory) Len() int {
 	for i := range m.shards {
 		sh := &m.shards[i]
 		sh.mu.Lock()
-		n += len(sh.m)
+		n += sh.n
 		sh.mu.Unlock()
 	}
 	return n
