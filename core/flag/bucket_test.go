@@ -5,6 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"math/big"
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -99,5 +102,32 @@ func TestPickUnderweightServesLast(t *testing.T) {
 	}
 	if got := pick(nil, 5); got != noVariation {
 		t.Errorf("pick(nil) = %d", got)
+	}
+}
+
+// TestSHA1Short checks the unrolled single-block SHA-1 against crypto/sha1
+// for every length it handles and random contents, and Bucket on both sides
+// of the short-seed limit against a big-integer remainder.
+func TestSHA1Short(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n <= maxShortSeed; n++ {
+		for range 200 {
+			var blk [64]byte
+			for i := range n {
+				blk[i] = byte(r.Uint32())
+			}
+			want := sha1.Sum(blk[:n]) //nolint:gosec // test oracle
+			if got := sha1Short(&blk, n); got != want {
+				t.Fatalf("len %d: %x, want %x", n, got, want)
+			}
+		}
+	}
+	for n := maxShortSeed - 3; n <= maxShortSeed+3; n++ {
+		key := strings.Repeat("k", n-len("f:user:"))
+		sum := sha1.Sum([]byte("f:user:" + key)) //nolint:gosec // test oracle
+		want := new(big.Int).Mod(new(big.Int).SetBytes(sum[:]), big.NewInt(Buckets)).Int64()
+		if got := Bucket("f", "user", key); int64(got) != want {
+			t.Errorf("seed length %d: bucket %d, want %d", n, got, want)
+		}
 	}
 }

@@ -127,7 +127,7 @@ func compileFlag(f Flag, rec *Recorder) *compiledFlag {
 	}
 	for _, r := range f.Rules {
 		cr := compiledRule{id: r.ID, clauses: compileClauses(r.Clauses), meta: map[string]any{"rule_id": r.ID}}
-		if r.Variation == "" && r.Rollout == nil {
+		if r.Variation == "" && len(r.Rollout) == 0 {
 			cr.serve = cf.fallback // the reference's reading of a malformed rule
 		} else {
 			cr.serve = compileServe(r.Variation, r.Rollout, name)
@@ -157,7 +157,7 @@ func compileVariation(t Type, v Variation) compiledVariation {
 }
 
 func compileServe(variation string, rollout []WeightedVariation, name func(string) int) serve {
-	if rollout == nil {
+	if variation != "" || len(rollout) == 0 {
 		return serve{variation: name(variation)}
 	}
 	s := serve{variation: noVariation, rollout: make([]rolloutStep, 0, len(rollout))}

@@ -55,7 +55,7 @@ func (f *Flag) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON writes a variation name, or the rollout as an array.
 func (ft Fallthrough) MarshalJSON() ([]byte, error) {
-	if ft.Rollout != nil {
+	if ft.Variation == "" && ft.Rollout != nil {
 		return json.Marshal(ft.Rollout)
 	}
 	return json.Marshal(ft.Variation)

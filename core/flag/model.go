@@ -276,7 +276,7 @@ func (s *Segment) FillDefaults(now time.Time) {
 }
 
 // Variation returns the variation named name.
-func (f *Flag) Variation(name string) (Variation, bool) {
+func (f Flag) Variation(name string) (Variation, bool) {
 	for _, v := range f.Variations {
 		if v.Name == name {
 			return v, true

@@ -166,6 +166,7 @@ func (p *Provider) resolve(key string, flat openfeature.FlattenedContext, want T
 	}
 	d.Reason = openFeatureReason(&o)
 	d.Variant = f.variations[o.variation].name
+	// The metadata maps are shared and read-only; the SDK copies them.
 	switch {
 	case o.rule != nil:
 		d.FlagMetadata = o.rule.meta

@@ -47,7 +47,7 @@ func ScheduleDisable(at time.Time) ScheduledChange { return newChange(at, Action
 // ScheduleFallthrough returns an update_rollout change that replaces the
 // fallthrough (a variation or a rollout) at the given time.
 func ScheduleFallthrough(at time.Time, ft Fallthrough) ScheduledChange {
-	if ft.Rollout != nil {
+	if ft.Variation == "" && ft.Rollout != nil {
 		return newChange(at, ActionUpdateRollout, map[string]any{"rollout": ft.Rollout})
 	}
 	return newChange(at, ActionUpdateRollout, map[string]any{"variation": ft.Variation})

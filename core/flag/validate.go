@@ -25,7 +25,7 @@ const maxKeyLen = 256
 //
 // The error is a *ValidationError listing every problem; it matches
 // ErrInvalid.
-func (f *Flag) Validate() error {
+func (f Flag) Validate() error {
 	p := &problems{kind: "flag", key: f.Key}
 	validateKey(p, f.Key)
 	if !slices.Contains(Types, f.Type) {
@@ -59,7 +59,7 @@ func (f *Flag) Validate() error {
 
 	variationRef(p, "off_variation", f.OffVariation, names)
 	validateFallthrough(p, "fallthrough", f.Fallthrough, names)
-	validatePrerequisites(p, f)
+	validatePrerequisites(p, &f)
 	validateTargets(p, f.Targets, names)
 
 	ids := map[string]bool{}
@@ -88,7 +88,7 @@ func (f *Flag) Validate() error {
 // ids and clauses, and rules referring to the segment itself. Use
 // CheckSegmentReferences or ValidateSegments for cycles through other
 // segments. The error is a *ValidationError; it matches ErrInvalid.
-func (s *Segment) Validate() error {
+func (s Segment) Validate() error {
 	p := &problems{kind: "segment", key: s.Key}
 	validateKey(p, s.Key)
 	validateTags(p, s.Tags)
@@ -166,10 +166,12 @@ func quoteList(names []string) string {
 }
 
 func validateFallthrough(p *problems, field string, ft Fallthrough, names []string) {
+	// An empty rollout next to a variation counts as absent, as in the
+	// reference; alone it is reported as an empty rollout.
 	switch {
-	case ft.Variation != "" && ft.Rollout != nil:
+	case ft.Variation != "" && len(ft.Rollout) > 0:
 		p.add(field, "set either a variation or a rollout, not both")
-	case ft.Rollout != nil:
+	case ft.Variation == "" && ft.Rollout != nil:
 		validateRollout(p, field, ft.Rollout, names)
 	default:
 		variationRef(p, field, ft.Variation, names)
@@ -253,11 +255,11 @@ func validateRule(p *problems, field string, r Rule, names []string, allowEmptyI
 		validateClause(p, fmt.Sprintf("%s.clauses[%d]", field, j), c, "")
 	}
 	switch {
-	case r.Variation != "" && r.Rollout != nil:
+	case r.Variation != "" && len(r.Rollout) > 0:
 		p.add(field, "set either variation or rollout, not both")
-	case r.Variation == "" && r.Rollout == nil:
+	case r.Variation == "" && len(r.Rollout) == 0:
 		p.add(field, "set a variation or a rollout to serve when the rule matches")
-	case r.Rollout != nil:
+	case r.Variation == "":
 		validateRollout(p, field+".rollout", r.Rollout, names)
 	default:
 		variationRef(p, field+".variation", r.Variation, names)

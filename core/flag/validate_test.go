@@ -287,7 +287,7 @@ func TestValidateSegments(t *testing.T) {
 	ref := func(key string, refs ...any) Segment {
 		return Segment{Key: key, Rules: []SegmentRule{{ID: "r", Clauses: []Clause{{Operator: OpInSegment, Values: refs}}}}}
 	}
-	if err := (&Segment{Key: "s", Included: []string{"a"}, Excluded: []string{"a"}}).Validate(); err != nil {
+	if err := (Segment{Key: "s", Included: []string{"a"}, Excluded: []string{"a"}}).Validate(); err != nil {
 		t.Errorf("included and excluded may overlap: %v", err)
 	}
 	tests := []struct {
@@ -378,5 +378,35 @@ func TestIntegerValues(t *testing.T) {
 		if describe(v) == "" {
 			t.Errorf("describe(%#v) is empty", v)
 		}
+	}
+}
+
+// TestEmptyRolloutIsAbsent: an empty rollout next to a variation counts as
+// no rollout, as in the reference (an empty list is falsy there).
+func TestEmptyRolloutIsAbsent(t *testing.T) {
+	f := NewBoolean("f")
+	f.Fallthrough = Fallthrough{Variation: "on", Rollout: []WeightedVariation{}}
+	f.Rules = []Rule{{ID: "r", Clauses: []Clause{is("plan", "pro")}, Variation: "on", Rollout: []WeightedVariation{}}}
+	if err := f.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	snap := NewSnapshot([]Flag{f}, nil)
+	if r, _ := snap.Evaluate("f", attrs()); r.Variation != "on" || r.Reason != ReasonFallthrough {
+		t.Errorf("%+v", r)
+	}
+	if r, _ := snap.Evaluate("f", attrs("plan", "pro")); r.Variation != "on" || r.Reason != ReasonRuleMatch {
+		t.Errorf("%+v", r)
+	}
+	b, _ := json.Marshal(f.Fallthrough)
+	if string(b) != `"on"` {
+		t.Errorf("fallthrough JSON %s", b)
+	}
+	var r Rule
+	if err := json.Unmarshal([]byte(`{"id":"r","variation":"on","rollout":[]}`), &r); err != nil {
+		t.Fatal(err)
+	}
+	f.Rules = []Rule{r}
+	if err := f.Validate(); err != nil {
+		t.Errorf("rule with variation and rollout []: %v", err)
 	}
 }
