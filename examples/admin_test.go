@@ -114,6 +114,7 @@ func TestAdminEndToEnd(t *testing.T) {
 			if res := do(t, "GET", base+"/orders", nil); res.status != 200 {
 				t.Fatalf("a viewer changed state: GET /orders = %d", res.status)
 			}
+			checkFlagThroughDemo(t, base)
 		})
 	}
 }

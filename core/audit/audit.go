@@ -45,6 +45,15 @@ const (
 	ActionServiceRateLimitUpd   Action = "svc_rl_updated"
 	ActionServiceRateLimitDel   Action = "svc_rl_deleted"
 	ActionServiceRateLimitReset Action = "svc_rl_reset"
+	ActionFlagCreated           Action = "flag_created"
+	ActionFlagUpdated           Action = "flag_updated"
+	ActionFlagEnabled           Action = "flag_enabled"
+	ActionFlagDisabled          Action = "flag_disabled"
+	ActionFlagDeleted           Action = "flag_deleted"
+	ActionFlagScheduledChange   Action = "flag_scheduled_change"
+	ActionSegmentCreated        Action = "segment_created"
+	ActionSegmentUpdated        Action = "segment_updated"
+	ActionSegmentDeleted        Action = "segment_deleted"
 )
 
 // Pseudo paths for entries that are not about one route.

@@ -37,6 +37,10 @@ const (
 	KindGlobalRateLimit Kind = "global_rate_limit"
 	// KindServiceRateLimit holds per-service rate-limit policies keyed by service.
 	KindServiceRateLimit Kind = "service_rate_limit"
+	// KindFlag holds feature flags keyed by flag key.
+	KindFlag Kind = "flag"
+	// KindSegment holds flag segments keyed by segment key.
+	KindSegment Kind = "segment"
 )
 
 // Log names an append-only, bounded log.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/audit"
+	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
@@ -18,6 +19,10 @@ const (
 	KindRoute   ChangeKind = "route"
 	KindGlobal  ChangeKind = "global"
 	KindService ChangeKind = "service"
+	// KindFlag: a feature flag changed (Key is the flag key).
+	KindFlag ChangeKind = "flag"
+	// KindSegment: a flag segment changed (Key is the segment key).
+	KindSegment ChangeKind = "segment"
 	// KindRateLimit: a route, global or service rate-limit policy changed.
 	KindRateLimit ChangeKind = "rate_limit"
 	// KindResync: the state was reloaded from the backend; re-read everything.
@@ -37,8 +42,11 @@ type Change struct {
 	Maintenance *route.MaintenanceConfig
 	// Policy is the new rate-limit policy (nil when deleted or unknown).
 	Policy *ratelimit.Policy
-	Actor  string
-	Time   time.Time
+	// Flag and Segment are the new flag or segment (nil when deleted).
+	Flag    *flag.Flag
+	Segment *flag.Segment
+	Actor   string
+	Time    time.Time
 }
 
 // changeHub fans changes out to subscribers. A subscriber that does not keep

@@ -17,6 +17,7 @@ import (
 
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/clock"
+	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
@@ -48,6 +49,7 @@ type Engine struct {
 	rlStore    ratelimit.Store
 	ipKey      func(netip.Addr) netip.Addr
 	hits       chan ratelimit.Hit
+	flags      *flag.Store
 
 	changes changeHub
 	stats   counters
@@ -110,6 +112,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		rlStore:    cfg.rlStore,
 		ipKey:      ratelimit.MaskIPv6(cfg.ipv6Bits),
 		hits:       make(chan ratelimit.Hit, 1024),
+		flags:      flag.NewStore(flag.WithRecorder(flag.NewRecorder(1000))),
 		synced:     make(chan struct{}),
 	}
 	e.logs.logger = cfg.logger
@@ -259,6 +262,7 @@ func (e *Engine) applyLoaded(ctx context.Context, snap backend.Snapshot) {
 		}
 	}
 	e.loadPolicies(snap)
+	e.loadFlags(snap)
 	e.services = map[string]route.MaintenanceConfig{}
 	for name, raw := range snap[backend.KindService] {
 		var c route.MaintenanceConfig
@@ -412,6 +416,10 @@ func (e *Engine) applyRemote(r backend.Record) {
 		}
 		mc := m.Clone()
 		c.Maintenance = &mc
+	case backend.KindFlag, backend.KindSegment:
+		if !e.applyRemoteFlag(r, &c) {
+			return
+		}
 	case backend.KindRateLimit, backend.KindGlobalRateLimit, backend.KindServiceRateLimit:
 		if !e.applyRemotePolicy(r, &c) {
 			return

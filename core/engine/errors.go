@@ -16,6 +16,8 @@ var (
 	ErrInvalid = errors.New("invalid argument")
 	// ErrNoWindow: the route has no scheduled window to cancel.
 	ErrNoWindow = errors.New("route has no scheduled window")
+	// ErrExists: a flag or segment with that key exists already.
+	ErrExists = errors.New("already exists")
 	// ErrBackend: the backend refused or could not take a write; nothing
 	// changed.
 	ErrBackend = errors.New("backend write failed")

@@ -48,6 +48,9 @@ func (e *Engine) rescheduleLocked() {
 			next = earliest(next, w.Start)
 		}
 	}
+	if n := e.applyDueFlagChangesLocked(now); !n.IsZero() {
+		next = earliest(next, n)
+	}
 	if next.IsZero() {
 		return
 	}

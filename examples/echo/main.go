@@ -40,7 +40,7 @@ func main() {
 	app.GET("/old-reports", reply(demo.OldReports), waygateecho.Disabled(demo.OldReportsReason))
 	app.GET("/posts", reply(demo.Posts), waygateecho.RateLimit(demo.PostsLimit))
 	app.GET("/reports", reply(demo.Reports), waygateecho.RateLimit(demo.ReportsLimit, demo.ReportsOptions...))
-	app.GET("/checkout", func(c echo.Context) error { return send(c, demo.Checkout(c.Request().Header.Get(demo.UserHeader))) })
+	app.GET("/checkout", func(c echo.Context) error { return send(c, demo.Checkout(e, c.Request().Header.Get(demo.UserHeader))) })
 
 	if err := gate.Register(ctx); err != nil {
 		demo.Fatal(err)

@@ -37,7 +37,7 @@ func main() {
 	app.Get("/old-reports", waygatefiber.Disabled(demo.OldReportsReason), reply(demo.OldReports))
 	app.Get("/posts", waygatefiber.RateLimit(demo.PostsLimit), reply(demo.Posts))
 	app.Get("/reports", waygatefiber.RateLimit(demo.ReportsLimit, demo.ReportsOptions...), reply(demo.Reports))
-	app.Get("/checkout", func(c *fiber.Ctx) error { return send(c, demo.Checkout(c.Get(demo.UserHeader))) })
+	app.Get("/checkout", func(c *fiber.Ctx) error { return send(c, demo.Checkout(e, c.Get(demo.UserHeader))) })
 
 	if err := waygatefiber.Register(ctx, app, waygatefiber.New(e)); err != nil {
 		demo.Fatal(err)

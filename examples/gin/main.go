@@ -40,7 +40,7 @@ func main() {
 	r.GET("/old-reports", waygategin.Disabled(demo.OldReportsReason), reply(demo.OldReports))
 	r.GET("/posts", waygategin.RateLimit(demo.PostsLimit), reply(demo.Posts))
 	r.GET("/reports", waygategin.RateLimit(demo.ReportsLimit, demo.ReportsOptions...), reply(demo.Reports))
-	r.GET("/checkout", func(c *gin.Context) { send(c, demo.Checkout(c.GetHeader(demo.UserHeader))) })
+	r.GET("/checkout", func(c *gin.Context) { send(c, demo.Checkout(e, c.GetHeader(demo.UserHeader))) })
 
 	if err := r.Register(ctx); err != nil {
 		demo.Fatal(err)

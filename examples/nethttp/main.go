@@ -36,7 +36,7 @@ func main() {
 	mux.HandleFunc("GET /posts", reply(demo.Posts), waygatehttp.RateLimit(demo.PostsLimit))
 	mux.HandleFunc("GET /reports", reply(demo.Reports), waygatehttp.RateLimit(demo.ReportsLimit, demo.ReportsOptions...))
 	mux.HandleFunc("GET /checkout", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, demo.Checkout(r.Header.Get("X-User")))
+		writeJSON(w, demo.Checkout(e, r.Header.Get(demo.UserHeader)))
 	})
 
 	if err := demo.Run("net/http", identify(mux)); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/waygate-go/waygate/core/backend/redisbackend"
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/waygatetest"
 )
@@ -157,6 +158,20 @@ func TestEnginesShareStateThroughRedis(t *testing.T) {
 		st, _ := b.Route("GET:/pay")
 		return st.Status == route.StatusActive
 	})
+
+	// Flags created on one instance evaluate identically on the other.
+	f := flag.NewBoolean("new-checkout")
+	f.Fallthrough = flag.Fallthrough{Rollout: []flag.WeightedVariation{{Variation: "on", Weight: 50000}, {Variation: "off", Weight: 50000}}}
+	if _, err := a.CreateFlag(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "B to see A's flag", func() bool { _, err := b.Flag("new-checkout"); return err == nil })
+	for i := range 200 {
+		c := flag.EvaluationContext{Key: fmt.Sprint("user-", i)}
+		if a.Flags().Bool("new-checkout", c, false) != b.Flags().Bool("new-checkout", c, false) {
+			t.Fatalf("user-%d evaluates differently on the two instances", i)
+		}
+	}
 }
 
 func TestWindowTransitionsHappenOnceAcrossEngines(t *testing.T) {

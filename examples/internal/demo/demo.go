@@ -19,6 +19,7 @@ import (
 
 	"github.com/waygate-go/waygate/admin"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
@@ -162,6 +163,12 @@ func NewAdmin(e *engine.Engine) (*admin.Handler, error) {
 // Order is the payload of GET /orders/{id}.
 func Order(id string) map[string]any { return map[string]any{"id": id} }
 
-// Checkout is the payload of GET /checkout. The new-checkout flag arrives
-// with feature flags; until then it is off for everyone.
-func Checkout(user string) map[string]any { return map[string]any{"new_checkout": false} }
+// CheckoutFlag is the boolean flag GET /checkout reads.
+const CheckoutFlag = "new-checkout"
+
+// Checkout is the payload of GET /checkout: the new-checkout flag for the
+// user (off while the flag does not exist).
+func Checkout(e *engine.Engine, user string) map[string]any {
+	on := e.Flags().Bool(CheckoutFlag, flag.EvaluationContext{Key: user}, false)
+	return map[string]any{"new_checkout": on}
+}
