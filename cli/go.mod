@@ -1,0 +1,3 @@
+module github.com/waygate-go/waygate/cli
+
+go 1.26.0
