@@ -52,7 +52,7 @@ prop=$(mktemp)
   echo
   echo "## Multi-instance propagation (Redis)"
   echo
-  echo "Two demo processes on one redis-server; a third engine makes 100 changes and the test polls both processes over HTTP until each answers accordingly (\`TestRedisPropagationBetweenProcesses\`):"
+  echo "Two demo processes (net/http and echo) on one redis-server; 100 changes are made through process A's admin API and the test polls process B over HTTP until it answers accordingly (the delay includes the API call) (\`TestRedisPropagationBetweenProcesses\`):"
   echo
   echo "    $(cat "$prop" 2>/dev/null || echo 'not measured (the test failed or was skipped)')"
   echo
