@@ -13,7 +13,7 @@ fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 raw=$(mktemp)
 cmd="go test -run '^\$' -bench . -benchmem -count $count"
-pkgs=(./core/engine ./core/ratelimit ./core/ratelimit/redislimit ./adapters/nethttp ./adapters/gin ./adapters/echo ./adapters/fiber)
+pkgs=(./core/engine ./core/flag ./core/ratelimit ./core/ratelimit/redislimit ./adapters/nethttp ./adapters/gin ./adapters/echo ./adapters/fiber)
 for p in "${pkgs[@]}"; do
   echo "== $p" >&2
   (cd "$p" && go test -run '^$' -bench . -benchmem -count "$count") | tee -a "$raw" >&2
