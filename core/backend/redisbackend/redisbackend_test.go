@@ -260,3 +260,30 @@ func TestRedisDownAtStartupThenBack(t *testing.T) {
 		return e.Check(ctx, &engine.Request{Method: "GET", Route: "/orders", Path: "/orders"}).Outcome == engine.BlockDisabled
 	})
 }
+
+func TestScheduledFlagChangeHappensOnceAcrossEngines(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clkA, clkB := clock.NewFake(t0), clock.NewFake(t0)
+	a := newEngine(t, srv.URL, clkA)
+	b := newEngine(t, srv.URL, clkB)
+	f := flag.NewBoolean("launch")
+	f.Enabled = false
+	f.ScheduledChanges = []flag.ScheduledChange{flag.ScheduleEnable(t0.Add(time.Hour))}
+	if _, err := a.SaveFlag(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "B to see the flag", func() bool { _, err := b.Flag("launch"); return err == nil })
+	clkA.Advance(time.Hour)
+	clkB.Advance(time.Hour)
+	waitFor(t, "both engines to see the flag enabled", func() bool {
+		fa, _ := a.Flag("launch")
+		fb, _ := b.Flag("launch")
+		return fa.Enabled && fb.Enabled
+	})
+	entries, _ := a.Audit(ctx, audit.Query{Route: "flag:launch", Action: audit.ActionFlagScheduledChange})
+	if len(entries) != 1 {
+		t.Fatalf("scheduled change applied %d times, want once", len(entries))
+	}
+}
