@@ -44,7 +44,7 @@ type access uint8
 const (
 	accessPublic access = iota // no credentials: login and the OpenAPI document
 	accessRead                 // any signed-in user
-	accessUser                 // any signed-in user, unsafe method (logout)
+	accessUser                 // any signed-in user, unsafe method (logout, the flag debugger)
 	accessAdmin                // admins only: every mutation
 )
 

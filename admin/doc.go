@@ -1,8 +1,9 @@
 // Package admin is Waygate's admin REST API: one [http.Handler], mountable
 // under any prefix, that offers everything the engine can do — route state,
-// scheduled windows, global and per-service maintenance, rate limits, the
-// audit log, webhooks, health counters and a live change stream. The CLI,
-// the dashboard and CI pipelines talk to it.
+// scheduled windows, global and per-service maintenance, rate limits,
+// feature flags and segments, the audit log, webhooks, health counters and
+// live change and evaluation streams. The CLI, the dashboard and CI
+// pipelines talk to it.
 //
 //	h, err := admin.New(e, admin.WithUser("alice", password, admin.RoleAdmin))
 //	if err != nil { ... }
@@ -16,17 +17,17 @@
 // server URL); with [WithPrefix] it strips the prefix itself. The API is
 // described by GET /api/openapi.json (OpenAPI 3). Route keys
 // ("GET:/payments") travel in URL segments as unpadded base64url
-// ([EncodeRouteKey]).
+// ([EncodeRouteKey]); flag and segment keys as they are.
 //
 // Bodies are JSON objects, at most [MaxBodyBytes]. Malformed JSON, arrays
 // where an object is expected, unknown fields and fields of the wrong type
 // are answered 400 with a message naming the problem; bad input never
 // reaches a 500. Errors are {"error": "message"}: 401 without valid
 // credentials, 403 for viewers on mutations (and for missing CSRF tokens or
-// cross-origin browser requests), 404 for unknown routes, 409 for ambiguous
-// bare paths (with "ambiguous_matches"), force-active routes and existing
-// resources, 413 for oversized bodies, 429 for throttled logins and 503
-// when the backend cannot take a write.
+// cross-origin browser requests), 404 for unknown routes, flags and
+// segments, 409 for ambiguous bare paths (with "ambiguous_matches"),
+// force-active routes and existing resources, 413 for oversized bodies, 429
+// for throttled logins and 503 when the backend cannot take a write.
 //
 // # Authentication
 //
@@ -54,12 +55,25 @@
 // audit actor and the platform from the [PlatformHeader] header (cli,
 // dashboard, api or sdk; otherwise the one given at login, else api).
 //
+// # Feature flags and segments
+//
+// /api/flags and /api/segments create (POST, 409 when the key exists),
+// read, replace (PUT, 404 when missing: PUT never creates), delete and, for
+// flags, patch fields and switch them on and off. Every write is validated
+// by the engine (400 with what to fix). POST /api/flags/{key}/evaluate is
+// the debugger, open to viewers; a missing flag is 404, and the request's
+// default is the value when the flag serves none. GET
+// /api/flags/{key}/metrics counts this instance's evaluations by
+// variation, and GET /api/flags/stream streams them as Server-Sent Events.
+// POST /api/segments/{key}/include and /exclude move context keys between
+// a segment's lists.
+//
 // # Change stream and webhooks
 //
 // GET /api/events streams every engine change as Server-Sent Events: the
-// event name is the change kind (route, global, service, rate_limit,
-// resync) and the data an [Event] as JSON; a keepalive comment is sent
-// every 15 seconds ([WithKeepAlive]).
+// event name is the change kind (route, global, service, rate_limit, flag,
+// segment, resync) and the data an [Event] as JSON; a keepalive comment is
+// sent every 15 seconds ([WithKeepAlive]).
 //
 // Webhooks ([WithWebhook] in code, POST /api/webhooks at runtime,
 // persisted in the backend) receive every change made through this

@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -16,13 +17,23 @@ import (
 //	data: {"event":"maintenance_on","kind":"route","path":"GET:/payments",...}
 //
 // The event name is the change kind (route, global, service, rate_limit,
-// resync); a resync means changes may have been missed: re-read the state.
-// A ": keepalive" comment is sent every keepalive interval.
+// flag, segment, resync); a resync means changes may have been missed:
+// re-read the state. A ": keepalive" comment is sent every keepalive
+// interval.
 func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
+	changes := h.eng.Subscribe(r.Context()) // subscribed before the client hears back: nothing is missed
+	return streamSSE(h, w, r, changes, writeEvent)
+}
+
+// streamSSE answers with a Server-Sent Events stream of what arrives on
+// items, written by write, with a keepalive comment every keepalive
+// interval. It ends when the client goes away, the handler closes or items
+// is closed. Subscribe to items before calling it, so nothing between the
+// subscription and the client's first byte is missed.
+func streamSSE[T any](h *Handler, w http.ResponseWriter, r *http.Request, items <-chan T, write func(io.Writer, T) error) error {
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Time{}) // the stream outlives the server's write timeout
 	ctx := r.Context()
-	changes := h.eng.Subscribe(ctx) // subscribed before the client hears back: nothing is missed
 
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
@@ -48,11 +59,11 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		case <-tick.C:
 			_, err = fmt.Fprint(w, ": keepalive\n\n")
-		case c, open := <-changes:
+		case item, open := <-items:
 			if !open {
 				return nil
 			}
-			err = writeEvent(w, c)
+			err = write(w, item)
 		}
 		if err == nil {
 			err = rc.Flush()
@@ -64,7 +75,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
 }
 
 // writeEvent writes one change as an SSE event.
-func writeEvent(w http.ResponseWriter, c engine.Change) error {
+func writeEvent(w io.Writer, c engine.Change) error {
 	data, err := json.Marshal(eventOf(c))
 	if err != nil {
 		return err

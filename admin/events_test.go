@@ -18,7 +18,14 @@ func stream(t *testing.T, f *fixture) (<-chan string, *http.Response) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, "GET", f.base+"/api/events", nil)
+	return streamAt(t, ctx, f, "/api/events")
+}
+
+// streamAt opens the SSE stream at path as the viewer; cancel ctx to hang
+// up.
+func streamAt(t *testing.T, ctx context.Context, f *fixture, path string) (<-chan string, *http.Response) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.base+path, nil)
 	req.Header.Set(admin.TokenHeader, f.viewerToken)
 	resp, err := f.srv.Client().Do(req)
 	if err != nil {

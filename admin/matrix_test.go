@@ -13,18 +13,41 @@ type endpoint struct {
 	pattern, method, path string
 }
 
+// The flag and segment that {key} names under /api/flags and
+// /api/segments (seedFlags creates them).
+const (
+	demoFlag    = "new-checkout"
+	demoSegment = "beta-testers"
+)
+
+// streams never end by themselves.
+var streams = map[string]bool{"GET /api/events": true, "GET /api/flags/stream": true}
+
 func endpoints(t *testing.T, h *admin.Handler) []endpoint {
 	t.Helper()
 	var out []endpoint
 	for _, p := range admin.Patterns(h) {
-		method, path, _ := strings.Cut(p, " ")
-		path = strings.NewReplacer("{key}", key("GET:/orders"), "{service}", "billing", "{id}", "wh_missing").Replace(path)
+		method, path := concrete(p, key("GET:/orders"), demoFlag, demoSegment)
 		out = append(out, endpoint{pattern: p, method: method, path: path})
 	}
-	if len(out) < 40 {
+	if len(out) < 60 {
 		t.Fatalf("only %d endpoints registered", len(out))
 	}
 	return out
+}
+
+// concrete fills a pattern's wildcards: {key} is the route key, or the flag
+// or segment key under /api/flags and /api/segments.
+func concrete(pattern, routeKey, flagKey, segmentKey string) (method, path string) {
+	method, path, _ = strings.Cut(pattern, " ")
+	k := routeKey
+	switch {
+	case strings.HasPrefix(path, "/api/flags/"):
+		k = flagKey
+	case strings.HasPrefix(path, "/api/segments/"):
+		k = segmentKey
+	}
+	return method, strings.NewReplacer("{key}", k, "{service}", "billing", "{id}", "wh_missing").Replace(path)
 }
 
 func unsafe(method string) bool { return method != "GET" }
@@ -51,6 +74,7 @@ func TestEveryEndpointNeedsAuth(t *testing.T) {
 // A viewer reads everything and changes nothing.
 func TestViewerReadsButCannotMutate(t *testing.T) {
 	f := newFixture(t)
+	seedFlags(t, f)
 	for _, ep := range endpoints(t, f.h) {
 		switch {
 		case admin.IsMutation(f.h, ep.pattern):
@@ -62,7 +86,7 @@ func TestViewerReadsButCannotMutate(t *testing.T) {
 			if msg := r.errorMessage(t); !strings.Contains(msg, "viewer") {
 				t.Errorf("viewer %s: message %q", ep.pattern, msg)
 			}
-		case ep.method == "GET" && ep.pattern != "GET /api/events":
+		case ep.method == "GET" && !streams[ep.pattern]:
 			r := f.call(ep.method, ep.path, f.viewerToken, "")
 			if r.status != http.StatusOK {
 				t.Errorf("viewer %s: status %d, want 200 (%s)", ep.pattern, r.status, r.body)
@@ -73,6 +97,15 @@ func TestViewerReadsButCannotMutate(t *testing.T) {
 	if st, _ := f.eng.Route("GET:/orders"); st.Status != "active" {
 		t.Errorf("a viewer changed GET:/orders: %+v", st)
 	}
+	if fl, err := f.eng.Flag(demoFlag); err != nil || !fl.Enabled || fl.Name != "New checkout" {
+		t.Errorf("a viewer changed flag %s: %+v, %v", demoFlag, fl, err)
+	}
+	if s, err := f.eng.Segment(demoSegment); err != nil || len(s.Included) != 1 || len(s.Excluded) != 0 {
+		t.Errorf("a viewer changed segment %s: %+v, %v", demoSegment, s, err)
+	}
+	// Viewers may read through unsafe methods where nothing changes: the
+	// flag debugger.
+	want(t, f.call("POST", "/api/flags/"+demoFlag+"/evaluate", f.viewerToken, `{"context":{"key":"u"}}`), http.StatusOK)
 }
 
 // Junk bodies get 400 with a message on every endpoint that takes a body,
@@ -129,6 +162,24 @@ func TestWrongTypesAre400(t *testing.T) {
 		{"POST", "/api/global-rate-limit", `{"limit": "1/second", "enabled": "on"}`, "enabled"},
 		{"POST", "/api/services/billing/rate-limit", `{"exempt_routes": "/health"}`, "exempt_routes"},
 		{"POST", "/api/webhooks", `{"url": ["http://x"]}`, "url"},
+		{"POST", "/api/flags", `{"key": 5}`, "key"},
+		{"POST", "/api/flags", `{"key": "x", "type": true}`, "type"},
+		{"POST", "/api/flags", `{"key": "x", "enabled": "yes"}`, "enabled"},
+		{"POST", "/api/flags", `{"key": "x", "variations": "on"}`, "variations"},
+		{"POST", "/api/flags", `{"key": "x", "variations": [{"name": 1}]}`, "name"},
+		{"POST", "/api/flags", `{"key": "x", "rules": [{"clauses": [{"negate": "no"}]}]}`, "negate"},
+		{"POST", "/api/flags", `{"key": "x", "targets": {"on": "u"}}`, "targets"},
+		{"POST", "/api/flags", `{"key": "x", "fallthrough": 5}`, "fallthrough"},
+		{"POST", "/api/flags", `{"key": "x", "created_at": 5}`, "created_at"},
+		{"PUT", "/api/flags/" + demoFlag, `{"tags": "web"}`, "tags"},
+		{"PATCH", "/api/flags/" + demoFlag, `{"off_variation": false}`, "off_variation"},
+		{"POST", "/api/flags/" + demoFlag + "/evaluate", `{"context": "u"}`, "context"},
+		{"POST", "/api/flags/" + demoFlag + "/evaluate", `{"context": {"key": 5}}`, "key"},
+		{"POST", "/api/flags/" + demoFlag + "/evaluate", `{"context": {"attributes": []}}`, "attributes"},
+		{"POST", "/api/segments", `{"key": "s", "included": "u"}`, "included"},
+		{"PUT", "/api/segments/" + demoSegment, `{"rules": {}}`, "rules"},
+		{"POST", "/api/segments/" + demoSegment + "/include", `{"keys": "u"}`, "keys"},
+		{"POST", "/api/segments/" + demoSegment + "/exclude", `{"keys": [1]}`, "keys"},
 	} {
 		r := f.call(tc.method, tc.path, f.adminToken, tc.body)
 		if r.status != http.StatusBadRequest {
@@ -168,19 +219,30 @@ func TestUnknownPaths(t *testing.T) {
 		t.Errorf("Allow %q", r.header.Get("Allow"))
 	}
 	r.errorMessage(t)
-	// Unknown route keys in every route endpoint are 404.
+	// Unknown route, flag and segment keys in every endpoint that takes
+	// one are 404, with valid bodies.
 	for _, ep := range endpoints(t, f.h) {
 		if !strings.Contains(ep.pattern, "{key}") || strings.Contains(ep.pattern, "rate-limits") {
 			continue
 		}
-		path := strings.Replace(ep.path, key("GET:/orders"), key("GET:/missing"), 1)
+		_, path := concrete(ep.pattern, key("GET:/missing"), "missing-flag", "missing-segment")
 		body := map[string]string{
-			"POST /api/routes/{key}/env":      `{"envs":["dev"]}`,
-			"POST /api/routes/{key}/schedule": `{"start":"2026-02-01T00:00:00Z","end":"2026-02-02T00:00:00Z"}`,
+			"POST /api/routes/{key}/env":       `{"envs":["dev"]}`,
+			"POST /api/routes/{key}/schedule":  `{"start":"2026-02-01T00:00:00Z","end":"2026-02-02T00:00:00Z"}`,
+			"PUT /api/flags/{key}":             checkoutFlag,
+			"PATCH /api/flags/{key}":           `{"name":"x"}`,
+			"POST /api/flags/{key}/evaluate":   `{"context":{"key":"u"},"default":true}`,
+			"PUT /api/segments/{key}":          `{"included":["u"]}`,
+			"POST /api/segments/{key}/include": `{"keys":["u"]}`,
+			"POST /api/segments/{key}/exclude": `{"keys":["u"]}`,
 		}[ep.pattern]
+		if strings.HasPrefix(ep.pattern, "PUT /api/flags/") {
+			body = strings.Replace(body, `"key":"new-checkout",`, "", 1)
+		}
 		r := f.as(ep.method, path, body)
 		if r.status != http.StatusNotFound {
-			t.Errorf("%s for an unknown route: %d (%s)", ep.pattern, r.status, r.body)
+			t.Errorf("%s for an unknown key: %d (%s)", ep.pattern, r.status, r.body)
 		}
+		r.errorMessage(t)
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/ratelimit"
@@ -57,7 +59,7 @@ func statusOf(err error) (int, map[string]any, http.Header) {
 		return http.StatusConflict, body, nil
 	case errors.Is(err, engine.ErrRouteNotFound), errors.Is(err, engine.ErrNoWindow):
 		return http.StatusNotFound, body, nil
-	case errors.Is(err, engine.ErrRouteProtected):
+	case errors.Is(err, engine.ErrRouteProtected), errors.Is(err, engine.ErrExists):
 		return http.StatusConflict, body, nil
 	case errors.Is(err, engine.ErrInvalid), errors.Is(err, ratelimit.ErrInvalid), errors.Is(err, route.ErrInvalidKey):
 		return http.StatusBadRequest, body, nil
@@ -97,24 +99,41 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 // types, trailing data and bodies over MaxBodyBytes. An empty body is
 // accepted (v keeps its zero value) unless required.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any, required bool) error {
+	raw, err := readBody(w, r, required)
+	if err != nil || raw == nil {
+		return err
+	}
+	return decodeRaw(raw, v)
+}
+
+// readBody reads the request body, trimmed: nil when empty (an error when
+// required), a 400 unless it starts like a JSON object.
+func readBody(w http.ResponseWriter, r *http.Request, required bool) ([]byte, error) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return err
+			return nil, err
 		}
-		return badRequest("could not read the request body: %v", err)
+		return nil, badRequest("could not read the request body: %v", err)
 	}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		if required {
-			return badRequest("a JSON object body is required")
+			return nil, badRequest("a JSON object body is required")
 		}
-		return nil
+		return nil, nil
 	}
 	if raw[0] != '{' {
-		return badRequest("the JSON body must be an object, like {\"reason\": \"...\"}")
+		return nil, badRequest("the JSON body must be an object, like {\"reason\": \"...\"}")
 	}
+	return raw, nil
+}
+
+// decodeRaw decodes one JSON object into v, refusing unknown fields (of
+// types without their own UnmarshalJSON: see decodeStrict), wrong types
+// and trailing data.
+func decodeRaw(raw []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -136,9 +155,9 @@ func describeJSONError(err error) string {
 		return fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)
 	case errors.As(err, &typ):
 		if typ.Field != "" {
-			return fmt.Sprintf("field %q must be %s, not %s", typ.Field, jsonKind(typ.Type.String()), typ.Value)
+			return fmt.Sprintf("field %q must be %s, not %s", typ.Field, jsonKind(typ.Type), typ.Value)
 		}
-		return fmt.Sprintf("expected %s, not %s", jsonKind(typ.Type.String()), typ.Value)
+		return fmt.Sprintf("expected %s, not %s", jsonKind(typ.Type), typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "malformed JSON: the body ends too early"
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -147,16 +166,27 @@ func describeJSONError(err error) string {
 	return "invalid JSON body: " + err.Error()
 }
 
-func jsonKind(goType string) string {
-	switch {
-	case strings.HasPrefix(goType, "[]"), strings.HasPrefix(goType, "*[]"):
+func jsonKind(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "a value"
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
 		return "an array"
-	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
 		return "a number"
-	case strings.Contains(goType, "bool"):
+	case reflect.Bool:
 		return "a boolean"
-	case strings.Contains(goType, "string"), strings.Contains(goType, "Status"),
-		strings.Contains(goType, "Algorithm"), strings.Contains(goType, "Strategy"), strings.Contains(goType, "OnMissing"):
+	case reflect.String:
+		return "a string"
+	}
+	if t == reflect.TypeFor[time.Time]() {
 		return "a string"
 	}
 	return "an object"

@@ -1,9 +1,11 @@
 package admin
 
 // register lists every endpoint with who may call it. Paths are relative
-// to the mount; {key} is a route key in unpadded base64url. New groups
-// (flags, segments, SDK, dashboard) add a block here and a section to
-// openapi.json, which a test keeps in step with this list.
+// to the mount; {key} is a route key in unpadded base64url under
+// /api/routes and /api/rate-limits, a plain flag or segment key under
+// /api/flags and /api/segments. New groups (SDK, dashboard) add a block
+// here and a section to openapi.json, which a test keeps in step with this
+// list.
 func (h *Handler) register() {
 	// Authentication.
 	h.handle("POST /api/auth/login", accessPublic, h.login)
@@ -59,6 +61,29 @@ func (h *Handler) register() {
 	h.handle("GET /api/webhooks", accessRead, h.listWebhooks)
 	h.handle("POST /api/webhooks", accessAdmin, h.addWebhook)
 	h.handle("DELETE /api/webhooks/{id}", accessAdmin, h.deleteWebhook)
+
+	// Feature flags. GET /api/flags/stream wins over GET /api/flags/{key}:
+	// a flag named "stream" is read through the list.
+	h.handle("GET /api/flags", accessRead, h.listFlags)
+	h.handle("POST /api/flags", accessAdmin, h.createFlag)
+	h.handle("GET /api/flags/stream", accessRead, h.flagStream)
+	h.handle("GET /api/flags/{key}", accessRead, h.getFlag)
+	h.handle("PUT /api/flags/{key}", accessAdmin, h.replaceFlag)
+	h.handle("PATCH /api/flags/{key}", accessAdmin, h.patchFlag)
+	h.handle("DELETE /api/flags/{key}", accessAdmin, h.deleteFlag)
+	h.handle("POST /api/flags/{key}/enable", accessAdmin, h.enableFlag)
+	h.handle("POST /api/flags/{key}/disable", accessAdmin, h.disableFlag)
+	h.handle("POST /api/flags/{key}/evaluate", accessUser, h.evaluateFlag) // reads, so viewers may
+	h.handle("GET /api/flags/{key}/metrics", accessRead, h.flagMetrics)
+
+	// Segments.
+	h.handle("GET /api/segments", accessRead, h.listSegments)
+	h.handle("POST /api/segments", accessAdmin, h.createSegment)
+	h.handle("GET /api/segments/{key}", accessRead, h.getSegment)
+	h.handle("PUT /api/segments/{key}", accessAdmin, h.replaceSegment)
+	h.handle("DELETE /api/segments/{key}", accessAdmin, h.deleteSegment)
+	h.handle("POST /api/segments/{key}/include", accessAdmin, h.includeSegment)
+	h.handle("POST /api/segments/{key}/exclude", accessAdmin, h.excludeSegment)
 
 	// Health, live changes, API description.
 	h.handle("GET /api/health", accessRead, h.health)

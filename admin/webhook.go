@@ -8,6 +8,7 @@ import (
 
 	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -27,10 +28,11 @@ type Event struct {
 	// Event is the audited action ("maintenance_on", "global_rl_set", ...);
 	// empty for changes another instance made, seen on the event stream.
 	Event string `json:"event"`
-	// Kind is route, global, service, rate_limit or resync.
+	// Kind is route, global, service, rate_limit, flag, segment or resync.
 	Kind string `json:"kind"`
-	// Path is the route key, "__global__", "__service:NAME__", or the rate
-	// limit's scope (a route key, "__global__" or "__service:NAME__").
+	// Path is the route key, "__global__", "__service:NAME__", the rate
+	// limit's scope (a route key, "__global__" or "__service:NAME__"), or
+	// "flag:KEY" / "segment:KEY" as in the audit log.
 	Path string `json:"path"`
 	// Service owns the route or configuration, if any.
 	Service string `json:"service,omitempty"`
@@ -44,7 +46,18 @@ type Event struct {
 	State *route.State `json:"state,omitempty"`
 	// Maintenance is the new configuration (global and service changes).
 	Maintenance *route.MaintenanceConfig `json:"maintenance,omitempty"`
+	// Flag is the flag's new definition (flag changes other than deletes).
+	Flag *flag.Flag `json:"flag,omitempty"`
+	// Segment is the segment's new definition (segment changes other than
+	// deletes).
+	Segment *flag.Segment `json:"segment,omitempty"`
 }
+
+// Audit-log paths of flags and segments, which events share.
+const (
+	flagPath    = "flag:"
+	segmentPath = "segment:"
+)
 
 // eventOf describes an engine change.
 func eventOf(c engine.Change) Event {
@@ -63,6 +76,10 @@ func eventOf(c engine.Change) Event {
 			st := withLists(*c.Route)
 			ev.Service, ev.State = st.Service, &st
 		}
+	case engine.KindFlag:
+		ev.Path, ev.Flag = flagPath+c.Key, c.Flag
+	case engine.KindSegment:
+		ev.Path, ev.Segment = segmentPath+c.Key, c.Segment
 	}
 	switch {
 	case c.Route != nil:
@@ -81,11 +98,13 @@ type Formatter func(Event) any
 func DefaultFormatter(ev Event) any { return ev }
 
 // slackColors follow the reference: orange for maintenance, green for
-// recovery, red for disable, blue for env gating, grey otherwise.
+// recovery (and a flag switched on), red for disable (and a flag switched
+// off), blue for env gating, grey otherwise.
 var slackColors = map[string]string{
 	"maintenance_on": "#FFA500", "window_started": "#FFA500", "global_maintenance_on": "#FFA500", "service_maintenance_on": "#FFA500",
 	"maintenance_off": "#36A64F", "enable": "#36A64F", "window_ended": "#36A64F", "global_maintenance_off": "#36A64F", "service_maintenance_off": "#36A64F",
 	"disable": "#FF0000", "env_gate": "#439FE0", "deprecate": "#F2C744",
+	"flag_enabled": "#36A64F", "flag_disabled": "#FF0000",
 }
 
 // SlackFormatter posts a Slack incoming-webhook attachment:
