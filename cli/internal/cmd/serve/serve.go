@@ -1,0 +1,189 @@
+// Package serve implements "waygate serve": a standalone Waygate server —
+// an engine on a backend plus the admin REST API — so the CLI binary is
+// also the control-plane binary. It is the only command that runs the
+// engine; every other command is a client of the admin API.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/waygate-go/waygate/admin"
+	"github.com/waygate-go/waygate/cli/internal/cmdutil"
+	"github.com/waygate-go/waygate/cli/internal/iostreams"
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+// Environment variables serve reads when the matching flag is not given.
+const (
+	EnvAddr           = "WAYGATE_ADDR"
+	EnvAdminPassword  = "WAYGATE_ADMIN_PASSWORD"
+	EnvViewerPassword = "WAYGATE_VIEWER_PASSWORD"
+	EnvAdminSecret    = "WAYGATE_ADMIN_SECRET"
+)
+
+// ServeOptions are the inputs of serve.
+type ServeOptions struct {
+	IO *iostreams.IOStreams
+
+	// Addr is the listen address ("localhost:8000"; port 0 picks one).
+	Addr string
+	// Prefix is where the admin API is mounted ("/waygate").
+	Prefix string
+	// Backend is a WAYGATE_BACKEND spec: memory, file:/path, redis://...
+	Backend string
+	// Env is the engine's environment (WAYGATE_ENV); empty keeps the default.
+	Env string
+	// AdminUser logs in with AdminPassword as an admin.
+	AdminUser, AdminPassword string
+	// ViewerPassword, if set, adds the read-only user "viewer".
+	ViewerPassword string
+	// Secret signs session tokens (32 bytes or more); empty means random.
+	Secret string
+	// TokenTTL is how long a login lasts.
+	TokenTTL time.Duration
+	// Open serves without authentication (development only).
+	Open bool
+}
+
+// NewCmdServe returns the serve command.
+func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{IO: f.IOStreams}
+	var passwordFile string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run a standalone Waygate server (engine + admin API)",
+		Long: "Run a Waygate server: an engine on --backend with the admin REST API mounted at --prefix.\n" +
+			"The admin password comes from $WAYGATE_ADMIN_PASSWORD or --admin-password-file\n" +
+			"(--admin-password works too, but shows in process listings). Give every replica the same\n" +
+			"$WAYGATE_ADMIN_SECRET so sessions survive restarts. Stops gracefully on SIGINT or SIGTERM.",
+		Example: "  WAYGATE_ADMIN_PASSWORD=s3cret waygate serve --addr :8000 --backend redis://localhost:6379/0\n" +
+			"  waygate serve --backend file:/var/lib/waygate/state.json --admin-password-file /run/secrets/waygate",
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("addr") && f.Getenv(EnvAddr) != "" {
+				opts.Addr = f.Getenv(EnvAddr)
+			}
+			if !cmd.Flags().Changed("backend") {
+				opts.Backend = f.Getenv(engine.EnvBackend)
+			}
+			if !cmd.Flags().Changed("env") {
+				opts.Env = f.Getenv(engine.EnvEnvironment)
+			}
+			if passwordFile != "" {
+				b, err := os.ReadFile(passwordFile)
+				if err != nil {
+					return fmt.Errorf("--admin-password-file: %w", err)
+				}
+				opts.AdminPassword = strings.TrimRight(string(b), "\r\n")
+			}
+			if opts.AdminPassword == "" {
+				opts.AdminPassword = f.Getenv(EnvAdminPassword)
+			}
+			opts.ViewerPassword, opts.Secret = f.Getenv(EnvViewerPassword), f.Getenv(EnvAdminSecret)
+			if opts.AdminPassword == "" && !opts.Open {
+				return cmdutil.FlagErrorf("no admin password: set %s, or pass --admin-password-file FILE (or --open on a development machine)", EnvAdminPassword)
+			}
+			if opts.Open && opts.AdminPassword != "" {
+				return cmdutil.FlagErrorf("--open serves without authentication: do not combine it with an admin password")
+			}
+			if opts.TokenTTL <= 0 {
+				return cmdutil.FlagErrorf("--token-ttl %s must be positive", opts.TokenTTL)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return serveRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", "localhost:8000", "listen address (default $WAYGATE_ADDR or localhost:8000; :8000 for every interface)")
+	fl.StringVar(&opts.Prefix, "prefix", "/waygate", "path the admin API is mounted at")
+	fl.StringVar(&opts.Backend, "backend", "", "state backend: memory, file:/path/state.json or redis://host:6379/0 (default $WAYGATE_BACKEND or memory)")
+	fl.StringVar(&opts.Env, "env", "", "environment name for env-gated routes (default $WAYGATE_ENV)")
+	fl.StringVar(&opts.AdminUser, "admin-user", "admin", "name of the admin user")
+	fl.StringVar(&opts.AdminPassword, "admin-password", "", "admin password (prefer $WAYGATE_ADMIN_PASSWORD: flags show in process listings)")
+	fl.StringVar(&passwordFile, "admin-password-file", "", "read the admin password from this file")
+	fl.DurationVar(&opts.TokenTTL, "token-ttl", 24*time.Hour, "how long a login lasts")
+	fl.BoolVar(&opts.Open, "open", false, "serve without authentication (development only)")
+	return cmd
+}
+
+func serveRun(ctx context.Context, opts *ServeOptions) error {
+	b, err := engine.OpenBackend(opts.Backend)
+	if err != nil {
+		return fmt.Errorf("--backend %q: %w", opts.Backend, err)
+	}
+	defer b.Close()
+	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil))
+	eopts := []engine.Option{engine.WithBackend(b), engine.WithLogger(logger)}
+	if opts.Env != "" {
+		eopts = append(eopts, engine.WithEnv(opts.Env))
+	}
+	e, err := engine.New(ctx, eopts...)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	prefix := "/" + strings.Trim(opts.Prefix, "/")
+	aopts := []admin.Option{admin.WithPrefix(prefix), admin.WithTokenTTL(opts.TokenTTL), admin.WithLogger(logger)}
+	if opts.Open {
+		aopts = append(aopts, admin.WithOpenAccess())
+	} else {
+		aopts = append(aopts, admin.WithUser(opts.AdminUser, opts.AdminPassword, admin.RoleAdmin))
+	}
+	if opts.ViewerPassword != "" {
+		aopts = append(aopts, admin.WithUser("viewer", opts.ViewerPassword, admin.RoleViewer))
+	}
+	if opts.Secret != "" {
+		aopts = append(aopts, admin.WithSecret(opts.Secret))
+	}
+	h, err := admin.New(e, aopts...)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	url := "http://" + displayAddr(ln.Addr()) + prefix
+	fmt.Fprintf(opts.IO.ErrOut, "Waygate server listening on %s\nPoint the CLI at it with: waygate config set-url %s\n", url, url)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(opts.IO.ErrOut, "Shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h.Close() // ends event streams so Shutdown does not wait for them
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// displayAddr turns a listen address into one a client can dial.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

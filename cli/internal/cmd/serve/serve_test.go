@@ -1,0 +1,35 @@
+package serve
+
+import (
+	"testing"
+	"time"
+
+	"github.com/waygate-go/waygate/cli/internal/cmdtest"
+)
+
+func TestNewCmdServe(t *testing.T) {
+	cmdtest.RunCases(t, NewCmdServe, []cmdtest.Case[ServeOptions]{
+		{Name: "from the environment", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_BACKEND": "memory", "WAYGATE_ADDR": ":9000", "WAYGATE_ENV": "staging", "WAYGATE_ADMIN_SECRET": "s"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if o.AdminPassword != "pw" || o.Backend != "memory" || o.Addr != ":9000" || o.Env != "staging" || o.Secret != "s" ||
+					o.Prefix != "/waygate" || o.AdminUser != "admin" || o.TokenTTL != 24*time.Hour {
+					t.Fatalf("%+v", o)
+				}
+			}},
+		{Name: "flags win", Env: map[string]string{"WAYGATE_BACKEND": "memory", "WAYGATE_ADDR": ":9000"},
+			Args: []string{"--backend", "file:/tmp/x.json", "--addr", "127.0.0.1:0", "--admin-password", "pw", "--prefix", "/ops", "--token-ttl", "1h"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if o.Backend != "file:/tmp/x.json" || o.Addr != "127.0.0.1:0" || o.Prefix != "/ops" || o.TokenTTL != time.Hour {
+					t.Fatalf("%+v", o)
+				}
+			}},
+		{Name: "open access", Args: []string{"--open"}, Check: func(t *testing.T, o *ServeOptions) {
+			if !o.Open {
+				t.Fatalf("%+v", o)
+			}
+		}},
+		{Name: "no password", Usage: true},
+		{Name: "open with a password", Args: []string{"--open", "--admin-password", "pw"}, Usage: true},
+		{Name: "missing password file", Args: []string{"--admin-password-file", "/nonexistent"}, Fails: true},
+	})
+}
