@@ -19,7 +19,8 @@ type Memory struct {
 	seed     maphash.Seed
 	shards   [shardCount]memShard
 	perShard int
-	now      func() time.Time
+	now      func() time.Time // WithClock; nil for the wall clock
+	nanos    func() int64     // Unix nanoseconds now
 	evicted  atomic.Uint64
 }
 
@@ -55,9 +56,19 @@ func WithClock(now func() time.Time) MemoryOption {
 
 // NewMemory returns an empty in-memory store.
 func NewMemory(opts ...MemoryOption) *Memory {
-	m := &Memory{seed: maphash.MakeSeed(), perShard: 1_000_000 / shardCount, now: time.Now}
+	m := &Memory{seed: maphash.MakeSeed(), perShard: 1_000_000 / shardCount}
 	for _, o := range opts {
 		o(m)
+	}
+	if m.now == nil {
+		// The wall clock at start plus the monotonic time since: one clock
+		// read per check instead of time.Now's two.
+		start := time.Now()
+		base := start.UnixNano()
+		m.nanos = func() int64 { return base + int64(time.Since(start)) }
+	} else {
+		now := m.now
+		m.nanos = func() int64 { return now().UnixNano() }
 	}
 	for i := range m.shards {
 		m.shards[i].m = map[uint64]*entry{}
@@ -70,7 +81,7 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 	if len(rates) == 0 {
 		return Result{Allowed: true}, nil
 	}
-	now := m.now().UnixNano()
+	now := m.nanos()
 	h := m.hash(k)
 	sh := &m.shards[h%shardCount]
 	sh.mu.Lock()
