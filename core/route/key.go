@@ -126,7 +126,18 @@ func ValidateSuccessor(s string) error {
 	return nil
 }
 
-func validParamName(s string) bool { return validServiceName(s) }
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+func validParamName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isNameByte(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
 
 func validServiceName(s string) bool {
 	for _, r := range s {
@@ -152,25 +163,33 @@ func NormalizeTemplate(t string) (string, error) {
 	b.Grow(len(t) + 4)
 	for i := 0; i < len(t); {
 		c := t[i]
+		// A parameter starts a segment, or follows '.' or '-' (fiber's
+		// "/:file.:ext", "/:from-:to").
+		paramStart := i == 0 || t[i-1] == '/' || (c == ':' && (t[i-1] == '.' || t[i-1] == '-'))
 		switch {
-		case (c == ':' || c == '*') && (i == 0 || t[i-1] == '/'):
+		case (c == ':' || c == '*') && paramStart:
 			j := i + 1
-			for j < len(t) && t[j] != '/' {
+			for j < len(t) && isNameByte(t[j]) {
 				j++
 			}
 			name := t[i+1 : j]
-			// fiber allows optional (":id?") and constrained (":id<int>")
-			// parameters; the key keeps only the name.
-			if k := strings.IndexAny(name, "?<"); k >= 0 {
-				name = name[:k]
+			// fiber's optional (":id?") and constrained (":id<int>") parameters:
+			// the key keeps only the name.
+			if j < len(t) && t[j] == '<' {
+				k := strings.IndexByte(t[j:], '>')
+				if k < 0 {
+					return "", fmt.Errorf("%w: template %q has an unclosed <", ErrInvalidKey, t)
+				}
+				j += k + 1
+			}
+			if j < len(t) && t[j] == '?' {
+				j++
 			}
 			if name == "" {
 				if c == ':' {
 					return "", fmt.Errorf("%w: template %q has a parameter without a name", ErrInvalidKey, t)
 				}
 				name = "*"
-			} else if !validParamName(name) {
-				return "", fmt.Errorf("%w: template %q: parameter names use letters, digits, '_', '-' and '.'", ErrInvalidKey, t)
 			}
 			b.WriteByte('{')
 			b.WriteString(name)
@@ -187,12 +206,14 @@ func NormalizeTemplate(t string) (string, error) {
 				continue
 			}
 			if name != "*" && !validParamName(name) {
-				return "", fmt.Errorf("%w: template %q: parameter names use letters, digits, '_', '-' and '.'", ErrInvalidKey, t)
+				return "", fmt.Errorf("%w: template %q: parameter names use letters, digits and '_'", ErrInvalidKey, t)
 			}
 			b.WriteByte('{')
 			b.WriteString(name)
 			b.WriteByte('}')
 			i += j + 1
+		case c == '}':
+			return "", fmt.Errorf("%w: template %q has a } without {", ErrInvalidKey, t)
 		default:
 			b.WriteByte(c)
 			i++
