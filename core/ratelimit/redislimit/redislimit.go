@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -69,6 +70,9 @@ func (s *Store) key(k ratelimit.Key, i int) string {
 	return string(b)
 }
 
+// argsPool recycles the command argument slices between checks.
+var argsPool = sync.Pool{New: func() any { s := make([]any, 0, 8); return &s }}
+
 // scriptSHA is boxed once so each call does not allocate for it.
 var scriptSHA any = script.Hash()
 
@@ -89,12 +93,14 @@ func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorit
 		p = append(p, ' ')
 		p = strconv.AppendInt(p, r.Period.Microseconds(), 10)
 	}
-	args := make([]any, 0, 4+len(rates))
-	args = append(args, "evalsha", scriptSHA, len(rates))
+	ap := argsPool.Get().(*[]any)
+	defer func() { clear(*ap); argsPool.Put(ap) }() // the command is done with them once Take returns
+	args := append((*ap)[:0], "evalsha", scriptSHA, len(rates))
 	for i := range rates {
 		args = append(args, s.key(k, i))
 	}
 	args = append(args, string(p))
+	*ap = args
 	cmd := redis.NewStringCmd(ctx, args...)
 	err := s.client.Process(ctx, cmd)
 	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
