@@ -1,0 +1,26 @@
+// Package openapi makes an API's OpenAPI document tell the truth about the
+// runtime state Waygate enforces.
+//
+// Patch is a pure post-processor over Swagger 2.0 (swag's swagger.json and
+// swagger.yaml) and OpenAPI 3.0/3.1 documents, in JSON or YAML. Given the
+// route states, the global maintenance switch and the current environment
+// it
+//
+//   - removes disabled operations, and env-gated operations outside their
+//     environments, and drops paths left without operations;
+//   - marks deprecated operations deprecated: true, appends the sunset date
+//     and successor to their description and sets x-waygate-sunset and
+//     x-waygate-successor;
+//   - prefixes the summary and description of operations in maintenance
+//     with a banner and sets x-waygate-status, x-waygate-reason and, when a
+//     running window's end is known, x-waygate-retry-after (RFC 3339);
+//   - during global maintenance adds a banner to info.description and
+//     annotates every operation except exempt paths and force-active routes
+//     (unless the maintenance includes force-active routes).
+//
+// Everything else is kept as it was, key order included, and the output has
+// the input's format.
+//
+// Handler serves the document patched with an engine's live state,
+// rebuilt only when the engine reports a change, with an ETag.
+package openapi

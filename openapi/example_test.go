@@ -1,0 +1,124 @@
+package openapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/route"
+	"github.com/waygate-go/waygate/openapi"
+)
+
+// Patch a document at build time with a known state: the disabled route
+// disappears and the route in maintenance gets a banner.
+func ExamplePatch() {
+	doc := []byte(`{"openapi":"3.0.3","info":{"title":"Shop","version":"1.0"},"paths":{` +
+		`"/payments":{"get":{"summary":"List payments","responses":{"200":{"description":"OK"}}}},` +
+		`"/old-reports":{"get":{"responses":{"200":{"description":"OK"}}}}}}`)
+	st := openapi.State{
+		Routes: []route.State{
+			{Path: "GET:/payments", Status: route.StatusMaintenance, Reason: "DB migration"},
+			{Path: "GET:/old-reports", Status: route.StatusDisabled},
+		},
+		Env: "production",
+	}
+	out, err := openapi.Patch(doc, st)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(out))
+	// Output:
+	// {"openapi":"3.0.3","info":{"title":"Shop","version":"1.0","x-waygate-global-maintenance":{"enabled":false}},"paths":{"/payments":{"get":{"summary":"🔧 Maintenance: DB migration — List payments","responses":{"200":{"description":"OK"}},"description":"> 🔧 Maintenance: DB migration","x-waygate-status":"maintenance","x-waygate-reason":"DB migration"}}}}
+}
+
+// Serve the document patched with the engine's live state, for example at
+// /openapi.json.
+func ExampleNewHandler() {
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.WithEnv("production"))
+	if err != nil {
+		panic(err)
+	}
+	defer e.Close()
+	debug, _ := route.Declare(route.EnvOnly("dev", "staging"))
+	err = e.Register(ctx,
+		engine.Registration{Method: "GET", Template: "/orders"},
+		engine.Registration{Method: "GET", Template: "/debug", Declaration: debug},
+	)
+	if err != nil {
+		panic(err)
+	}
+
+	doc := []byte(`openapi: 3.1.0
+info: {title: Shop, version: "1.0"}
+paths:
+  /orders: {get: {responses: {"200": {description: OK}}}}
+  /debug: {get: {responses: {"200": {description: OK}}}}
+`)
+	docs, err := openapi.NewHandler(e, doc)
+	if err != nil {
+		panic(err)
+	}
+	defer docs.Close()
+	mux := http.NewServeMux()
+	mux.Handle("GET /openapi.json", docs)
+
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/openapi.json", nil))
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// 200 application/json; charset=utf-8
+	// {
+	//   "openapi": "3.1.0",
+	//   "info": {
+	//     "title": "Shop",
+	//     "version": "1.0",
+	//     "x-waygate-global-maintenance": {
+	//       "enabled": false
+	//     }
+	//   },
+	//   "paths": {
+	//     "/orders": {
+	//       "get": {
+	//         "responses": {
+	//           "200": {
+	//             "description": "OK"
+	//           }
+	//         }
+	//       }
+	//     }
+	//   }
+	// }
+}
+
+// StateFromEngine reads what Patch needs from a running engine, for
+// example to write a patched document in a build step.
+func ExampleStateFromEngine() {
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.WithEnv("production"))
+	if err != nil {
+		panic(err)
+	}
+	defer e.Close()
+	if err := e.Register(ctx, engine.Registration{Method: "GET", Template: "/orders/:id"}); err != nil {
+		panic(err)
+	}
+	if _, err := e.Disable(ctx, "GET:/orders/{id}", "inventory audit"); err != nil {
+		panic(err)
+	}
+
+	doc := []byte("swagger: \"2.0\"\ninfo: {title: Shop, version: \"1.0\"}\nbasePath: /\npaths:\n  /orders/{id}:\n    get: {responses: {\"200\": {description: OK}}}\n")
+	out, err := openapi.Patch(doc, openapi.StateFromEngine(e))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(string(out))
+	// Output:
+	// swagger: "2.0"
+	// info: {title: Shop, version: "1.0", x-waygate-global-maintenance: {enabled: false}}
+	// basePath: /
+	// paths: {}
+}

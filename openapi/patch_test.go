@@ -1,0 +1,431 @@
+package openapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/waygate-go/waygate/core/route"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// demoRoutes covers every per-route rule; prefix is the base path of the
+// document (Swagger 2.0 inputs have basePath /api).
+func demoRoutes(prefix string) []route.State {
+	p := func(s string) string {
+		if i := strings.IndexByte(s, '/'); i >= 0 {
+			return s[:i] + prefix + s[i:]
+		}
+		return s
+	}
+	return []route.State{
+		{Path: p("GET:/health"), Status: route.StatusActive, ForceActive: true},
+		{Path: p("GET:/payments"), Status: route.StatusMaintenance, Reason: "DB migration",
+			Window: &route.Window{Start: testNow.Add(-time.Hour), End: testNow.Add(2 * time.Hour), Reason: "DB migration"}},
+		{Path: p("GET:/orders"), Status: route.StatusActive},
+		{Path: p("POST:/orders"), Status: route.StatusMaintenance}, // no reason: the default banner
+		{Path: p("GET:/orders/{orderID}"), Status: route.StatusActive},
+		{Path: p("PUT:/orders/{orderID}"), Status: route.StatusDisabled, Reason: "read-only week"},
+		{Path: p("GET:/legacy/orders"), Status: route.StatusDeprecated, SunsetDate: "2027-01-01T00:00:00Z", SuccessorPath: "/orders"},
+		{Path: p("GET:/debug"), Status: route.StatusEnvGated, AllowedEnvs: []string{"dev", "staging"}},
+		{Path: p("GET:/old-reports"), Status: route.StatusDisabled, Reason: "Replaced by /reports"},
+		{Path: p("/files/{path}"), Status: route.StatusMaintenance, Reason: "storage move"}, // bare key: every method
+	}
+}
+
+type stateCase struct {
+	name  string
+	state func(prefix string) State
+}
+
+var stateCases = []stateCase{
+	{"empty", func(string) State { return State{Env: "production", Now: testNow} }},
+	{"routes", func(prefix string) State {
+		return State{Routes: demoRoutes(prefix), Env: "production", Now: testNow}
+	}},
+	{"dev", func(prefix string) State {
+		return State{Routes: demoRoutes(prefix), Env: "dev", Now: testNow}
+	}},
+	{"global", func(prefix string) State {
+		return State{Routes: demoRoutes(prefix), Env: "production", Now: testNow,
+			Maintenance: route.MaintenanceConfig{Enabled: true, Reason: "Upgrading", ExemptPaths: []string{"GET:" + prefix + "/orders"}}}
+	}},
+	{"global-force", func(prefix string) State {
+		return State{Routes: demoRoutes(prefix), Env: "production", Now: testNow,
+			Maintenance: route.MaintenanceConfig{Enabled: true, IncludeForceActive: true, ExemptPaths: []string{prefix + "/orders/{id}"}}}
+	}},
+}
+
+var inputs = []struct {
+	file   string
+	prefix string
+}{
+	{"swagger2.json", "/api"},
+	{"swagger2.yaml", "/api"},
+	{"openapi30.json", ""},
+	{"openapi31.yaml", ""},
+}
+
+func TestPatchGolden(t *testing.T) {
+	for _, in := range inputs {
+		src, err := os.ReadFile(filepath.Join("testdata", in.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range stateCases {
+			name := strings.TrimSuffix(in.file, filepath.Ext(in.file)) + "." + sc.name + filepath.Ext(in.file)
+			t.Run(name, func(t *testing.T) {
+				got, err := Patch(src, sc.state(in.prefix))
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden := filepath.Join("testdata", name+".golden")
+				if *update {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to create it)", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", golden, got)
+				}
+				validate(t, got)
+				again, err := Patch(got, sc.state(in.prefix))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(again, got) {
+					t.Errorf("patching twice changed the output:\n%s", again)
+				}
+			})
+		}
+	}
+}
+
+// validate checks a patched document: kin-openapi for OpenAPI 3, a
+// structural check for Swagger 2.0.
+func validate(t *testing.T, doc []byte) {
+	t.Helper()
+	var v map[string]any
+	if err := yaml.Unmarshal(doc, &v); err != nil {
+		t.Fatalf("output does not parse: %v", err)
+	}
+	if v["swagger"] != nil {
+		validateSwagger2(t, v)
+		return
+	}
+	loader := openapi3.NewLoader()
+	d, err := loader.LoadFromData(doc)
+	if err != nil {
+		t.Fatalf("kin-openapi cannot load the output: %v", err)
+	}
+	if err := d.Validate(context.Background()); err != nil {
+		t.Fatalf("kin-openapi rejects the output: %v", err)
+	}
+}
+
+func validateSwagger2(t *testing.T, v map[string]any) {
+	t.Helper()
+	if v["swagger"] != "2.0" {
+		t.Fatalf("swagger = %v, want 2.0", v["swagger"])
+	}
+	info, ok := v["info"].(map[string]any)
+	if !ok || info["title"] == nil || info["version"] == nil {
+		t.Fatalf("info needs title and version: %v", v["info"])
+	}
+	paths, ok := v["paths"].(map[string]any)
+	if !ok {
+		t.Fatalf("paths is not an object: %T", v["paths"])
+	}
+	for p, item := range paths {
+		if !strings.HasPrefix(p, "/") {
+			t.Errorf("path %q does not start with /", p)
+		}
+		ops, ok := item.(map[string]any)
+		if !ok {
+			t.Fatalf("paths.%s is not an object", p)
+		}
+		n := 0
+		for m, op := range ops {
+			if m == "parameters" || strings.HasPrefix(m, "x-") {
+				continue
+			}
+			n++
+			o, ok := op.(map[string]any)
+			if !ok {
+				t.Fatalf("paths.%s.%s is not an object", p, m)
+			}
+			if r, ok := o["responses"].(map[string]any); !ok || len(r) == 0 {
+				t.Errorf("paths.%s.%s has no responses", p, m)
+			}
+			if d, ok := o["deprecated"]; ok {
+				if _, ok := d.(bool); !ok {
+					t.Errorf("paths.%s.%s.deprecated is not a boolean", p, m)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("paths.%s has no operations", p)
+		}
+	}
+}
+
+// operations lists "METHOD /path" of a patched JSON document, in order.
+func operations(t *testing.T, doc []byte) map[string]map[string]any {
+	t.Helper()
+	var v struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(doc, &v); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]any{}
+	for p, item := range v.Paths {
+		for m, op := range item {
+			if o, ok := op.(map[string]any); ok && m != "parameters" {
+				out[strings.ToUpper(m)+" "+p] = o
+			}
+		}
+	}
+	return out
+}
+
+// TestPatchRules checks each rule on the OpenAPI 3.0 input, independently
+// of the golden files.
+func TestPatchRules(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "openapi30.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		state State
+		check func(t *testing.T, ops map[string]map[string]any, doc []byte)
+	}{
+		{"disabled operation removed, path kept", State{Routes: demoRoutes("")}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			if _, ok := ops["PUT /orders/{id}"]; ok {
+				t.Error("disabled PUT /orders/{id} still listed")
+			}
+			if _, ok := ops["GET /orders/{id}"]; !ok {
+				t.Error("GET /orders/{id} lost")
+			}
+		}},
+		{"path without operations removed", State{Routes: demoRoutes(""), Env: "production"}, func(t *testing.T, _ map[string]map[string]any, doc []byte) {
+			if bytes.Contains(doc, []byte(`"/old-reports"`)) || bytes.Contains(doc, []byte(`"/debug"`)) {
+				t.Error("/old-reports or /debug still listed")
+			}
+		}},
+		{"env-gated kept in an allowed env", State{Routes: demoRoutes(""), Env: "staging"}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			if _, ok := ops["GET /debug"]; !ok {
+				t.Error("GET /debug missing in staging")
+			}
+		}},
+		{"deprecated", State{Routes: demoRoutes("")}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			op := ops["GET /legacy/orders"]
+			if op["deprecated"] != true || op[ExtSunset] != "2027-01-01T00:00:00Z" || op[ExtSuccessor] != "/orders" {
+				t.Errorf("got %v", op)
+			}
+			if d, _ := op["description"].(string); !strings.HasPrefix(d, "The old listing.") || !strings.Contains(d, "Use /orders instead.") {
+				t.Errorf("description = %q", d)
+			}
+		}},
+		{"maintenance with a running window", State{Routes: demoRoutes(""), Now: testNow}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			op := ops["GET /payments"]
+			if op[ExtStatus] != "maintenance" || op[ExtReason] != "DB migration" || op[ExtRetryAfter] != "2026-11-27T14:00:00Z" {
+				t.Errorf("got %v", op)
+			}
+			if s := op["summary"]; s != "🔧 Maintenance: DB migration — List payments" {
+				t.Errorf("summary = %q", s)
+			}
+			if d := op["description"]; d != "> 🔧 Maintenance: DB migration\n\nLists payments." {
+				t.Errorf("description = %q", d)
+			}
+		}},
+		{"window not running: no retry-after", State{Routes: demoRoutes(""), Now: testNow.Add(5 * time.Hour)}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			if _, ok := ops["GET /payments"][ExtRetryAfter]; ok {
+				t.Error("retry-after set outside the window")
+			}
+		}},
+		{"bare key applies to every method", State{Routes: demoRoutes("")}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			for _, k := range []string{"GET /files/{path}", "DELETE /files/{path}"} {
+				if ops[k][ExtStatus] != "maintenance" {
+					t.Errorf("%s not in maintenance: %v", k, ops[k])
+				}
+			}
+		}},
+		{"global maintenance spares exempt and force-active", State{Routes: demoRoutes(""), Maintenance: route.MaintenanceConfig{Enabled: true, Reason: "Upgrading", ExemptPaths: []string{"/orders"}}}, func(t *testing.T, ops map[string]map[string]any, doc []byte) {
+			for k, want := range map[string]any{"GET /health": nil, "GET /orders": nil, "POST /orders": "maintenance", "GET /orders/{id}": "maintenance", "GET /legacy/orders": "maintenance"} {
+				if got := ops[k][ExtStatus]; got != want {
+					t.Errorf("%s: %s = %v, want %v", k, ExtStatus, got, want)
+				}
+			}
+			if ops["GET /orders/{id}"][ExtReason] != "Upgrading" || ops["POST /orders"][ExtReason] != "" {
+				t.Error("route maintenance must keep its own reason; others get the global one")
+			}
+			if !bytes.Contains(doc, []byte(`"description": "> 🔧 Maintenance: Upgrading\n\nDemo shop API."`)) {
+				t.Errorf("no banner in info.description:\n%s", doc)
+			}
+		}},
+		{"include_force_active banners force-active routes", State{Routes: demoRoutes(""), Maintenance: route.MaintenanceConfig{Enabled: true, IncludeForceActive: true}}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			if ops["GET /health"][ExtStatus] != "maintenance" {
+				t.Error("GET /health not bannered")
+			}
+		}},
+		{"force-active ignores its status", State{Routes: []route.State{{Path: "GET:/health", Status: route.StatusDisabled, ForceActive: true}}}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			if op, ok := ops["GET /health"]; !ok || op[ExtStatus] != nil {
+				t.Errorf("GET /health = %v", op)
+			}
+		}},
+		{"other service's routes ignored", State{Routes: []route.State{{Path: "billing:GET:/payments", Status: route.StatusDisabled}}}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			if _, ok := ops["GET /payments"]; !ok {
+				t.Error("GET /payments removed by another service's state")
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Patch(src, tt.state)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, operations(t, got), got)
+			validate(t, got)
+		})
+	}
+}
+
+func TestPatchOptions(t *testing.T) {
+	src := []byte(`{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"OK"}}}}}}`)
+	st := State{Routes: []route.State{{Path: "GET:/v1/a", Status: route.StatusDisabled}, {Path: "billing:GET:/a", Status: route.StatusDisabled}}}
+	for _, tc := range []struct {
+		name string
+		opts []Option
+		gone bool
+	}{
+		{"no options", nil, false},
+		{"base path", []Option{WithBasePath("/v1/")}, true},
+		{"service", []Option{WithService("billing")}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Patch(src, st, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gone := !bytes.Contains(got, []byte(`"/a"`)); gone != tc.gone {
+				t.Errorf("removed = %v, want %v:\n%s", gone, tc.gone, got)
+			}
+			if bytes.Contains(got, []byte("\n")) {
+				t.Error("compact input gave indented output")
+			}
+		})
+	}
+}
+
+func TestPatchErrors(t *testing.T) {
+	tests := []struct {
+		name, doc, loc string
+	}{
+		{"empty", ``, "document"},
+		{"bad json", `{"openapi": `, "document"},
+		{"trailing json", `{"openapi":"3.0.0"} {}`, "document"},
+		{"bad yaml", "openapi: [3.0\n", "document"},
+		{"not an object", `[1,2]`, "document"},
+		{"scalar yaml", `hello`, "document"},
+		{"paths not an object", `{"openapi":"3.0.0","paths":[]}`, "paths"},
+		{"path item not an object", `{"openapi":"3.0.0","paths":{"/orders":1}}`, "paths./orders"},
+		{"operation not an object", `{"openapi":"3.0.0","paths":{"/orders":{"get":"x"}}}`, "paths./orders.get"},
+		{"path without slash", `{"openapi":"3.0.0","paths":{"orders":{}}}`, "paths.orders"},
+		{"summary not a string", "openapi: 3.0.0\npaths:\n  /orders:\n    get:\n      summary: [a]\n", "paths./orders.get.summary"},
+		{"bad basePath", `{"swagger":"2.0","basePath":3,"paths":{}}`, "basePath"},
+	}
+	st := State{Routes: demoRoutes("")}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Patch([]byte(tt.doc), st)
+			var de *DocumentError
+			if !errors.As(err, &de) || !errors.Is(err, ErrInvalidDocument) {
+				t.Fatalf("err = %v, want a *DocumentError", err)
+			}
+			if de.Location != tt.loc || !strings.HasPrefix(err.Error(), tt.loc+": ") {
+				t.Errorf("err = %q, want location %q", err, tt.loc)
+			}
+		})
+	}
+	if _, err := Patch([]byte(`{"openapi":"3.0.0"}`), State{Routes: []route.State{{Path: "orders"}}}); err == nil || errors.Is(err, ErrInvalidDocument) {
+		t.Errorf("bad state key: err = %v, want a state error", err)
+	}
+}
+
+// TestPatchKeepsUntouched: with no state, only the info extension changes.
+func TestPatchKeepsUntouched(t *testing.T) {
+	for _, in := range inputs {
+		t.Run(in.file, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join("testdata", in.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Patch(src, State{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := parseDocument(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			info := get(d.root, "info")
+			for i := 0; i+1 < len(info.Content); i += 2 {
+				if info.Content[i].Value == ExtGlobalMaintenance {
+					info.Content = append(info.Content[:i], info.Content[i+2:]...)
+					break
+				}
+			}
+			// Compare as compact JSON: same values in the same key order.
+			// (yaml.v3 may re-indent YAML sequences; that is not a change.)
+			out, err := d.encodeJSON("", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			orig, err := parseDocument(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := orig.encodeJSON("", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.format == formatYAML {
+				if c := firstComment(src); c != "" && !bytes.Contains(got, []byte(c)) {
+					t.Errorf("comment %q lost", c)
+				}
+			}
+			if !bytes.Equal(out, want) {
+				t.Errorf("round trip changed the document:\n%s", out)
+			}
+		})
+	}
+}
+
+func firstComment(b []byte) string {
+	for _, line := range strings.Split(string(b), "\n") {
+		if i := strings.Index(line, "# "); i >= 0 {
+			return line[i:]
+		}
+	}
+	return ""
+}

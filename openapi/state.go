@@ -1,0 +1,69 @@
+package openapi
+
+import (
+	"time"
+
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// State is the runtime state a document is patched with.
+type State struct {
+	// Routes are the route states, keyed by their Path ("GET:/orders/{id}",
+	// or "/orders" for every method).
+	Routes []route.State
+	// Maintenance is the global maintenance switch.
+	Maintenance route.MaintenanceConfig
+	// Env is the current environment env-gated routes are compared against.
+	Env string
+	// Now is used to tell whether a maintenance window is running. The zero
+	// time treats every window of a route in maintenance as running.
+	Now time.Time
+}
+
+// StateFromEngine reads the current state of e.
+func StateFromEngine(e *engine.Engine) State {
+	return State{
+		Routes:      e.Routes(),
+		Maintenance: e.GlobalMaintenance(),
+		Env:         e.Env(),
+		Now:         e.Now(),
+	}
+}
+
+// Option configures Patch and NewHandler.
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	basePath    string
+	basePathSet bool
+	service     string
+}
+
+func newConfig(opts []Option) config {
+	var c config
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	return c
+}
+
+// WithBasePath sets the prefix joined to every document path before it is
+// matched against route keys.
+// Optional. Default: basePath of a Swagger 2.0 document, none for OpenAPI 3.
+func WithBasePath(prefix string) Option {
+	return optionFunc(func(c *config) { c.basePath, c.basePathSet = prefix, true })
+}
+
+// WithService matches only the route states of the named service (keys
+// "service:METHOD:/path" on a Waygate Server).
+// Optional. Default: routes without a service.
+func WithService(name string) Option {
+	return optionFunc(func(c *config) { c.service = name })
+}
