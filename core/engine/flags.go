@@ -24,7 +24,7 @@ func (e *Engine) Flags() *flag.Store { return e.flags }
 func (e *Engine) Flag(key string) (flag.Flag, error) {
 	f, ok := e.flags.Snapshot().Flag(key)
 	if !ok {
-		return flag.Flag{}, fmt.Errorf("%w: flag %q", ErrRouteNotFound, key)
+		return flag.Flag{}, flagNotFound(key)
 	}
 	return f, nil
 }
@@ -33,7 +33,7 @@ func (e *Engine) Flag(key string) (flag.Flag, error) {
 func (e *Engine) Segment(key string) (flag.Segment, error) {
 	s, ok := e.flags.Snapshot().Segment(key)
 	if !ok {
-		return flag.Segment{}, fmt.Errorf("%w: segment %q", ErrRouteNotFound, key)
+		return flag.Segment{}, segmentNotFound(key)
 	}
 	return s, nil
 }
@@ -90,10 +90,7 @@ func (e *Engine) validateFlagLocked(f flag.Flag, snap *flag.Snapshot) error {
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	all := map[string]flag.Flag{}
-	for _, x := range snap.Flags() {
-		all[x.Key] = x
-	}
+	all := flagMap(snap)
 	all[f.Key] = f
 	if err := flag.CheckPrerequisites(f, all); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
@@ -127,7 +124,7 @@ func (e *Engine) SetFlagEnabled(ctx context.Context, key string, enabled bool) (
 	defer e.mu.Unlock()
 	f, ok := e.flags.Snapshot().Flag(key)
 	if !ok {
-		return flag.Flag{}, fmt.Errorf("%w: flag %q", ErrRouteNotFound, key)
+		return flag.Flag{}, flagNotFound(key)
 	}
 	f.Enabled, f.UpdatedAt = enabled, e.now()
 	action := audit.ActionFlagDisabled
@@ -148,18 +145,13 @@ func (e *Engine) DeleteFlag(ctx context.Context, key string) error {
 	defer e.mu.Unlock()
 	snap := e.flags.Snapshot()
 	if _, ok := snap.Flag(key); !ok {
-		return fmt.Errorf("%w: flag %q", ErrRouteNotFound, key)
+		return flagNotFound(key)
 	}
-	all := map[string]flag.Flag{}
-	for _, x := range snap.Flags() {
-		all[x.Key] = x
-	}
-	if deps := flag.Dependents(key, all); len(deps) > 0 {
+	if deps := flag.Dependents(key, flagMap(snap)); len(deps) > 0 {
 		return invalid("flag %q is a prerequisite of %s: remove it there first", key, strings.Join(deps, ", "))
 	}
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), backend.Record{Kind: backend.KindFlag, Key: key}); err != nil {
-		e.failOpen("backend write", err)
-		return fmt.Errorf("%w: %w", ErrBackend, err)
+	if err := e.deleteLocked(ctx, backend.KindFlag, key); err != nil {
+		return err
 	}
 	e.flags.DeleteFlag(key)
 	e.auditLocked(ctx, audit.Entry{Path: "flag:" + key, Action: audit.ActionFlagDeleted})
@@ -173,7 +165,7 @@ func (e *Engine) DeleteFlag(ctx context.Context, key string) error {
 func (e *Engine) EvaluateFlag(key string, ctx flag.EvaluationContext) (flag.Result, error) {
 	r, err := e.flags.Snapshot().Evaluate(key, ctx)
 	if errors.Is(err, flag.ErrNotFound) {
-		return r, fmt.Errorf("%w: flag %q", ErrRouteNotFound, key)
+		return r, flagNotFound(key)
 	}
 	return r, err
 }
@@ -205,10 +197,7 @@ func (e *Engine) saveSegment(ctx context.Context, s flag.Segment, create bool) (
 	if err := s.Validate(); err != nil {
 		return flag.Segment{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	all := map[string]flag.Segment{}
-	for _, x := range snap.Segments() {
-		all[x.Key] = x
-	}
+	all := segmentMap(snap)
 	all[s.Key] = s
 	if err := flag.CheckSegmentReferences(s, all); err != nil {
 		return flag.Segment{}, fmt.Errorf("%w: %w", ErrInvalid, err)
@@ -233,26 +222,38 @@ func (e *Engine) DeleteSegment(ctx context.Context, key string) error {
 	defer e.mu.Unlock()
 	snap := e.flags.Snapshot()
 	if _, ok := snap.Segment(key); !ok {
-		return fmt.Errorf("%w: segment %q", ErrRouteNotFound, key)
+		return segmentNotFound(key)
 	}
-	flags, segs := map[string]flag.Flag{}, map[string]flag.Segment{}
-	for _, x := range snap.Flags() {
-		flags[x.Key] = x
-	}
-	for _, x := range snap.Segments() {
-		segs[x.Key] = x
-	}
-	if fk, sk := flag.SegmentReferences(key, flags, segs); len(fk)+len(sk) > 0 {
+	if fk, sk := flag.SegmentReferences(key, flagMap(snap), segmentMap(snap)); len(fk)+len(sk) > 0 {
 		return invalid("segment %q is used by %s: remove it there first", key, strings.Join(append(fk, sk...), ", "))
 	}
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), backend.Record{Kind: backend.KindSegment, Key: key}); err != nil {
-		e.failOpen("backend write", err)
-		return fmt.Errorf("%w: %w", ErrBackend, err)
+	if err := e.deleteLocked(ctx, backend.KindSegment, key); err != nil {
+		return err
 	}
 	e.flags.DeleteSegment(key)
 	e.auditLocked(ctx, audit.Entry{Path: "segment:" + key, Action: audit.ActionSegmentDeleted})
 	e.changes.emit(Change{Kind: KindSegment, Key: key, Action: audit.ActionSegmentDeleted, Actor: actorOf(ctx).Actor, Time: e.now()})
 	return nil
+}
+
+func flagNotFound(key string) error    { return fmt.Errorf("%w: flag %q", ErrRouteNotFound, key) }
+func segmentNotFound(key string) error { return fmt.Errorf("%w: segment %q", ErrRouteNotFound, key) }
+
+// flagMap and segmentMap index a snapshot by key, for the graph checks.
+func flagMap(snap *flag.Snapshot) map[string]flag.Flag {
+	m := map[string]flag.Flag{}
+	for _, x := range snap.Flags() {
+		m[x.Key] = x
+	}
+	return m
+}
+
+func segmentMap(snap *flag.Snapshot) map[string]flag.Segment {
+	m := map[string]flag.Segment{}
+	for _, x := range snap.Segments() {
+		m[x.Key] = x
+	}
+	return m
 }
 
 // loadFlags replaces the flag store with the persisted flags and segments.

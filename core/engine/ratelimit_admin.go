@@ -347,9 +347,8 @@ func (e *Engine) deleteScopePolicy(ctx context.Context, service string) error {
 	if !exists {
 		return fmt.Errorf("%w: no rate limit is set", ErrRouteNotFound)
 	}
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), backend.Record{Kind: kind, Key: key}); err != nil {
-		e.failOpen("backend write", err)
-		return fmt.Errorf("%w: %w", ErrBackend, err)
+	if err := e.deleteLocked(ctx, kind, key); err != nil {
+		return err
 	}
 	if service == "" {
 		e.globalRL = nil
@@ -377,6 +376,15 @@ func (e *Engine) putLocked(ctx context.Context, kind backend.Kind, key string, v
 		return err
 	}
 	if err := e.cfg.backend.Write(e.writeCtx(ctx), backend.Record{Kind: kind, Key: key, Value: raw}); err != nil {
+		e.failOpen("backend write", err)
+		return fmt.Errorf("%w: %w", ErrBackend, err)
+	}
+	return nil
+}
+
+// deleteLocked removes one document from the backend.
+func (e *Engine) deleteLocked(ctx context.Context, kind backend.Kind, key string) error {
+	if err := e.cfg.backend.Write(e.writeCtx(ctx), backend.Record{Kind: kind, Key: key}); err != nil {
 		e.failOpen("backend write", err)
 		return fmt.Errorf("%w: %w", ErrBackend, err)
 	}
