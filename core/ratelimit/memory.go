@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,11 +17,11 @@ const shardCount = 64
 // size, forgetting counters once they expire. It is the default store and
 // the right one for a single instance.
 type Memory struct {
-	seed     maphash.Seed
+	hseed    uint64 // random per store, so hashes differ between processes
 	shards   [shardCount]memShard
 	perShard int
 	now      func() time.Time // WithClock; nil for the wall clock
-	nanos    func() int64     // Unix nanoseconds now
+	clock    *coarseClock     // the wall clock, when now is nil
 	evicted  atomic.Uint64
 }
 
@@ -56,19 +57,12 @@ func WithClock(now func() time.Time) MemoryOption {
 
 // NewMemory returns an empty in-memory store.
 func NewMemory(opts ...MemoryOption) *Memory {
-	m := &Memory{seed: maphash.MakeSeed(), perShard: 1_000_000 / shardCount}
+	m := &Memory{hseed: maphash.Comparable(maphash.MakeSeed(), 0), perShard: 1_000_000 / shardCount}
 	for _, o := range opts {
 		o(m)
 	}
 	if m.now == nil {
-		// The wall clock at start plus the monotonic time since: one clock
-		// read per check instead of time.Now's two.
-		start := time.Now()
-		base := start.UnixNano()
-		m.nanos = func() int64 { return base + int64(time.Since(start)) }
-	} else {
-		now := m.now
-		m.nanos = func() int64 { return now().UnixNano() }
+		m.clock = newCoarseClock()
 	}
 	for i := range m.shards {
 		m.shards[i].m = map[uint64]*entry{}
@@ -87,7 +81,7 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := sh.m[h]
-	for e != nil && e.key != k {
+	for e != nil && !e.key.equal(&k) {
 		e = e.next
 	}
 	known := e != nil
@@ -103,15 +97,14 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 		}
 	}
 	if len(rates) == 1 { // the common case, without the bookkeeping below
-		v := judge(&e.states[0], alg, rates[0], burst, now, false)
+		v := take1(&e.states[0], alg, rates[0], burst, now)
 		if v.ok {
-			judge(&e.states[0], alg, rates[0], burst, now, true)
 			e.expires = expiry(&e.states[0], alg, nanos(rates[0].Period))
 			if !known {
 				m.insertCopy(sh, h, k, e, now)
 			}
 		}
-		return result(v.ok, rates, []verdict{v}, burst), nil
+		return result1(v, rates[0], burst), nil
 	}
 	var vs [4]verdict
 	verdicts := vs[:0]
@@ -134,6 +127,14 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 		m.insertCopy(sh, h, k, e, now)
 	}
 	return result(true, rates, verdicts, burst), nil
+}
+
+// nanos is the time in Unix nanoseconds, to a millisecond (see coarseClock).
+func (m *Memory) nanos() int64 {
+	if m.now != nil {
+		return m.now().UnixNano()
+	}
+	return m.clock.read()
 }
 
 // insertCopy stores a new counter. The key may alias a request buffer
@@ -182,20 +183,68 @@ func (sh *memShard) sweep(drop func(*entry) bool) {
 	}
 }
 
-// hash mixes the parts of a key; it picks the shard and the map slot.
+// hash mixes the parts of a key; it picks the shard and the map slot. The
+// strings go through a seeded multiply-mix hash: client ids and API keys
+// come from requests, so the seed keeps collisions (and long chains) out of
+// an attacker's reach, and short strings cost a few multiplications instead
+// of a call into maphash.
 func (m *Memory) hash(k Key) uint64 {
-	h := maphash.String(m.seed, k.Scope)
+	h := strHash(m.hseed, k.Scope)
 	if k.IP.IsValid() {
 		b := k.IP.As16()
-		h ^= (binary.LittleEndian.Uint64(b[:8])*0x9E3779B97F4A7C15 ^ binary.LittleEndian.Uint64(b[8:])) * 0xC2B2AE3D27D4EB4F
+		h = mix(h^binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])^m.hseed^prime2)
 	}
 	if k.Client != "" {
-		h ^= maphash.String(m.seed, k.Client) * 0x165667B19E3779F9
+		h ^= strHash(m.hseed^prime3, k.Client)
 	}
 	if k.Tier != "" {
-		h ^= maphash.String(m.seed, k.Tier) * 0x27D4EB2F165667C5
+		h ^= strHash(m.hseed^prime4, k.Tier)
 	}
-	return h ^ h>>31
+	return h ^ h>>29
+}
+
+const (
+	prime1 = 0xa0761d6478bd642f
+	prime2 = 0xe7037ed1a0b428db
+	prime3 = 0x8ebc6af09c88c6e3
+	prime4 = 0x589965cc75374cc3
+)
+
+// mix multiplies into 128 bits and folds the halves (wyhash's mum).
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+// strHash hashes s eight bytes at a time; a short tail is read as two
+// overlapping four-byte words, or three single bytes.
+func strHash(seed uint64, s string) uint64 {
+	h := mix(seed^prime1, uint64(len(s))^prime2)
+	for len(s) >= 8 {
+		h = mix(h^le64(s), prime3)
+		s = s[8:]
+	}
+	var w uint64
+	switch n := len(s); {
+	case n >= 4:
+		w = uint64(le32(s))<<32 | uint64(le32(s[n-4:]))
+	case n > 0:
+		w = uint64(s[0])<<16 | uint64(s[n/2])<<8 | uint64(s[n-1])
+	default:
+		return h
+	}
+	return mix(h^w, prime4)
+}
+
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func le32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // result reports the binding rate: when allowed, the one with the least
@@ -216,6 +265,44 @@ func result(allowed bool, rates []Rate, verdicts []verdict, burst int64) Result 
 		res.Remaining, res.RetryAfter = 0, time.Duration(v.retry)
 	}
 	return res
+}
+
+// result1 is result for a single rate.
+func result1(v verdict, r Rate, burst int64) Result {
+	res := Result{Allowed: v.ok, Limit: r.Amount + burst, Period: r.Period, Remaining: v.remaining, Reset: time.Unix(0, v.reset)}
+	if !v.ok {
+		res.Remaining, res.RetryAfter = 0, time.Duration(v.retry)
+	}
+	return res
+}
+
+// take1 judges one rate and counts the request when it is allowed.
+func take1(s *state, alg Algorithm, r Rate, burst, now int64) verdict {
+	period := nanos(r.Period)
+	switch alg {
+	case TokenBucket:
+		return gcra(s, r.Amount, burst, period, now, true)
+	case FixedWindow: // peek and commit in one pass
+		amount := r.Amount + burst
+		if s.count == 0 || now >= s.start+period {
+			s.start, s.count = now, 0
+		}
+		if s.count+1 > amount {
+			return verdict{reset: s.start + period, retry: s.start + period - now}
+		}
+		s.count++
+		return verdict{ok: true, remaining: amount - s.count, reset: s.start + period}
+	}
+	v := peek(s, alg, r.Amount+burst, period, now)
+	if v.ok {
+		commit(s, alg, r.Amount+burst, period, now)
+	}
+	return v
+}
+
+// equal compares keys, cheapest field first.
+func (k *Key) equal(o *Key) bool {
+	return k.IP == o.IP && len(k.Scope) == len(o.Scope) && k.Client == o.Client && k.Scope == o.Scope && k.Tier == o.Tier
 }
 
 // judge peeks (apply false) or counts (apply true) one rate.

@@ -1,0 +1,105 @@
+package ratelimit
+
+import (
+	"fmt"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The store's hash picks shards and map slots; a weak one would pile keys
+// into a few shards or chains.
+func TestHashSpreadsKeys(t *testing.T) {
+	m := NewMemory()
+	const n = 200_000
+	seen := make(map[uint64]struct{}, n)
+	var shards [shardCount]int
+	for i := range n {
+		var k Key
+		switch i % 3 {
+		case 0:
+			k = Key{Scope: "GET:/posts", IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})}
+		case 1:
+			k = Key{Scope: "GET:/posts", Client: fmt.Sprintf("user-%d", i)}
+		default:
+			k = Key{Scope: fmt.Sprintf("GET:/r/%d", i), Tier: "pro", Client: "u"}
+		}
+		h := m.hash(k)
+		seen[h] = struct{}{}
+		shards[h%shardCount]++
+	}
+	if len(seen) != n {
+		t.Fatalf("%d distinct keys gave %d distinct hashes", n, len(seen))
+	}
+	mean := n / shardCount
+	for i, c := range shards {
+		if c < mean*9/10 || c > mean*11/10 {
+			t.Errorf("shard %d holds %d keys, want within 10%% of %d", i, c, mean)
+		}
+	}
+}
+
+func TestStrHashDependsOnEveryByteAndTheSeed(t *testing.T) {
+	for _, s := range []string{"a", "ab", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghijklmnopq"} {
+		base := strHash(1, s)
+		if strHash(2, s) == base {
+			t.Errorf("%q: hash ignores the seed", s)
+		}
+		for i := range len(s) {
+			b := []byte(s)
+			b[i] ^= 1
+			if strHash(1, string(b)) == base {
+				t.Errorf("%q: flipping byte %d leaves the hash unchanged", s, i)
+			}
+		}
+	}
+	if strHash(1, "") == strHash(1, "\x00") {
+		t.Error(`"" and "\x00" hash the same`)
+	}
+}
+
+// The coarse clock stays within a few ticks of the system clock, never goes
+// backwards under concurrent readers, and stops ticking when nobody reads.
+func TestCoarseClock(t *testing.T) {
+	c := newCoarseClock()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			prev := int64(0)
+			for range 20_000 {
+				v := c.read()
+				if v < prev {
+					t.Errorf("clock went back: %d after %d", v, prev)
+					return
+				}
+				prev = v
+			}
+		})
+	}
+	wg.Wait()
+	time.Sleep(5 * coarseTick)
+	got, want := c.read(), time.Now().UnixNano()
+	if d := time.Duration(want - got); d < 0 || d > 50*time.Millisecond {
+		t.Errorf("coarse clock is %v behind the system clock, want under 50ms", d)
+	}
+	if !c.running.Load() {
+		t.Fatal("ticker not running after reads")
+	}
+	deadline := time.Now().Add(coarseIdle + 3*time.Second)
+	for c.running.Load() {
+		if time.Now().After(deadline) {
+			t.Fatalf("ticker still running %v after the last read", coarseIdle+3*time.Second)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Stopped: a read goes to the system clock and restarts the ticker.
+	time.Sleep(10 * time.Millisecond)
+	before := time.Now().UnixNano()
+	if v := c.read(); v < before-int64(time.Millisecond) {
+		t.Errorf("read after idle returned a stale time: %d < %d", v, before)
+	}
+	if !c.running.Load() {
+		t.Error("a read after idle did not restart the ticker")
+	}
+}
