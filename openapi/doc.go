@@ -23,4 +23,10 @@
 //
 // Handler serves the document patched with an engine's live state,
 // rebuilt only when the engine reports a change, with an ETag.
+// DocsHandler serves Swagger UI (embedded, pinned from npm) over that
+// document, with a banner of what is in maintenance; the page polls the
+// document with If-None-Match and re-renders when the state changes.
+//
+// Package swagdoc reads the document swag's generated docs package
+// registers, for programs that compile their docs in.
 package openapi
