@@ -28,6 +28,7 @@ type Handler struct {
 	store    docStore
 	hooks    *dispatcher
 	cop      *http.CrossOriginProtection
+	sdk      *sdkServer // the Waygate Server side of SDK connections
 	// syncMu orders writes of revocations and runtime webhooks with
 	// reloads, so a reload never undoes a write it did not see.
 	syncMu sync.Mutex

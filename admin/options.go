@@ -35,6 +35,7 @@ type config struct {
 	hookQueue     int
 	iterations    int // PBKDF2 rounds for WithUser passwords
 	origins       []string
+	serviceTokens []serviceToken // SDK credentials, see WithServiceToken
 	errs          []error
 }
 

@@ -89,4 +89,8 @@ func (h *Handler) register() {
 	h.handle("GET /api/health", accessRead, h.health)
 	h.handle("GET /api/events", accessRead, h.events)
 	h.handle("GET /api/openapi.json", accessPublic, h.openAPI)
+
+	// Waygate Server: SDK endpoints, authenticated by service tokens
+	// (sdk.go), and the services' connection status.
+	h.registerSDK()
 }

@@ -156,12 +156,21 @@ type Want struct {
 // Run runs every case of Cases against h.
 func Run(t *testing.T, h Harness) {
 	t.Helper()
+	RunWith(t, h, nil)
+}
+
+// RunWith runs every case like Run, adding the engine options extra makes
+// for each case after the case's own: a test that runs the table on
+// another backend (a Waygate Server through the SDK) passes it here. extra
+// receives the case's fake clock.
+func RunWith(t *testing.T, h Harness, extra func(t testing.TB, clk *clock.Fake) []engine.Option) {
+	t.Helper()
 	for _, c := range Cases() {
-		t.Run(c.Name, func(t *testing.T) { runCase(t, h, c) })
+		t.Run(c.Name, func(t *testing.T) { runCase(t, h, c, extra) })
 	}
 }
 
-func runCase(t *testing.T, h Harness, c Case) {
+func runCase(t *testing.T, h Harness, c Case, extra func(t testing.TB, clk *clock.Fake) []engine.Option) {
 	ctx := context.Background()
 	clk := clock.NewFake(Start)
 	env := c.Env
@@ -169,6 +178,9 @@ func runCase(t *testing.T, h Harness, c Case) {
 		env = "production"
 	}
 	opts := append([]engine.Option{engine.WithBackend(backend.NewMemory()), engine.WithClock(clk), engine.WithEnv(env)}, c.Options...)
+	if extra != nil {
+		opts = append(opts, extra(t, clk)...)
+	}
 	e, err := engine.New(ctx, opts...)
 	if err != nil {
 		t.Fatalf("engine.New: %v", err)

@@ -319,7 +319,7 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 		}
 		if !loaded {
 			if err := e.load(e.ctx); err != nil {
-				if !sleepCtx(e.ctx, backoff.next()) {
+				if !e.waitRetry(&ch, backoff.next()) {
 					return
 				}
 				continue
@@ -372,6 +372,12 @@ func (e *Engine) follow(ch <-chan backend.Change) {
 func (e *Engine) applyRemote(r backend.Record) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.applyRecordLocked(r)
+}
+
+// applyRecordLocked makes one stored record current and tells subscribers.
+// e.mu must be held.
+func (e *Engine) applyRecordLocked(r backend.Record) {
 	c := Change{Time: e.now(), Key: r.Key}
 	switch r.Kind {
 	case backend.KindRoute:
@@ -441,6 +447,31 @@ func newID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// waitRetry waits d before a failed load is retried, waking early when the
+// change stream asks for a resync (a Waygate Server came back, so the load
+// will now succeed). It reports false when the engine is closing, and sets
+// *ch to nil when the stream ended so the caller resubscribes.
+func (e *Engine) waitRetry(ch *<-chan backend.Change, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.ctx.Done():
+			return false
+		case <-t.C:
+			return true
+		case c, ok := <-*ch: // a nil channel never delivers
+			if !ok {
+				*ch = nil
+				return true
+			}
+			if c.Resync {
+				return true
+			}
+		}
+	}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

@@ -1,0 +1,293 @@
+package admin
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/sdk"
+)
+
+// sdkServer streams the engine's state to SDKs. It keeps the documents it
+// last sent, diffs them against the engine after every change and sends
+// each connection the records of its service's view as a versioned delta.
+// The change stream of the engine is only a wake-up call, so a missed
+// change (a slow subscriber, a resync) costs nothing: the diff catches up.
+type sdkServer struct {
+	h  *Handler
+	id string // this replica, reported in snapshots
+
+	mu       sync.Mutex
+	version  uint64
+	docs     backend.Snapshot // server key space, as last diffed
+	conns    map[*sdkConn]struct{}
+	origins  map[string]pendingOrigin // kind/key → the write an SDK made
+	services map[string]*serviceStatus
+}
+
+// sdkConn is one open event stream.
+type sdkConn struct {
+	service string
+	out     chan []byte // encoded SSE events; closed when the stream must end
+	base    uint64      // version of the last event sent
+}
+
+// pendingOrigin remembers who wrote a document through POST
+// /api/sdk/records, so the delta echoing it names the writer.
+type pendingOrigin struct {
+	origin string
+	value  []byte
+}
+
+// serviceStatus is what this replica knows of a service's SDKs.
+type serviceStatus struct {
+	connections int
+	lastSeen    time.Time
+	dropped     int
+}
+
+// connBuffer bounds the events waiting for a slow stream; when it is full
+// the stream is ended and the SDK resyncs on reconnect.
+const connBuffer = 256
+
+func newSDKServer(h *Handler) *sdkServer {
+	return &sdkServer{h: h, id: randomHex(6), conns: map[*sdkConn]struct{}{},
+		origins: map[string]pendingOrigin{}, services: map[string]*serviceStatus{}}
+}
+
+// registerSDK serves the SDK endpoints. They authenticate with service
+// tokens, not user sessions, so the user check of ServeHTTP is skipped
+// (accessPublic) and each handler calls serviceOf.
+func (h *Handler) registerSDK() {
+	h.sdk = newSDKServer(h)
+	sdkRoute := func(pattern string, f apiFunc) {
+		h.access[pattern] = accessPublic
+		h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			if err := f(w, r); err != nil {
+				h.writeError(w, r, err)
+			}
+		})
+	}
+	sdkRoute("GET "+sdk.PathSnapshot, h.sdkSnapshot)
+	sdkRoute("GET "+sdk.PathEvents, h.sdkEvents)
+	sdkRoute("POST "+sdk.PathRecords, h.sdkRecords)
+	sdkRoute("POST "+sdk.PathLogs, h.sdkAppendLogs)
+	sdkRoute("GET "+sdk.PathLogs, h.sdkTailLogs)
+	sdkRoute("POST "+sdk.PathClaim, h.sdkClaim)
+	h.handle("GET /api/services/status", accessRead, h.servicesStatus)
+
+	changes := h.eng.Subscribe(h.ctx) // before the first diff: nothing slips between
+	h.sdk.docs = h.eng.Documents()
+	h.sdk.version = 1
+	h.wg.Add(1)
+	go h.sdk.run(changes)
+}
+
+// run re-diffs after every engine change until the handler closes.
+func (s *sdkServer) run(changes <-chan engine.Change) {
+	defer s.h.wg.Done()
+	defer s.closeAll()
+	for range changes {
+		for drained := false; !drained; {
+			select {
+			case _, open := <-changes:
+				if !open {
+					return
+				}
+			default:
+				drained = true
+			}
+		}
+		s.publish(s.h.eng.Documents())
+	}
+}
+
+// publish diffs docs against what was sent and streams the difference.
+func (s *sdkServer) publish(docs backend.Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	recs := diffDocuments(s.docs, docs)
+	s.docs = docs
+	if len(recs) == 0 {
+		return
+	}
+	for i := range recs {
+		k := string(recs[i].Kind) + "\x00" + recs[i].Key
+		if p, ok := s.origins[k]; ok {
+			if bytes.Equal(p.value, recs[i].Value) {
+				recs[i].Origin = p.origin
+			}
+			delete(s.origins, k)
+		}
+	}
+	s.version++
+	for c := range s.conns {
+		var mine []sdk.Record
+		for _, r := range recs {
+			if local, ok := sdk.ScopeDocument(c.service, r.Kind, r.Key); ok {
+				r.Key = local
+				mine = append(mine, r)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		ev := encodeEvent("delta", sdk.Delta{Version: s.version, Base: c.base, Records: mine})
+		select {
+		case c.out <- ev:
+			c.base = s.version
+		default: // too slow: end the stream; the SDK resyncs on reconnect
+			s.dropLocked(c)
+			s.h.log.Warn("waygate server: an SDK stream fell behind and was closed; it resyncs on reconnect", "service", c.service)
+		}
+	}
+}
+
+// connect opens a stream for service, primed with its snapshot.
+func (s *sdkServer) connect(service string) *sdkConn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &sdkConn{service: service, out: make(chan []byte, connBuffer+1), base: s.version}
+	c.out <- encodeEvent("snapshot", s.snapshotLocked(service))
+	s.conns[c] = struct{}{}
+	st := s.statusLocked(service)
+	st.connections++
+	st.lastSeen = s.h.cfg.clock.Now()
+	return c
+}
+
+// disconnect forgets a stream that ended.
+func (s *sdkServer) disconnect(c *sdkConn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.conns[c]; ok {
+		s.dropLocked(c)
+	}
+}
+
+func (s *sdkServer) dropLocked(c *sdkConn) {
+	delete(s.conns, c)
+	close(c.out)
+	st := s.statusLocked(c.service)
+	st.connections--
+	st.lastSeen = s.h.cfg.clock.Now()
+}
+
+func (s *sdkServer) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		s.dropLocked(c)
+	}
+}
+
+// snapshot returns service's view at the current version.
+func (s *sdkServer) snapshot(service string) sdk.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snapshotLocked(service)
+}
+
+func (s *sdkServer) snapshotLocked(service string) sdk.Snapshot {
+	docs := sdk.Documents{}
+	for kind, m := range s.docs {
+		for key, v := range m {
+			local, ok := sdk.ScopeDocument(service, kind, key)
+			if !ok {
+				continue
+			}
+			if docs[kind] == nil {
+				docs[kind] = map[string]json.RawMessage{}
+			}
+			docs[kind][local] = v
+		}
+	}
+	return sdk.Snapshot{Version: s.version, Server: s.id, Service: service,
+		KeepAliveMillis: s.h.cfg.keepAlive.Milliseconds(), Documents: docs}
+}
+
+// expect notes that origin is about to write recs, so their echo names it.
+func (s *sdkServer) expect(origin string, recs []backend.Record) {
+	if origin == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range recs {
+		s.origins[string(r.Kind)+"\x00"+r.Key] = pendingOrigin{origin: origin, value: r.Value}
+	}
+}
+
+// seen records that service's SDK made a request.
+func (s *sdkServer) seen(service string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statusLocked(service).lastSeen = s.h.cfg.clock.Now()
+}
+
+func (s *sdkServer) statusLocked(service string) *serviceStatus {
+	st := s.services[service]
+	if st == nil {
+		st = &serviceStatus{}
+		s.services[service] = st
+	}
+	return st
+}
+
+// diffDocuments lists the records that turn old into cur, sorted by kind
+// and key.
+func diffDocuments(old, cur backend.Snapshot) []sdk.Record {
+	var out []sdk.Record
+	for kind, m := range cur {
+		for key, v := range m {
+			if prev, ok := old[kind][key]; !ok || !bytes.Equal(prev, v) {
+				out = append(out, sdk.Record{Kind: kind, Key: key, Value: v})
+			}
+		}
+	}
+	for kind, m := range old {
+		for key := range m {
+			if _, ok := cur[kind][key]; !ok {
+				out = append(out, sdk.Record{Kind: kind, Key: key})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b sdk.Record) int {
+		if a.Kind != b.Kind {
+			if a.Kind < b.Kind {
+				return -1
+			}
+			return 1
+		}
+		if a.Key < b.Key {
+			return -1
+		}
+		if a.Key > b.Key {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// encodeEvent renders one SSE event with a JSON payload.
+func encodeEvent(name string, v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		data = []byte(fmt.Sprintf(`{"error":%q}`, err.Error()))
+	}
+	var b bytes.Buffer
+	b.Grow(len(data) + len(name) + 16)
+	b.WriteString("event: ")
+	b.WriteString(name)
+	b.WriteString("\ndata: ")
+	b.Write(data)
+	b.WriteString("\n\n")
+	return b.Bytes()
+}

@@ -1,0 +1,375 @@
+package admin_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waygate-go/waygate/admin"
+	"github.com/waygate-go/waygate/core/audit"
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/route"
+	"github.com/waygate-go/waygate/core/sdk"
+)
+
+const (
+	paymentsToken = "payments-token-0123456789"
+	ordersToken   = "orders-token-0123456789ab"
+)
+
+// sdkServer is a Waygate Server on a real HTTP listener with service tokens
+// for payments and orders.
+type sdkServer struct {
+	eng  *engine.Engine
+	h    *admin.Handler
+	srv  *httptest.Server
+	base string
+}
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func newSDKServer(t *testing.T, b backend.Backend, opts ...admin.Option) *sdkServer {
+	t.Helper()
+	eng, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	all := append([]admin.Option{
+		admin.WithUser("admin", adminPass, admin.RoleAdmin),
+		admin.WithIterations(1000),
+		admin.WithLogger(quiet()),
+		admin.WithKeepAlive(200 * time.Millisecond),
+		admin.WithServiceToken("payments", paymentsToken),
+		admin.WithServiceToken("orders", ordersToken),
+	}, opts...)
+	h, err := admin.New(eng, all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	mux := http.NewServeMux()
+	mux.Handle("/waygate/", http.StripPrefix("/waygate", h))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &sdkServer{eng: eng, h: h, srv: srv, base: srv.URL + "/waygate"}
+}
+
+// newService starts a service engine on the SDK with GET /pay declared in
+// maintenance and GET /free plain.
+func newService(t *testing.T, base, service, token string) (*engine.Engine, *sdk.Backend) {
+	t.Helper()
+	b, err := sdk.New(base, service, token, sdk.WithLogger(quiet()), sdk.WithBackoff(20*time.Millisecond, 200*time.Millisecond), sdk.WithFlushInterval(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	e, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithService(service), engine.WithLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	d, err := route.Declare(route.Maintenance("declared"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Register(context.Background(),
+		engine.Registration{Method: "GET", Template: "/pay", Declaration: d},
+		engine.Registration{Method: "GET", Template: "/free"},
+	); err != nil {
+		t.Fatal(err)
+	}
+	return e, b
+}
+
+// eventually polls cond for up to five seconds.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func status(e *engine.Engine, key string) route.Status {
+	st, err := e.Route(key)
+	if err != nil {
+		return ""
+	}
+	return st.Status
+}
+
+func TestSDKRegistersAndFollowsTheServer(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	pay, pb := newService(t, s.base, "payments", paymentsToken)
+	ord, _ := newService(t, s.base, "orders", ordersToken)
+	ctx := context.Background()
+
+	eventually(t, "routes registered on the server", func() bool {
+		return status(s.eng, "payments:GET:/pay") == route.StatusMaintenance && status(s.eng, "orders:GET:/free") == route.StatusActive
+	})
+	st, _ := s.eng.Route("payments:GET:/pay")
+	if st.Service != "payments" || st.Reason != "declared" {
+		t.Errorf("server state %+v", st)
+	}
+	eventually(t, "stream connected", func() bool { return pb.Status().Connected })
+
+	// A change on the server reaches payments, not orders.
+	if _, err := s.eng.Disable(ctx, "payments:GET:/free", "by the server"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "payments sees the change", func() bool { return status(pay, "GET:/free") == route.StatusDisabled })
+	if got := status(ord, "GET:/free"); got != route.StatusActive {
+		t.Errorf("orders GET:/free = %s, want active", got)
+	}
+	// Global maintenance reaches both; service maintenance only its service.
+	if _, err := s.eng.EnableServiceMaintenance(ctx, "orders", "orders down"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "orders sees its maintenance", func() bool { return ord.ServiceMaintenance("orders").Enabled })
+	if _, err := s.eng.EnableGlobalMaintenance(ctx, "everything down"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both see global maintenance", func() bool {
+		return pay.GlobalMaintenance().Enabled && ord.GlobalMaintenance().Enabled
+	})
+	if pay.ServiceMaintenance("orders").Enabled {
+		t.Error("payments sees the maintenance of orders")
+	}
+	// A rate limit set for a payments route on the server reaches payments
+	// under its local key.
+	if _, err := s.eng.SetRateLimit(ctx, "payments:GET:/free", rlPatch("3/minute")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "payments sees the rate limit", func() bool { _, ok := pay.RateLimits()["GET:/free"]; return ok })
+	if _, ok := ord.RateLimits()["GET:/free"]; ok {
+		t.Error("orders sees the rate limit of payments")
+	}
+}
+
+func TestSDKWritesGoToTheServerAndAreNotReverted(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	pay, pb := newService(t, s.base, "payments", paymentsToken)
+	eventually(t, "connected", func() bool { return pb.Status().Connected })
+	ctx := engine.WithActor(context.Background(), "ops-bot", "api")
+	// Quick successive local changes: the echo of the first must not undo
+	// the second.
+	for range 20 {
+		if _, err := pay.Disable(ctx, "GET:/free", "x"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pay.Enable(ctx, "GET:/free"); err != nil {
+			t.Fatal(err)
+		}
+		if got := status(pay, "GET:/free"); got != route.StatusActive {
+			t.Fatalf("after enable: %s", got)
+		}
+	}
+	eventually(t, "server has the final state", func() bool { return status(s.eng, "payments:GET:/free") == route.StatusActive })
+	time.Sleep(100 * time.Millisecond) // let stray echoes arrive
+	if got := status(pay, "GET:/free"); got != route.StatusActive {
+		t.Fatalf("an echo reverted the local change: %s", got)
+	}
+	// The audit entries were forwarded, stamped with the service.
+	eventually(t, "audit forwarded", func() bool {
+		entries, _ := s.eng.Audit(context.Background(), audit.Query{Service: "payments", Limit: 100})
+		for _, e := range entries {
+			if e.Path == "payments:GET:/free" && e.Platform == "sdk" && e.Actor == "payments/ops-bot" {
+				return true
+			}
+		}
+		return false
+	})
+	// Global state cannot be written with a service token.
+	if _, err := pay.EnableGlobalMaintenance(ctx, "nope"); err == nil || !strings.Contains(err.Error(), "403") {
+		t.Errorf("global maintenance through the SDK: %v, want a 403 refusal", err)
+	}
+	if s.eng.GlobalMaintenance().Enabled {
+		t.Error("the server took global maintenance from a service token")
+	}
+}
+
+// sdkCall makes one raw SDK request.
+func sdkCall(t *testing.T, method, url, token, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(raw)
+}
+
+func TestSDKServiceIdentityComesFromTheToken(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	_, _ = newService(t, s.base, "orders", ordersToken)
+	eventually(t, "orders registered", func() bool { return status(s.eng, "orders:GET:/pay") != "" })
+
+	cases := []struct {
+		name, method, path, token, body string
+		want                            int
+	}{
+		{"no token", "GET", sdk.PathSnapshot, "", "", http.StatusUnauthorized},
+		{"wrong token", "GET", sdk.PathSnapshot, "payments-token-0123456780", "", http.StatusUnauthorized},
+		{"admin password is not a service token", "GET", sdk.PathEvents, adminPass, "", http.StatusUnauthorized},
+		{"read another service", "GET", sdk.PathSnapshot + "?service=orders", paymentsToken, "", http.StatusForbidden},
+		{"stream another service", "GET", sdk.PathEvents + "?service=orders", paymentsToken, "", http.StatusForbidden},
+		{"change another service's route", "POST", sdk.PathRecords, paymentsToken,
+			`{"records":[{"kind":"route","key":"orders:GET:/pay","value":{"path":"orders:GET:/pay","status":"disabled"}}]}`, http.StatusForbidden},
+		{"change another service's maintenance", "POST", sdk.PathRecords, paymentsToken,
+			`{"records":[{"kind":"service","key":"orders","value":{"enabled":true}}]}`, http.StatusForbidden},
+		{"change a flag", "POST", sdk.PathRecords, paymentsToken,
+			`{"records":[{"kind":"flag","key":"f","value":{}}]}`, http.StatusForbidden},
+		{"array body", "POST", sdk.PathRecords, paymentsToken, `[1]`, http.StatusBadRequest},
+		{"bad key", "POST", sdk.PathRecords, paymentsToken, `{"records":[{"kind":"route","key":"nope","value":{}}]}`, http.StatusBadRequest},
+		{"bad policy", "POST", sdk.PathRecords, paymentsToken, `{"records":[{"kind":"rate_limit","key":"GET:/x","value":{"limit":"lots"}}]}`, http.StatusBadRequest},
+		{"bad log", "GET", sdk.PathLogs + "?log=secrets", paymentsToken, "", http.StatusBadRequest},
+		{"bad audit entry", "POST", sdk.PathLogs, paymentsToken, `{"audit":[{"path":"GET:/x"}]}`, http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := sdkCall(t, c.method, s.base+c.path, c.token, c.body)
+			if code != c.want {
+				t.Fatalf("status %d, want %d (body %s)", code, c.want, body)
+			}
+			var doc map[string]any
+			if json.Unmarshal([]byte(body), &doc) != nil || doc["error"] == "" {
+				t.Errorf("body %s has no error message", body)
+			}
+		})
+	}
+	if got := status(s.eng, "orders:GET:/pay"); got != route.StatusMaintenance {
+		t.Errorf("orders:GET:/pay = %s after refused writes", got)
+	}
+
+	// A forged service in the body and in the state is ignored: the record
+	// lands in the token's service.
+	code, body := sdkCall(t, "POST", s.base+sdk.PathRecords, paymentsToken,
+		`{"service":"orders","records":[{"kind":"route","key":"GET:/new","value":{"path":"GET:/new","service":"orders","status":"disabled","reason":"forged"}}]}`)
+	if code != http.StatusNoContent {
+		t.Fatalf("forged write: %d %s", code, body)
+	}
+	st, err := s.eng.Route("payments:GET:/new")
+	if err != nil || st.Service != "payments" || st.Status != route.StatusDisabled {
+		t.Errorf("payments:GET:/new = %+v, %v", st, err)
+	}
+	if _, err := s.eng.Route("orders:GET:/new"); err == nil {
+		t.Error("the forged service got the route")
+	}
+
+	// The snapshot holds only the token's service, keys without prefix.
+	code, body = sdkCall(t, "GET", s.base+sdk.PathSnapshot, paymentsToken, "")
+	var snap sdk.Snapshot
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &snap) != nil {
+		t.Fatalf("snapshot %d %s", code, body)
+	}
+	if _, ok := snap.Documents[backend.KindRoute]["GET:/new"]; !ok || len(snap.Documents[backend.KindRoute]) != 1 || snap.Service != "payments" || snap.Version == 0 {
+		t.Errorf("snapshot %+v", snap)
+	}
+
+	// Status of services, for the CLI and the dashboard.
+	var rows []admin.ServiceStatus
+	tok := loginToken(t, s.base)
+	req, _ := http.NewRequest("GET", s.base+"/api/services/status", nil)
+	req.Header.Set(admin.TokenHeader, tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(&rows); err != nil || len(rows) != 2 {
+		t.Fatalf("status rows %+v, %v", rows, err)
+	}
+	if rows[0].Service != "orders" || !rows[0].Connected || rows[0].Routes != 2 || rows[0].LastSeen == nil {
+		t.Errorf("orders row %+v", rows[0])
+	}
+	if rows[1].Service != "payments" || rows[1].Connected || rows[1].LastSeen == nil || rows[1].Routes != 1 {
+		t.Errorf("payments row %+v", rows[1])
+	}
+}
+
+func loginToken(t *testing.T, base string) string {
+	t.Helper()
+	res, err := http.Post(base+"/api/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"`+adminPass+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var doc struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil || doc.Token == "" {
+		t.Fatalf("login: %d %v", res.StatusCode, err)
+	}
+	return doc.Token
+}
+
+func TestSDKFailsOpenAndSyncsWhenTheServerAppears(t *testing.T) {
+	// Reserve an address, then start the service before the server.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	pay, pb := newService(t, "http://"+addr+"/waygate", "payments", paymentsToken)
+	if got := status(pay, "GET:/pay"); got != route.StatusMaintenance {
+		t.Fatalf("declared state not enforced while the server is down: %s", got)
+	}
+	if pb.Status().Connected {
+		t.Fatal("connected to nothing")
+	}
+
+	b := backend.NewMemory()
+	eng, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	if _, err := eng.EnableGlobalMaintenance(context.Background(), "already on"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := admin.New(eng, admin.WithOpenAccess(), admin.WithLogger(quiet()), admin.WithServiceToken("payments", paymentsToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("the reserved port was taken meanwhile: %v", err)
+	}
+	srv := &http.Server{Handler: http.StripPrefix("/waygate", h)}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	eventually(t, "synced after the server appeared", func() bool {
+		return pb.Status().Connected && pay.GlobalMaintenance().Enabled && status(eng, "payments:GET:/pay") == route.StatusMaintenance
+	})
+
+	// The server goes away: the last state keeps being enforced.
+	h.Close()
+	srv.Close()
+	eventually(t, "disconnected", func() bool { return !pb.Status().Connected })
+	if !pay.GlobalMaintenance().Enabled || status(pay, "GET:/pay") != route.StatusMaintenance {
+		t.Error("the last known state was dropped when the server went away")
+	}
+}
+
+func rlPatch(limit string) ratelimit.Patch { return ratelimit.Patch{Limit: &limit} }

@@ -1,0 +1,263 @@
+package sdk
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/waygate-go/waygate/core/backend"
+)
+
+// defaultKeepAlive is assumed until the server announces its interval.
+const defaultKeepAlive = 15 * time.Second
+
+// errGap ends a stream whose delta does not follow the version held.
+var errGap = errors.New("missed a change (version gap)")
+
+// Watch opens the event stream and keeps it open until ctx is done,
+// reconnecting with jittered exponential backoff. Every (re)connection
+// delivers a Change with Resync set once its snapshot has replaced the
+// SDK's view; deltas arrive as Changes with route keys local to the
+// service.
+func (b *Backend) Watch(ctx context.Context) (<-chan backend.Change, error) {
+	out := make(chan backend.Change, 256)
+	ctx, cancel := context.WithCancel(ctx)
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer cancel()
+		defer close(out)
+		stop := context.AfterFunc(b.ctx, cancel) // Close ends the stream too
+		defer stop()
+		b.follow(ctx, out)
+	}()
+	return out, nil
+}
+
+// follow connects, streams and reconnects until ctx is done.
+func (b *Backend) follow(ctx context.Context, out chan<- backend.Change) {
+	bo := backoff{min: b.cfg.minBackoff, max: b.cfg.maxBackoff}
+	for ctx.Err() == nil {
+		err := b.streamOnce(ctx, out, &bo)
+		if ctx.Err() != nil {
+			return
+		}
+		b.mu.Lock()
+		was := b.connected
+		b.connected = false
+		if was {
+			b.downSince = time.Now()
+		}
+		b.mu.Unlock()
+		if was {
+			b.log.Warn("waygate sdk: lost the Waygate Server; enforcing the last known state and reconnecting", "service", b.service, "server", b.base, "err", err)
+		} else if bo.attempts == 1 || bo.attempts%20 == 0 {
+			b.log.Warn("waygate sdk: cannot reach the Waygate Server; enforcing the last known (or declared) state and retrying", "service", b.service, "server", b.base, "attempts", bo.attempts, "err", err)
+		}
+		if errors.Is(err, errGap) {
+			bo.reset() // the server is fine: resync at once
+		}
+		t := time.NewTimer(bo.next())
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// streamOnce runs one connection: snapshot, then deltas and keepalives.
+func (b *Backend) streamOnce(ctx context.Context, out chan<- backend.Change, bo *backoff) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+PathEvents, nil)
+	if err != nil {
+		return err
+	}
+	b.authorize(req)
+	req.Header.Set("Accept", "text/event-stream")
+	silence := b.cfg.silenceLimit
+	if silence <= 0 {
+		silence = 3 * defaultKeepAlive
+	}
+	// The watchdog ends a connection that stays silent, connect included.
+	dog := time.AfterFunc(max(silence, b.cfg.timeout), func() { cancel(errors.New("the stream stayed silent")) })
+	defer dog.Stop()
+	res, err := b.cfg.client.Do(req)
+	if err != nil {
+		if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
+			return c
+		}
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return responseError(res)
+	}
+	r := bufio.NewReaderSize(res.Body, 64<<10)
+	var event string
+	var data strings.Builder
+	synced := false
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
+				return c
+			}
+			return fmt.Errorf("stream ended: %w", err)
+		}
+		dog.Reset(silence)
+		b.touch()
+		line = strings.TrimRight(line, "\r\n")
+		switch {
+		case line == "":
+			if data.Len() == 0 {
+				event = ""
+				continue
+			}
+			payload := data.String()
+			data.Reset()
+			ev := event
+			event = ""
+			switch ev {
+			case "snapshot":
+				var s Snapshot
+				if err := json.Unmarshal([]byte(payload), &s); err != nil {
+					return fmt.Errorf("unreadable snapshot: %w", err)
+				}
+				if s.KeepAliveMillis > 0 && b.cfg.silenceLimit <= 0 {
+					silence = 3 * time.Duration(s.KeepAliveMillis) * time.Millisecond
+					dog.Reset(silence)
+				}
+				b.replace(s, synced)
+				synced = true
+				bo.reset()
+				if !send(ctx, out, backend.Change{Resync: true}) {
+					return ctx.Err()
+				}
+			case "delta":
+				if !synced {
+					return errors.New("delta before snapshot")
+				}
+				var d Delta
+				if err := json.Unmarshal([]byte(payload), &d); err != nil {
+					return fmt.Errorf("unreadable delta: %w", err)
+				}
+				changes, err := b.apply(d)
+				if err != nil {
+					return err
+				}
+				for _, c := range changes {
+					if !send(ctx, out, c) {
+						return ctx.Err()
+					}
+				}
+			}
+		case strings.HasPrefix(line, ":"):
+			// keepalive comment
+		case strings.HasPrefix(line, "event:"):
+			event = strings.TrimSpace(strings.TrimPrefix(line, "event:"))
+		case strings.HasPrefix(line, "data:"):
+			if data.Len() > 0 {
+				data.WriteByte('\n')
+			}
+			data.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " "))
+		}
+	}
+}
+
+func send(ctx context.Context, out chan<- backend.Change, c backend.Change) bool {
+	select {
+	case out <- c:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (b *Backend) touch() {
+	b.mu.Lock()
+	b.lastEvent = time.Now()
+	b.mu.Unlock()
+}
+
+// replace makes a snapshot the SDK's view.
+func (b *Backend) replace(s Snapshot, again bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cache != nil && !again {
+		b.reconnects++
+	}
+	b.cache = s.Documents.snapshot()
+	b.version, b.server = s.Version, s.Server
+	b.epoch++
+	b.resyncs++
+	if !b.connected {
+		b.log.Info("waygate sdk: synced with the Waygate Server", "service", b.service, "server", b.base, "version", s.Version, "down_for", time.Since(b.downSince).Round(time.Millisecond))
+	}
+	b.connected = true
+}
+
+// apply adds a delta to the view and returns the changes for the engine.
+// A record this process wrote since the last snapshot keeps its origin, so
+// the engine skips its own echo; after a snapshot it does not, so the
+// engine re-applies it.
+func (b *Backend) apply(d Delta) ([]backend.Change, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if d.Base != b.version {
+		return nil, fmt.Errorf("%w: holding version %d, delta %d is based on %d", errGap, b.version, d.Version, d.Base)
+	}
+	b.version = d.Version
+	out := make([]backend.Change, 0, len(d.Records))
+	for _, r := range d.Records {
+		rec := backend.Record{Kind: r.Kind, Key: r.Key}
+		if len(r.Value) > 0 && string(r.Value) != "null" {
+			rec.Value = []byte(r.Value)
+		}
+		putDoc(b.cache, rec)
+		origin := r.Origin
+		wk := string(r.Kind) + "\x00" + r.Key
+		if ep, mine := b.written[wk]; mine && origin != "" {
+			delete(b.written, wk)
+			if ep != b.epoch {
+				origin = ""
+			}
+		}
+		out = append(out, backend.Change{Record: rec, Origin: origin})
+	}
+	return out, nil
+}
+
+// backoff doubles from min to max; each delay is drawn between half and
+// all of the current step.
+type backoff struct {
+	min, max, d time.Duration
+	attempts    int
+}
+
+func (b *backoff) reset() { b.d, b.attempts = 0, 0 }
+
+func (b *backoff) next() time.Duration {
+	b.attempts++
+	if b.d == 0 {
+		b.d = b.min
+	} else {
+		b.d = min(b.d*2, b.max)
+	}
+	var j [8]byte
+	_, _ = rand.Read(j[:])
+	half := b.d / 2
+	if half <= 0 {
+		return b.d
+	}
+	return half + time.Duration(binary.LittleEndian.Uint64(j[:])%uint64(half+1))
+}
