@@ -192,21 +192,30 @@ func readJSON(dec *json.Decoder, depth int) (*yaml.Node, error) {
 // encode writes the document in its input format.
 func (d *document) encode() ([]byte, error) {
 	if d.format == formatYAML {
-		var buf bytes.Buffer
-		err := safeYAML(func() error {
-			enc := yaml.NewEncoder(&buf)
-			enc.SetIndent(2)
-			if err := enc.Encode(d.doc); err != nil {
-				return err
-			}
-			return enc.Close()
-		})
-		if err != nil {
-			return nil, fmt.Errorf("write yaml: %w", err)
-		}
-		return unescapeIcon(buf.Bytes(), d.src), nil
+		return d.encodeYAML()
 	}
 	return d.encodeJSON(d.indent, d.eol)
+}
+
+// encodeYAML writes the document as YAML, whatever its input format.
+func (d *document) encodeYAML() ([]byte, error) {
+	node := d.doc
+	if node == nil {
+		node = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{d.root}}
+	}
+	var buf bytes.Buffer
+	err := safeYAML(func() error {
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err := enc.Encode(node); err != nil {
+			return err
+		}
+		return enc.Close()
+	})
+	if err != nil {
+		return nil, &DocumentError{Location: "document", Message: "cannot be written as YAML", Err: err}
+	}
+	return unescapeIcon(buf.Bytes(), d.src), nil
 }
 
 // encodeJSON writes the document as JSON, whatever its input format.

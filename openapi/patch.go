@@ -39,8 +39,15 @@ func Patch(doc []byte, st State, opts ...Option) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := patchDocument(d, st, newConfig(opts)); err != nil {
+	cfg := newConfig(opts)
+	if err := patchDocument(d, st, cfg); err != nil {
 		return nil, err
+	}
+	if cfg.outputSet && cfg.output != d.format {
+		if cfg.output == formatJSON {
+			return d.encodeJSON("  ", true)
+		}
+		return d.encodeYAML()
 	}
 	return d.encode()
 }

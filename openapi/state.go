@@ -7,18 +7,19 @@ import (
 	"github.com/waygate-go/waygate/core/route"
 )
 
-// State is the runtime state a document is patched with.
+// State is the runtime state a document is patched with. Its JSON form is
+// the state file of waygate openapi patch --state (see ParseState).
 type State struct {
 	// Routes are the route states, keyed by their Path ("GET:/orders/{id}",
 	// or "/orders" for every method).
-	Routes []route.State
+	Routes []route.State `json:"routes"`
 	// Maintenance is the global maintenance switch.
-	Maintenance route.MaintenanceConfig
+	Maintenance route.MaintenanceConfig `json:"global"`
 	// Env is the current environment env-gated routes are compared against.
-	Env string
+	Env string `json:"env"`
 	// Now is used to tell whether a maintenance window is running. The zero
 	// time treats every window of a route in maintenance as running.
-	Now time.Time
+	Now time.Time `json:"time,omitzero"`
 }
 
 // StateFromEngine reads the current state of e.
@@ -42,6 +43,8 @@ type config struct {
 	basePath    string
 	basePathSet bool
 	service     string
+	output      format
+	outputSet   bool
 }
 
 func newConfig(opts []Option) config {
@@ -66,4 +69,17 @@ func WithBasePath(prefix string) Option {
 // Optional. Default: routes without a service.
 func WithService(name string) Option {
 	return optionFunc(func(c *config) { c.service = name })
+}
+
+// AsJSON makes Patch write JSON (indented with two spaces) whatever the
+// input's format. NewHandler always serves JSON.
+// Optional. Default: the input's format.
+func AsJSON() Option {
+	return optionFunc(func(c *config) { c.output, c.outputSet = formatJSON, true })
+}
+
+// AsYAML makes Patch write YAML whatever the input's format.
+// Optional. Default: the input's format.
+func AsYAML() Option {
+	return optionFunc(func(c *config) { c.output, c.outputSet = formatYAML, true })
 }

@@ -1,0 +1,71 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// ParseState reads a state file: the JSON form of State,
+//
+//	{
+//	  "env": "production",
+//	  "time": "2026-11-27T12:00:00Z",
+//	  "routes": [ ...what GET /api/routes of the admin API answers... ],
+//	  "global": { ...what GET /api/global answers... }
+//	}
+//
+// Every field is optional; a bare array is read as "routes" alone. Unknown
+// fields, unknown statuses and malformed route keys are errors that name
+// where they are, so a typo cannot silently leave a route unpatched.
+func ParseState(b []byte) (State, error) {
+	var st State
+	trimmed := bytes.TrimSpace(b)
+	if len(trimmed) == 0 {
+		return st, errors.New("state: empty: give a JSON object with routes, global and env (or the array GET /api/routes answers)")
+	}
+	var err error
+	if trimmed[0] == '[' {
+		err = decodeStrict(trimmed, &st.Routes)
+	} else {
+		err = decodeStrict(trimmed, &st)
+	}
+	if err != nil {
+		return State{}, fmt.Errorf("state: %w", err)
+	}
+	for i, rs := range st.Routes {
+		if _, err := route.ParseKey(rs.Path); err != nil {
+			return State{}, fmt.Errorf("state: routes[%d].path %q: %w", i, rs.Path, err)
+		}
+		if rs.Status == "" {
+			return State{}, fmt.Errorf("state: routes[%d] (%s): status is missing: use active, maintenance, disabled, env_gated or deprecated", i, rs.Path)
+		}
+		if !rs.Status.Valid() {
+			return State{}, fmt.Errorf("state: routes[%d] (%s): unknown status %q", i, rs.Path, rs.Status)
+		}
+	}
+	if err := route.ValidateExemptPaths(st.Maintenance.ExemptPaths); err != nil {
+		return State{}, fmt.Errorf("state: global.exempt_paths: %w", err)
+	}
+	return st, nil
+}
+
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("not valid JSON near byte %d: %w", se.Offset, err)
+		}
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("unexpected data after the JSON value at byte %d", dec.InputOffset())
+	}
+	return nil
+}
