@@ -90,6 +90,11 @@ func (h *Handler) register() {
 	h.handle("GET /api/events", accessRead, h.events)
 	h.handle("GET /api/openapi.json", accessPublic, h.openAPI)
 
+	// Dashboard: HTML pages, forms, assets and its live stream
+	// (dashboard_http.go). They authenticate themselves, redirecting to
+	// the sign-in page, and are not part of the REST API or openapi.json.
+	h.registerDashboard()
+
 	// Waygate Server: SDK endpoints, authenticated by service tokens
 	// (sdk.go), and the services' connection status.
 	h.registerSDK()

@@ -1,0 +1,357 @@
+package admin
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+// The dashboard is served by the same Handler as the REST API: server
+// rendered html/template pages, htmx for in-place updates and the htmx SSE
+// extension for live changes. Every asset is embedded; nothing is loaded
+// from the internet.
+//
+// Dashboard pages authenticate themselves (servePage) rather than through
+// ServeHTTP's JSON gate: a browser without a session is sent to the sign-in
+// page instead of getting a JSON 401, and forms carry their CSRF token in a
+// hidden field, which works without JavaScript.
+
+//go:embed ui/templates/*.html
+var uiTemplates embed.FS
+
+//go:embed ui/static/*.js ui/static/*.css ui/static/*.svg ui/static/*.LICENSE
+var uiStatic embed.FS
+
+// csrfField is the hidden form field carrying a dashboard form's CSRF token.
+const csrfField = "csrf_token"
+
+// flashCookie carries the one-line confirmation shown after a redirect.
+const flashCookie = "waygate_flash"
+
+// uiPages lists every page template; parsing checks each one exists and
+// executes against the layout.
+var uiPages = []string{"signin", "routes", "ratelimits", "blocked", "flags", "flag", "segments", "segment",
+	"audit", "services", "form", "error"}
+
+// ui is the parsed templates and hashed static assets.
+type ui struct {
+	pages  map[string]*template.Template
+	assets map[string]uiAsset
+}
+
+type uiAsset struct {
+	body  []byte
+	hash  string
+	ctype string
+}
+
+// loadUI parses the embedded templates once per process; they never change
+// after that, so every Handler shares them.
+var loadUI = sync.OnceValues(parseUI)
+
+func parseUI() (*ui, error) {
+	u := &ui{pages: map[string]*template.Template{}, assets: map[string]uiAsset{}}
+	entries, err := fs.ReadDir(uiStatic, "ui/static")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		b, err := uiStatic.ReadFile("ui/static/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		ctype := mime.TypeByExtension(path.Ext(e.Name()))
+		if strings.HasSuffix(e.Name(), ".LICENSE") || ctype == "" {
+			ctype = "text/plain; charset=utf-8"
+		}
+		u.assets[e.Name()] = uiAsset{body: b, hash: hex.EncodeToString(sum[:6]), ctype: ctype}
+	}
+	funcs := uiFuncs(u)
+	for _, p := range uiPages {
+		t, err := template.New(p).Funcs(funcs).ParseFS(uiTemplates, "ui/templates/layout.html", "ui/templates/partials.html", "ui/templates/"+p+".html")
+		if err != nil {
+			return nil, fmt.Errorf("dashboard template %s: %w", p, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("dashboard template %s defines no content", p)
+		}
+		u.pages[p] = t
+	}
+	return u, nil
+}
+
+// mustUI returns the parsed UI; the templates are embedded, so an error is
+// a build mistake that the package's tests catch.
+func mustUI() *ui {
+	u, err := loadUI()
+	if err != nil {
+		panic("waygate admin: " + err.Error())
+	}
+	return u
+}
+
+// version is the admin module's version from the build info, or "dev".
+var version = sync.OnceValue(func() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	const mod = "github.com/waygate-go/waygate/admin"
+	if bi.Main.Path == mod && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	for _, d := range bi.Deps {
+		if d.Path == mod && d.Version != "" && d.Version != "(devel)" && !strings.HasPrefix(d.Version, "v0.0.0-0001") {
+			return d.Version
+		}
+	}
+	return "dev"
+})
+
+// view is what every page template gets: who is signed in, where the
+// dashboard is mounted, and the page's own data.
+type view struct {
+	Prefix   string
+	Page     string // nav entry to highlight
+	Title    string
+	User     string
+	Role     Role
+	CanEdit  bool
+	Open     bool
+	CSRF     string
+	Version  string
+	Env      string
+	Flash    string
+	Error    string
+	Self     string   // this page's URL, for live refreshes and back links
+	Live     []string // change kinds that refresh the page's live region
+	Events   string   // the SSE URL of this page
+	Services []string
+	Service  string // the selected service filter
+	Data     any
+}
+
+// pageFunc serves one dashboard page or action.
+type pageFunc func(w http.ResponseWriter, r *http.Request, v *view) error
+
+// page registers a dashboard endpoint. It is public to ServeHTTP's gate
+// and authenticates in servePage; adminOnly endpoints change state.
+// Dashboard endpoints are not part of the REST API, so they stay out of
+// h.patterns and openapi.json.
+func (h *Handler) page(pattern string, adminOnly bool, f pageFunc) {
+	h.access[pattern] = accessPublic
+	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		h.servePage(w, r, adminOnly, f)
+	})
+}
+
+// servePage authenticates a dashboard request (token header or session
+// cookie), checks the CSRF token of unsafe requests made with the cookie
+// and the role, then serves it. Failures render an HTML page with the
+// reason; a missing session redirects to the sign-in page.
+func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, adminOnly bool, f pageFunc) {
+	v := h.newView(w, r)
+	defer func() {
+		if x := recover(); x != nil {
+			if x == http.ErrAbortHandler {
+				panic(x)
+			}
+			h.log.Error("waygate admin: dashboard page panicked", "path", r.URL.Path, "panic", x)
+			h.renderError(w, r, v, errors.New("internal error"))
+		}
+	}()
+	p, err := h.auth.authenticate(r)
+	if err != nil {
+		h.toSignIn(w, r, v)
+		return
+	}
+	v.User, v.Role, v.CanEdit, v.Open = p.user, p.role, p.role == RoleAdmin, h.auth.open
+	v.CSRF = h.csrfFor(p)
+	if unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead; unsafe {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		if err := r.ParseForm(); err != nil {
+			h.renderError(w, r, v, badRequest("could not read the form: %v", err))
+			return
+		}
+		if (p.cookie || h.auth.open) && !h.pageCSRFOK(r, p) {
+			h.renderError(w, r, v, errorf(http.StatusForbidden, "this form has no valid CSRF token: reload the page and submit it again"))
+			return
+		}
+	}
+	if adminOnly && p.role != RoleAdmin {
+		h.renderError(w, r, v, errorf(http.StatusForbidden, "user %s has the viewer role: only admins can change state", p.user))
+		return
+	}
+	p.platform = "dashboard"
+	r = r.WithContext(engine.WithActor(withPrincipal(r.Context(), p), p.user, p.platform))
+	if err := f(w, r, v); err != nil {
+		h.renderError(w, r, v, err)
+	}
+}
+
+// csrfFor is the session's CSRF token: the same value as the CSRF cookie
+// set at login. With open access there is no session; the token is bound
+// to the handler's key instead.
+func (h *Handler) csrfFor(p principal) string {
+	if p.jti == "" {
+		return h.auth.signer.csrf("open access")
+	}
+	return h.auth.signer.csrf(p.jti)
+}
+
+// pageCSRFOK checks the token in the form field, or in the CSRF header.
+func (h *Handler) pageCSRFOK(r *http.Request, p principal) bool {
+	got := r.PostFormValue(csrfField)
+	if got == "" {
+		got = r.Header.Get(CSRFHeader)
+	}
+	return got != "" && hmac.Equal([]byte(got), []byte(h.csrfFor(p)))
+}
+
+// newView starts the view of a request: mount path, version, the flash
+// message of a preceding redirect.
+func (h *Handler) newView(w http.ResponseWriter, r *http.Request) *view {
+	v := &view{Prefix: h.mountPath(r), Version: version(), Env: h.eng.Env()}
+	v.Self = v.Prefix + r.URL.Path
+	if r.URL.RawQuery != "" {
+		v.Self += "?" + r.URL.RawQuery
+	}
+	v.Events = v.Prefix + "/events"
+	if c, err := r.Cookie(flashCookie); err == nil && r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" {
+		if msg, err := url.QueryUnescape(c.Value); err == nil {
+			v.Flash = msg
+		}
+		h.setCookie(w, r, flashCookie, "", time.Unix(0, 0), true)
+	}
+	return v
+}
+
+// toSignIn sends a visitor without a valid session to the sign-in page.
+func (h *Handler) toSignIn(w http.ResponseWriter, r *http.Request, v *view) {
+	target := v.Prefix + "/sign-in"
+	if r.Method == http.MethodGet && r.URL.Path != "/events" {
+		target += "?next=" + url.QueryEscape(v.Self)
+	}
+	if r.Header.Get("HX-Request") != "" {
+		w.Header().Set("HX-Redirect", target)
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		h.renderError(w, r, v, errorf(http.StatusUnauthorized, "your session has ended: sign in again"))
+		return
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// render executes a page into a buffer, so a template error becomes an
+// error page rather than half a page, and writes it with status.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, v *view, status int, page string, data any) {
+	v.Data = data
+	t := mustUI().pages[page]
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		h.log.Error("waygate admin: dashboard template failed", "page", page, "err", err)
+		status = http.StatusInternalServerError
+		buf.Reset()
+		v.Data = errorPage{Status: status, Message: "internal error: the page could not be rendered; see the server log"}
+		_ = mustUI().pages["error"].ExecuteTemplate(&buf, "layout", v)
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Referrer-Policy", "same-origin")
+	hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Status  int
+	Message string
+}
+
+// renderError shows err on an error page with its status (4xx for bad
+// input, never a blank page).
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	status, body, header := statusOf(err)
+	if status == http.StatusInternalServerError {
+		h.log.Error("waygate admin: dashboard request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	for k, vals := range header {
+		w.Header()[k] = vals
+	}
+	msg, _ := body["error"].(string)
+	if v.Title == "" {
+		v.Title = http.StatusText(status)
+	}
+	h.render(w, r, v, status, "error", errorPage{Status: status, Message: msg})
+}
+
+// done confirms a change: the message is shown once on the page the
+// browser is sent back to.
+func (h *Handler) done(w http.ResponseWriter, r *http.Request, v *view, msg string) error {
+	if len(msg) > 300 {
+		msg = msg[:300]
+	}
+	h.setCookie(w, r, flashCookie, url.QueryEscape(msg), h.cfg.clock.Now().Add(time.Minute), true)
+	http.Redirect(w, r, backTo(r, v, v.Prefix+"/"), http.StatusSeeOther)
+	return nil
+}
+
+// backTo is the page a form came from (its "back" field) when that is a
+// dashboard page, else def.
+func backTo(r *http.Request, v *view, def string) string {
+	b := r.PostFormValue("back")
+	if b == "" || strings.ContainsAny(b, "\\\r\n") || strings.Contains(b, "//") {
+		return def
+	}
+	if v.Prefix == "" {
+		if strings.HasPrefix(b, "/") {
+			return b
+		}
+		return def
+	}
+	if b == v.Prefix || strings.HasPrefix(b, v.Prefix+"/") || strings.HasPrefix(b, v.Prefix+"?") {
+		return b
+	}
+	return def
+}
+
+// serveAsset serves an embedded static file; URLs carry the file's hash,
+// so a matching hash may be cached for a year.
+func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {
+	a, found := mustUI().assets[r.PathValue("file")]
+	if !found {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", a.ctype)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if r.PathValue("hash") == a.hash {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	_, _ = w.Write(a.body)
+}
