@@ -77,7 +77,7 @@ var argsPool = sync.Pool{New: func() any { s := make([]any, 0, 8); return &s }}
 var scriptSHA any = script.Hash()
 
 // Take counts one request; see ratelimit.Store. It builds the EVALSHA
-// command itself (one key per rate, one argument string, one reply string)
+// command itself (one key per rate, one argument string, a reply of six integers)
 // to keep allocations per check low.
 func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
 	if len(rates) == 0 {
@@ -101,12 +101,12 @@ func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorit
 	}
 	args = append(args, string(p))
 	*ap = args
-	cmd := redis.NewStringCmd(ctx, args...)
+	cmd := redis.NewIntSliceCmd(ctx, args...)
 	err := s.client.Process(ctx, cmd)
 	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
 		// First use on this server: load the script, then run it.
 		if err = script.Load(ctx, s.client).Err(); err == nil {
-			cmd = redis.NewStringCmd(ctx, args...)
+			cmd = redis.NewIntSliceCmd(ctx, args...)
 			err = s.client.Process(ctx, cmd)
 		}
 	}
@@ -116,27 +116,19 @@ func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorit
 	return parseReply(cmd.Val())
 }
 
-// parseReply reads "allowed limit period remaining reset retry".
-func parseReply(s string) (ratelimit.Result, error) {
-	var v [6]int64
-	for i := range v {
-		s = strings.TrimLeft(s, " ")
-		end := strings.IndexByte(s, ' ')
-		if end < 0 {
-			end = len(s)
-		}
-		n, err := strconv.ParseInt(s[:end], 10, 64)
-		if err != nil {
-			return ratelimit.Result{}, errors.New("redis rate limit: unexpected script reply")
-		}
-		v[i], s = n, s[end:]
+// parseReply reads {allowed, limit, period, remaining, reset_in,
+// retry_in} (microseconds; the reset is relative to the server's clock, so
+// it is placed on ours).
+func parseReply(v []int64) (ratelimit.Result, error) {
+	if len(v) != 6 {
+		return ratelimit.Result{}, errors.New("redis rate limit: unexpected script reply")
 	}
 	return ratelimit.Result{
 		Allowed:    v[0] == 1,
 		Limit:      v[1],
 		Period:     time.Duration(v[2]) * time.Microsecond,
 		Remaining:  v[3],
-		Reset:      time.UnixMicro(v[4]),
+		Reset:      time.Now().Add(time.Duration(v[4]) * time.Microsecond),
 		RetryAfter: time.Duration(v[5]) * time.Microsecond,
 	}, nil
 }

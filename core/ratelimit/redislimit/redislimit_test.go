@@ -233,3 +233,56 @@ func TestHelperProcess(t *testing.T) {
 	}
 	fmt.Printf("allowed=%d\n", allowed)
 }
+
+// The Redis script and the in-memory store implement the same algorithms:
+// within one window they must agree on every request's verdict and
+// remaining count, for one rate (the script's fast path) and several.
+func TestRedisAgreesWithMemory(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	rs := redislimit.New(client(t, srv.URL))
+	ms := ratelimit.NewMemory()
+	ctx := context.Background()
+	for _, alg := range []ratelimit.Algorithm{ratelimit.FixedWindow, ratelimit.SlidingWindow, ratelimit.MovingWindow, ratelimit.TokenBucket} {
+		for _, limit := range []string{"5/hour", "5/hour;8/day", "3/day;6/hour"} {
+			for _, burst := range []int64{0, 2} {
+				l, err := ratelimit.ParseLimit(limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				k := ratelimit.Key{Scope: fmt.Sprintf("GET:/%s/%s/%d", alg, limit, burst), Client: "c"}
+				for i := range 12 {
+					want, _ := ms.Take(ctx, k, alg, l.Rates, burst)
+					got, err := rs.Take(ctx, k, alg, l.Rates, burst)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.Allowed != want.Allowed || got.Remaining != want.Remaining || got.Limit != want.Limit || got.Period != want.Period {
+						t.Fatalf("%s %q burst %d, request %d: redis %+v, memory %+v", alg, limit, burst, i+1, got, want)
+					}
+					if !got.Allowed && (got.RetryAfter <= 0 || got.RetryAfter > 24*time.Hour) {
+						t.Fatalf("%s %q request %d: blocked with retry %v", alg, limit, i+1, got.RetryAfter)
+					}
+					if d := got.Reset.Sub(want.Reset); d < -2*time.Second || d > 2*time.Second {
+						t.Fatalf("%s %q request %d: redis resets at %v, memory at %v", alg, limit, i+1, got.Reset, want.Reset)
+					}
+				}
+			}
+		}
+	}
+}
+
+// A blocked request is not counted, so raising a window's limit frees
+// exactly the difference. (A token bucket refills at the new rate instead.)
+func TestBlockedRequestsAreNotCountedOnRedis(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	s := redislimit.New(client(t, srv.URL))
+	for _, alg := range []ratelimit.Algorithm{ratelimit.FixedWindow, ratelimit.SlidingWindow, ratelimit.MovingWindow} {
+		k := ratelimit.Key{Scope: "GET:/raise-" + string(alg), Client: "c"}
+		if got, _ := takeN(t, s, k, alg, "3/hour", 0, 10); got != 3 {
+			t.Fatalf("%s: allowed %d of 10 at 3/hour", alg, got)
+		}
+		if got, _ := takeN(t, s, k, alg, "5/hour", 0, 10); got != 2 {
+			t.Fatalf("%s: after raising to 5/hour allowed %d more, want 2", alg, got)
+		}
+	}
+}
