@@ -36,12 +36,14 @@ type servedDocument struct {
 
 // NewHandler checks doc (Swagger 2.0 or OpenAPI 3, JSON or YAML) by
 // patching it once, and returns a handler that serves it patched with the
-// live state of e. Call Close to stop following e.
+// live state of e. The first request builds the served document, so routes
+// registered after NewHandler (adapters register at startup) are in it.
+// Call Close to stop following e.
 func NewHandler(e *engine.Engine, doc []byte, opts ...Option) (*Handler, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Handler{e: e, src: append([]byte(nil), doc...), cfg: newConfig(opts), cancel: cancel, done: make(chan struct{})}
 	changes := e.Subscribe(ctx)
-	if _, err := h.current(); err != nil {
+	if _, err := h.build(0); err != nil {
 		cancel()
 		return nil, err
 	}
@@ -81,6 +83,16 @@ func (h *Handler) current() (*servedDocument, error) {
 	if d := h.cache.Load(); d != nil && d.gen == gen {
 		return d, nil
 	}
+	sd, err := h.build(gen)
+	if err != nil {
+		return nil, err
+	}
+	h.cache.Store(sd)
+	return sd, nil
+}
+
+// build patches the document with the engine's current state.
+func (h *Handler) build(gen uint64) (*servedDocument, error) {
 	d, err := parseDocument(h.src)
 	if err != nil {
 		return nil, err
@@ -93,9 +105,7 @@ func (h *Handler) current() (*servedDocument, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
-	sd := &servedDocument{gen: gen, body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
-	h.cache.Store(sd)
-	return sd, nil
+	return &servedDocument{gen: gen, body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}, nil
 }
 
 // ServeHTTP answers GET and HEAD with the patched document.

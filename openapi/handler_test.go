@@ -117,6 +117,29 @@ func TestHandlerFollowsEngine(t *testing.T) {
 	}
 }
 
+// TestHandlerSeesLaterRegistrations: adapters register routes at startup,
+// after the app built its docs handler; the first request sees them.
+func TestHandlerSeesLaterRegistrations(t *testing.T) {
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.WithEnv("production"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	h, err := NewHandler(e, []byte(`{"swagger":"2.0","info":{"title":"t","version":"1"},"basePath":"/","paths":{"/old-reports":{"get":{"responses":{"200":{"description":"OK"}}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	off, _ := route.Declare(route.Disabled("Replaced by /reports"))
+	if err := e.Register(ctx, engine.Registration{Method: "GET", Template: "/old-reports", Declaration: off}); err != nil {
+		t.Fatal(err)
+	}
+	if body := fetch(t, h, "").Body.String(); strings.Contains(body, "/old-reports") {
+		t.Fatalf("a route disabled at registration is listed:\n%s", body)
+	}
+}
+
 func TestHandlerMethodsAndErrors(t *testing.T) {
 	e := demoEngine(t)
 	if _, err := NewHandler(e, []byte(`{"openapi":`)); err == nil {
