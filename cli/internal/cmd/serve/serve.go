@@ -29,6 +29,8 @@ const (
 	EnvAdminPassword  = "WAYGATE_ADMIN_PASSWORD"
 	EnvViewerPassword = "WAYGATE_VIEWER_PASSWORD"
 	EnvAdminSecret    = "WAYGATE_ADMIN_SECRET"
+	// EnvServiceTokens lists SDK service tokens: "payments=SECRET,orders=SECRET".
+	EnvServiceTokens = "WAYGATE_SERVICE_TOKENS"
 )
 
 // ServeOptions are the inputs of serve.
@@ -53,16 +55,20 @@ type ServeOptions struct {
 	TokenTTL time.Duration
 	// Open serves without authentication (development only).
 	Open bool
+	// ServiceTokens maps services to the secrets their SDKs connect with.
+	ServiceTokens map[string]string
 }
 
 // NewCmdServe returns the serve command.
 func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{IO: f.IOStreams}
-	var passwordFile string
+	var passwordFile, tokensFile string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run a standalone Waygate server (engine + admin API)",
 		Long: "Run a Waygate server: an engine on --backend with the admin REST API mounted at --prefix.\n" +
+			"It is also the Waygate Server of SDK services: give each service a token in\n" +
+			"$WAYGATE_SERVICE_TOKENS (\"payments=SECRET,orders=SECRET\") or --service-tokens-file.\n" +
 			"The admin password comes from $WAYGATE_ADMIN_PASSWORD or --admin-password-file\n" +
 			"(--admin-password works too, but shows in process listings). Give every replica the same\n" +
 			"$WAYGATE_ADMIN_SECRET so sessions survive restarts. Stops gracefully on SIGINT or SIGTERM.",
@@ -90,6 +96,19 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 				opts.AdminPassword = f.Getenv(EnvAdminPassword)
 			}
 			opts.ViewerPassword, opts.Secret = f.Getenv(EnvViewerPassword), f.Getenv(EnvAdminSecret)
+			spec, from := f.Getenv(EnvServiceTokens), "$"+EnvServiceTokens
+			if tokensFile != "" {
+				b, err := os.ReadFile(tokensFile)
+				if err != nil {
+					return fmt.Errorf("--service-tokens-file: %w", err)
+				}
+				spec, from = string(b), "--service-tokens-file"
+			}
+			tokens, err := parseServiceTokens(spec)
+			if err != nil {
+				return cmdutil.FlagErrorf("%s: %v", from, err)
+			}
+			opts.ServiceTokens = tokens
 			if opts.AdminPassword == "" && !opts.Open {
 				return cmdutil.FlagErrorf("no admin password: set %s, or pass --admin-password-file FILE (or --open on a development machine)", EnvAdminPassword)
 			}
@@ -113,6 +132,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 	fl.StringVar(&opts.AdminUser, "admin-user", "admin", "name of the admin user")
 	fl.StringVar(&opts.AdminPassword, "admin-password", "", "admin password (prefer $WAYGATE_ADMIN_PASSWORD: flags show in process listings)")
 	fl.StringVar(&passwordFile, "admin-password-file", "", "read the admin password from this file")
+	fl.StringVar(&tokensFile, "service-tokens-file", "", "read SDK service tokens (service=secret, one per line or comma-separated) from this file (default $WAYGATE_SERVICE_TOKENS)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", 24*time.Hour, "how long a login lasts")
 	fl.BoolVar(&opts.Open, "open", false, "serve without authentication (development only)")
 	return cmd
@@ -147,6 +167,9 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if opts.Secret != "" {
 		aopts = append(aopts, admin.WithSecret(opts.Secret))
 	}
+	for service, secret := range opts.ServiceTokens {
+		aopts = append(aopts, admin.WithServiceToken(service, secret))
+	}
 	h, err := admin.New(e, aopts...)
 	if err != nil {
 		return err
@@ -174,6 +197,28 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		return err
 	}
 	return nil
+}
+
+// parseServiceTokens reads "service=secret" pairs separated by commas or
+// new lines.
+func parseServiceTokens(spec string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, part := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		part = strings.TrimSpace(part)
+		if part == "" || strings.HasPrefix(part, "#") {
+			continue
+		}
+		name, secret, ok := strings.Cut(part, "=")
+		name, secret = strings.TrimSpace(name), strings.TrimSpace(secret)
+		if !ok || name == "" || secret == "" {
+			return nil, fmt.Errorf("write service=secret pairs separated by commas or new lines")
+		}
+		if _, dup := out[name]; dup {
+			return nil, fmt.Errorf("service %q has two tokens", name)
+		}
+		out[name] = secret
+	}
+	return out, nil
 }
 
 // displayAddr turns a listen address into one a client can dial.

@@ -31,5 +31,14 @@ func TestNewCmdServe(t *testing.T) {
 		{Name: "no password", Usage: true},
 		{Name: "open with a password", Args: []string{"--open", "--admin-password", "pw"}, Usage: true},
 		{Name: "missing password file", Args: []string{"--admin-password-file", "/nonexistent"}, Fails: true},
+		{Name: "service tokens", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_SERVICE_TOKENS": " payments = p-secret , orders=o-secret"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if len(o.ServiceTokens) != 2 || o.ServiceTokens["payments"] != "p-secret" || o.ServiceTokens["orders"] != "o-secret" {
+					t.Fatalf("%+v", o.ServiceTokens)
+				}
+			}},
+		{Name: "malformed service tokens", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_SERVICE_TOKENS": "payments"}, Usage: true},
+		{Name: "duplicate service token", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_SERVICE_TOKENS": "a=1,a=2"}, Usage: true},
+		{Name: "missing service tokens file", Args: []string{"--admin-password", "pw", "--service-tokens-file", "/nonexistent"}, Fails: true},
 	})
 }

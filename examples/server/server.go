@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/waygate-go/waygate/admin"
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+// runServer runs the Waygate Server: an engine on $WAYGATE_BACKEND and the
+// admin handler, with the SDK endpoints, under /waygate.
+func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[string]string) error {
+	b, err := engine.OpenBackend(os.Getenv(engine.EnvBackend))
+	if err != nil {
+		return fmt.Errorf("%s: %w", engine.EnvBackend, err)
+	}
+	defer b.Close()
+	e, err := engine.New(ctx, engine.WithBackend(b), engine.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	pw := os.Getenv("WAYGATE_ADMIN_PASSWORD")
+	if pw == "" {
+		pw = "secret"
+	}
+	opts := []admin.Option{admin.WithPrefix("/waygate"), admin.WithLogger(log), admin.WithUser("admin", pw, admin.RoleAdmin)}
+	if s := os.Getenv("WAYGATE_ADMIN_SECRET"); s != "" {
+		opts = append(opts, admin.WithSecret(s)) // replicas share sessions
+	}
+	for service, secret := range tokens {
+		opts = append(opts, admin.WithServiceToken(service, secret))
+	}
+	h, err := admin.New(e, opts...)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return serve(ctx, log, "waygate server", addr, h, func() { h.Close() })
+}
