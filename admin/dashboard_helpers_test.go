@@ -113,3 +113,12 @@ func wantPage(t *testing.T, what string, p page, status int, contains ...string)
 		}
 	}
 }
+
+// regexpAll returns the first group of every match of pattern in s.
+func regexpAll(pattern, s string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(pattern).FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}

@@ -31,7 +31,7 @@ type scopeCard struct {
 var (
 	algorithmOptions = []option{{"fixed_window", "Fixed window"}, {"sliding_window", "Sliding window"},
 		{"moving_window", "Moving window (exact)"}, {"token_bucket", "Token bucket (GCRA)"}}
-	keyOptions = []option{{"ip", "Client IP"}, {"user", "User"}, {"api_key", "API key (X-API-Key)"}, {"global", "One counter for everybody"}}
+	keyOptions  = []option{{"ip", "Client IP"}, {"user", "User"}, {"api_key", "API key (X-API-Key)"}, {"global", "One counter for everybody"}}
 	missOptions = []option{{"", "Default for the key"}, {"exempt", "Exempt (not counted)"}, {"fallback_ip", "Fall back to the IP"},
 		{"block", "Block"}}
 )

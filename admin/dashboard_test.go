@@ -1,0 +1,656 @@
+package admin_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waygate-go/waygate/admin"
+	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/flag"
+	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/route"
+)
+
+// dashboardPages are the pages every user can read.
+var dashboardPages = []string{
+	"/", "/?status=maintenance", "/?q=orders", "/?service=billing", "/rate-limits", "/rate-limits?service=billing",
+	"/blocked", "/blocked?route=GET:/posts", "/flags", "/flags?q=check&type=boolean&state=on", "/segments", "/audit",
+	"/audit?action=maintenance_on&actor=admin", "/services",
+}
+
+// flagTabsToRender are the tabs of a flag's page.
+var flagTabsToRender = []string{"overview", "targeting", "rule", "variations", "targets", "prerequisites", "schedule", "settings", "debugger"}
+
+// fillState puts something on every page: route statuses, a window,
+// global and service maintenance, policies, hits, flags with rules,
+// segments, evaluations and audit entries.
+func fillState(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := engine.WithActor(context.Background(), "seed", "api")
+	seedFlags(t, f)
+	e := f.eng
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(e.SetMaintenance(ctx, "GET:/orders", "reindex"))
+	must(e.Deprecate(ctx, "GET:/orders/{id}", "2027-01-01", "/v2/orders"))
+	now := f.clk.Now()
+	must(e.Schedule(ctx, "POST:/orders", route.Window{Start: now.Add(time.Hour), End: now.Add(2 * time.Hour), Reason: "upgrade"}))
+	must(e.EnableGlobalMaintenance(ctx, "all hands", engine.WithExemptPaths("/health")))
+	must(e.DisableGlobalMaintenance(ctx))
+	must(e.EnableServiceMaintenance(ctx, "billing", "ledger move"))
+	limit := "100/minute"
+	must(e.SetGlobalRateLimit(ctx, ratelimit.Patch{Limit: &limit}))
+	must(e.SetServiceRateLimit(ctx, "billing", ratelimit.Patch{Limit: &limit}))
+	for range 8 {
+		e.Check(ctx, &engine.Request{Method: "GET", Route: "/posts", Path: "/posts", RemoteAddr: "192.0.2.7:1234"})
+	}
+	fl, err := e.Flag(demoFlag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl.Rules = append(fl.Rules, flag.Rule{Description: "beta", Variation: "on",
+		Clauses: []flag.Clause{{Attribute: "key", Operator: flag.OpInSegment, Values: []any{demoSegment}}}})
+	must(e.SaveFlag(ctx, fl))
+	for _, k := range []string{"u1", "u2", "beta-1"} {
+		e.Flags().Bool(fl.Key, flag.EvaluationContext{Key: k}, false)
+	}
+}
+
+func TestDashboardPagesRenderEmptyAndFull(t *testing.T) {
+	for _, full := range []bool{false, true} {
+		t.Run(fmt.Sprintf("full=%v", full), func(t *testing.T) {
+			f := newFixture(t)
+			if full {
+				fillState(t, f)
+			}
+			for _, who := range []struct{ user, pass string }{{"admin", adminPass}, {"viewer", viewerPass}} {
+				s := newSession(t, f.base)
+				s.signIn(who.user, who.pass)
+				for _, p := range dashboardPages {
+					wantPage(t, who.user+" "+p, s.get(p), http.StatusOK, "<title>", "Waygate for Go", `href="/waygate/assets/`)
+				}
+				if !full {
+					wantPage(t, "empty flags", s.get("/flags"), http.StatusOK, "No flags")
+					wantPage(t, "empty audit", s.get("/audit"), http.StatusOK, "No audit entries")
+					continue
+				}
+				wantPage(t, "routes", s.get("/"), http.StatusOK, "reindex", "Maintenance", "Deprecated", "window", "protected")
+				wantPage(t, "limits", s.get("/rate-limits"), http.StatusOK, "100/minute", "5/minute", "Unprotected routes")
+				wantPage(t, "blocked", s.get("/blocked"), http.StatusOK, "GET:/posts", "192.0.2.7")
+				wantPage(t, "services", s.get("/services"), http.StatusOK, "billing", "ledger move")
+				wantPage(t, "audit", s.get("/audit"), http.StatusOK, "maintenance_on", "seed")
+				wantPage(t, "segments", s.get("/segments/"+demoSegment), http.StatusOK, demoSegment, "Used by flags")
+				for _, tab := range flagTabsToRender {
+					wantPage(t, "flag tab "+tab, s.get("/flags/"+demoFlag+"?tab="+tab), http.StatusOK, demoFlag)
+				}
+				wantPage(t, "flag overview", s.get("/flags/"+demoFlag), http.StatusOK, "Live evaluations", `sse-connect="/waygate/events?flag=`+demoFlag+`"`)
+			}
+		})
+	}
+}
+
+// Every action form renders for an admin; viewers get 403 on them and see
+// no mutating controls on any page.
+func TestDashboardRoles(t *testing.T) {
+	f := newFixture(t)
+	fillState(t, f)
+	forms := []string{
+		"/routes/" + key("GET:/orders") + "/enable", "/routes/" + key("GET:/orders") + "/maintenance", "/routes/" + key("GET:/orders") + "/disable",
+		"/routes/" + key("GET:/orders") + "/env", "/routes/" + key("GET:/orders") + "/deprecate", "/routes/" + key("GET:/orders") + "/schedule",
+		"/routes/" + key("POST:/orders") + "/cancel", "/maintenance/global/enable", "/maintenance/global/disable",
+		"/maintenance/services/billing/enable", "/maintenance/services/billing/disable",
+		"/rate-limits/routes/" + key("GET:/posts") + "/edit", "/rate-limits/routes/" + key("GET:/orders") + "/edit",
+		"/rate-limits/routes/" + key("GET:/posts") + "/reset", "/rate-limits/routes/" + key("GET:/posts") + "/delete",
+		"/rate-limits/global/edit", "/rate-limits/global/pause", "/rate-limits/global/resume", "/rate-limits/global/reset", "/rate-limits/global/delete",
+		"/rate-limits/services/billing/edit", "/rate-limits/services/billing/pause", "/flags/new", "/flags/" + demoFlag + "/disable",
+		"/flags/" + demoFlag + "/delete", "/segments/new", "/segments/" + demoSegment + "/delete",
+	}
+	adm := newSession(t, f.base)
+	adm.signIn("admin", adminPass)
+	for _, p := range forms {
+		wantPage(t, "admin form "+p, adm.get(p), http.StatusOK, `id="form-card"`, `name="csrf_token"`)
+	}
+	v := newSession(t, f.base)
+	v.signIn("viewer", viewerPass)
+	for _, p := range forms {
+		wantPage(t, "viewer form "+p, v.get(p), http.StatusForbidden, "viewer role")
+	}
+	pages := append([]string{}, dashboardPages...)
+	for _, tab := range flagTabsToRender {
+		pages = append(pages, "/flags/"+demoFlag+"?tab="+tab)
+	}
+	pages = append(pages, "/segments/"+demoSegment)
+	for _, p := range pages {
+		body := v.get(p).body
+		if strings.Contains(body, "data-dialog") {
+			t.Errorf("viewer %s: the page has action links", p)
+		}
+		for _, m := range regexpAll(`<form method="post" action="([^"]+)"`, body) {
+			if !strings.HasSuffix(m, "/sign-out") && !strings.HasSuffix(m, "/evaluate") {
+				t.Errorf("viewer %s: the page has a form posting to %s", p, m)
+			}
+		}
+		if strings.Contains(body, `type="submit" class="btn primary">Save`) || strings.Contains(body, ">Save ") {
+			t.Errorf("viewer %s: the page has a save button", p)
+		}
+	}
+	// A forged post with the viewer's own valid CSRF token is refused and
+	// changes nothing.
+	before, _ := f.eng.Route("GET:/orders/{id}")
+	wantPage(t, "viewer forged post", v.post("/routes/"+key("GET:/orders/{id}")+"/disable", url.Values{"reason": {"x"}}, true), http.StatusForbidden, "viewer role")
+	wantPage(t, "viewer forged flag post", v.post("/flags/"+demoFlag+"/disable", nil, true), http.StatusForbidden)
+	if after, _ := f.eng.Route("GET:/orders/{id}"); after.Status != before.Status {
+		t.Errorf("a viewer changed GET:/orders/{id}: %s → %s", before.Status, after.Status)
+	}
+	if fl, _ := f.eng.Flag(demoFlag); !fl.Enabled {
+		t.Error("a viewer turned the flag off")
+	}
+	// The debugger reads, so viewers may use it.
+	wantPage(t, "viewer debugger", v.post("/flags/"+demoFlag+"/evaluate", url.Values{"context_key": {"u1"}}, true), http.StatusOK, "Result", "variation")
+}
+
+func TestDashboardCSRF(t *testing.T) {
+	f := newFixture(t)
+	s := newSession(t, f.base)
+	s.signIn("admin", adminPass)
+	path := "/routes/" + key("GET:/orders") + "/maintenance"
+	wantPage(t, "no token", s.post(path, url.Values{"reason": {"x"}}, false), http.StatusForbidden, "CSRF")
+	wantPage(t, "wrong token", s.post(path, url.Values{"reason": {"x"}, "csrf_token": {"forged"}}, false), http.StatusForbidden, "CSRF")
+	if st, _ := f.eng.Route("GET:/orders"); st.Status != route.StatusActive {
+		t.Fatalf("a post without a CSRF token changed the route: %s", st.Status)
+	}
+	// Another session's token does not work either.
+	other := newSession(t, f.base)
+	other.signIn("admin", adminPass)
+	wantPage(t, "another session's token", s.post(path, url.Values{"reason": {"x"}, "csrf_token": {other.csrf}}, false), http.StatusForbidden)
+	// The header works as well as the field (htmx requests).
+	req, _ := http.NewRequest("POST", f.base+path, strings.NewReader("reason=hdr"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set(admin.CSRFHeader, s.csrf)
+	if p := s.do(req); p.status != http.StatusSeeOther {
+		t.Fatalf("header token: %d %s", p.status, p.body)
+	}
+	// A cross-site post is refused before anything else.
+	req, _ = http.NewRequest("POST", f.base+path, strings.NewReader("reason=x&csrf_token="+url.QueryEscape(s.csrf)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if p := s.do(req); p.status != http.StatusForbidden {
+		t.Fatalf("cross-site post: %d", p.status)
+	}
+}
+
+func TestDashboardSignIn(t *testing.T) {
+	f := newFixture(t)
+	s := newSession(t, f.base)
+	p := s.get("/flags?q=x")
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/waygate/sign-in?next=%2Fwaygate%2Fflags%3Fq%3Dx" {
+		t.Fatalf("anonymous page: %d %q", p.status, p.header.Get("Location"))
+	}
+	wantPage(t, "sign-in page", s.get("/sign-in"), http.StatusOK, `name="password"`)
+	wantPage(t, "bad password", s.post("/sign-in", url.Values{"username": {"admin"}, "password": {"nope"}}, false), http.StatusUnauthorized, "invalid credentials")
+	p = s.post("/sign-in", url.Values{"username": {"admin"}, "password": {adminPass}, "next": {"/waygate/flags?q=x"}}, false)
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/waygate/flags?q=x" {
+		t.Fatalf("sign in: %d %q", p.status, p.header.Get("Location"))
+	}
+	for _, next := range []string{"//evil.example/", "https://evil.example/", "/elsewhere", "/waygate/api/routes", "/waygate/\\evil"} {
+		o := newSession(t, f.base)
+		p := o.post("/sign-in", url.Values{"username": {"admin"}, "password": {adminPass}, "next": {next}}, false)
+		if p.header.Get("Location") != "/waygate/" {
+			t.Errorf("next=%q redirected to %q", next, p.header.Get("Location"))
+		}
+	}
+	s.csrf = csrfOf(s.get("/").body)
+	wantPage(t, "sign out without token", s.post("/sign-out", nil, false), http.StatusForbidden)
+	if p := s.post("/sign-out", nil, true); p.status != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", p.status)
+	}
+	if p := s.get("/"); p.status != http.StatusSeeOther {
+		t.Fatalf("after sign-out the dashboard answers %d", p.status)
+	}
+	// htmx requests without a session are told where to go.
+	req, _ := http.NewRequest("GET", f.base+"/", nil)
+	req.Header.Set("HX-Request", "true")
+	if p := s.do(req); p.status != http.StatusUnauthorized || !strings.HasPrefix(p.header.Get("HX-Redirect"), "/waygate/sign-in") {
+		t.Fatalf("htmx without a session: %d %q", p.status, p.header.Get("HX-Redirect"))
+	}
+}
+
+// The actions change the engine through the forms, as a browser without
+// JavaScript would post them.
+func TestDashboardActions(t *testing.T) {
+	f := newFixture(t)
+	s := newSession(t, f.base)
+	s.signIn("admin", adminPass)
+	ok := func(what, path string, form url.Values) {
+		t.Helper()
+		form.Set("back", "/waygate/?q=orders")
+		p := s.post(path, form, true)
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("%s: %d\n%s", what, p.status, p.body)
+		}
+		if loc := p.header.Get("Location"); loc != "/waygate/?q=orders" && !strings.HasPrefix(loc, "/waygate/flags") && !strings.HasPrefix(loc, "/waygate/segments") {
+			t.Fatalf("%s: redirected to %q", what, loc)
+		}
+	}
+	k := key("GET:/orders")
+	ok("maintenance", "/routes/"+k+"/maintenance", url.Values{"reason": {"reindex"}})
+	if st, _ := f.eng.Route("GET:/orders"); st.Status != route.StatusMaintenance || st.Reason != "reindex" {
+		t.Fatalf("after maintenance: %+v", st)
+	}
+	wantPage(t, "flash", s.get("/?q=orders"), http.StatusOK, "GET:/orders is in maintenance")
+	if strings.Contains(s.get("/?q=orders").body, "is in maintenance</div>") {
+		t.Error("the confirmation is shown twice")
+	}
+	ok("env", "/routes/"+k+"/env", url.Values{"envs": {"dev, staging"}})
+	if st, _ := f.eng.Route("GET:/orders"); st.Status != route.StatusEnvGated || strings.Join(st.AllowedEnvs, ",") != "dev,staging" {
+		t.Fatalf("after env: %+v", st)
+	}
+	ok("enable", "/routes/"+k+"/enable", url.Values{})
+	// The browser sends the window in UTC next to the local time it shows.
+	start, end := f.clk.Now().Add(time.Hour).UTC(), f.clk.Now().Add(3*time.Hour).UTC()
+	ok("schedule", "/routes/"+k+"/schedule", url.Values{"start": {"2030-01-01T10:00"}, "start_utc": {start.Format(time.RFC3339)},
+		"end": {"2030-01-01T12:00"}, "end_utc": {end.Format(time.RFC3339)}, "reason": {"upgrade"}, "status": {"maintenance"}})
+	if st, _ := f.eng.Route("GET:/orders"); st.Window == nil || !st.Window.Start.Equal(start) || !st.Window.End.Equal(end) {
+		t.Fatalf("after schedule: %+v", st.Window)
+	}
+	ok("cancel", "/routes/"+k+"/cancel", url.Values{})
+	ok("disable until", "/routes/"+k+"/disable", url.Values{"reason": {"gone"}, "until": {"2h"}})
+	if st, _ := f.eng.Route("GET:/orders"); st.Status != route.StatusDisabled || st.Window == nil {
+		t.Fatalf("after disable until: %+v", st)
+	}
+	ok("deprecate", "/routes/"+k+"/deprecate", url.Values{"sunset": {"2027-01-01"}, "successor": {"/v2/orders"}})
+	ok("global on", "/maintenance/global/enable", url.Values{"reason": {"upgrade"}, "exempt_paths": {"/health\nGET:/status"}})
+	if g := f.eng.GlobalMaintenance(); !g.Enabled || len(g.ExemptPaths) != 2 {
+		t.Fatalf("global: %+v", g)
+	}
+	ok("global off", "/maintenance/global/disable", url.Values{})
+	ok("service on", "/maintenance/services/billing/enable", url.Values{"reason": {"move"}})
+	if c := f.eng.ServiceMaintenance("billing"); !c.Enabled {
+		t.Fatalf("service: %+v", c)
+	}
+	// Rate limits: add to an unprotected route with every field.
+	ok("add limit", "/rate-limits/routes/"+k+"/edit", url.Values{"limit": {"3/minute"}, "algorithm": {"sliding_window"}, "key_strategy": {"user"},
+		"on_missing_key": {"fallback_ip"}, "burst": {"2"}, "tiers": {"pro = 10/minute"}, "tier_resolver": {"plan"}, "exempt_ips": {"10.0.0.0/8"}, "exempt_roles": {"ops"}})
+	p := f.eng.RateLimits()["GET:/orders"]
+	if p.Limit != "3/minute" || p.Algorithm != "sliding_window" || p.KeyStrategy != "user" || p.Burst != 2 || len(p.Tiers) != 1 || len(p.ExemptIPs) != 1 {
+		t.Fatalf("route policy: %+v", p)
+	}
+	ok("reset limit", "/rate-limits/routes/"+k+"/reset", url.Values{})
+	ok("delete limit", "/rate-limits/routes/"+k+"/delete", url.Values{})
+	if _, found := f.eng.RateLimits()["GET:/orders"]; found {
+		t.Fatal("the route limit was not deleted")
+	}
+	ok("global limit", "/rate-limits/global/edit", url.Values{"limit": {"50/second"}, "exempt_routes": {"/health"}})
+	ok("pause", "/rate-limits/global/pause", url.Values{})
+	if g, _ := f.eng.GlobalRateLimit(); g.Enabled || g.Limit != "50/second" {
+		t.Fatalf("global limit after pause: %+v", g)
+	}
+	ok("resume", "/rate-limits/global/resume", url.Values{})
+	ok("reset", "/rate-limits/global/reset", url.Values{})
+	ok("delete", "/rate-limits/global/delete", url.Values{})
+	if _, found := f.eng.GlobalRateLimit(); found {
+		t.Fatal("the global limit was not deleted")
+	}
+	ok("service limit", "/rate-limits/services/billing/edit", url.Values{"limit": {"10/second"}})
+	if _, found := f.eng.ServiceRateLimit("billing"); !found {
+		t.Fatal("no service limit")
+	}
+	// Flags: create with the type's defaults, add a rule, evaluate.
+	ok("create flag", "/flags/new", url.Values{"key": {"dark-mode"}, "name": {"Dark mode"}, "type": {"string"}})
+	fl, err := f.eng.Flag("dark-mode")
+	if err != nil || fl.Type != flag.TypeString || fl.OffVariation != "control" || len(fl.Variations) != 2 || !fl.Enabled {
+		t.Fatalf("created flag: %+v %v", fl, err)
+	}
+	ok("add rule", "/flags/dark-mode/rule", url.Values{"rule_id": {""}, "description": {"Germans"}, "clause.0.attribute": {"country"},
+		"clause.0.operator": {"in"}, "clause.0.values": {"DE, AT"}, "clause.1.attribute": {""}, "clause.1.operator": {"is"}, "clause.1.values": {""},
+		"serve_mode": {"variation"}, "variation": {"treatment"}})
+	fl, _ = f.eng.Flag("dark-mode")
+	if len(fl.Rules) != 1 || fl.Rules[0].Variation != "treatment" || len(fl.Rules[0].Clauses) != 1 || len(fl.Rules[0].Clauses[0].Values) != 2 {
+		t.Fatalf("rule: %+v", fl.Rules)
+	}
+	wantPage(t, "evaluate", s.post("/flags/dark-mode/evaluate", url.Values{"context_key": {"u1"}, "attributes": {"country = DE"}}, true),
+		http.StatusOK, `<strong class="variation">treatment</strong>`, "RULE_MATCH")
+	ok("rollout", "/flags/dark-mode/targeting", url.Values{"off_variation": {"control"}, "fallthrough_mode": {"rollout"}, "weight.control": {"25"}, "weight.treatment": {"75"}})
+	fl, _ = f.eng.Flag("dark-mode")
+	if len(fl.Fallthrough.Rollout) != 2 || fl.Fallthrough.Rollout[1].Weight != 75000 {
+		t.Fatalf("rollout: %+v", fl.Fallthrough)
+	}
+	ok("variations", "/flags/dark-mode/variations", url.Values{"var.0.name": {"control"}, "var.0.value": {"control"}, "var.1.name": {"treatment"},
+		"var.1.value": {"blue"}, "var.2.name": {"extra"}, "var.2.value": {"green"}})
+	ok("targets", "/flags/dark-mode/targets", url.Values{"targets.extra": {"vip-1\nvip-2"}})
+	ok("second flag", "/flags/new", url.Values{"key": {"base"}, "type": {"boolean"}})
+	ok("prerequisites", "/flags/dark-mode/prerequisites", url.Values{"pre.0.flag": {"base"}, "pre.0.variation": {"on"}})
+	ok("schedule change", "/flags/dark-mode/schedule", url.Values{"execute_at_utc": {f.clk.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, "action": {"disable"}})
+	ok("settings", "/flags/dark-mode/settings", url.Values{"name": {"Dark"}, "tags": {"ui, beta"}, "status": {"launched"}, "maintainer": {"ana"}})
+	fl, _ = f.eng.Flag("dark-mode")
+	if len(fl.Variations) != 3 || len(fl.Targets["extra"]) != 2 || len(fl.Prerequisites) != 1 || len(fl.ScheduledChanges) != 1 || fl.Status != "launched" || len(fl.Tags) != 2 {
+		t.Fatalf("edited flag: %+v", fl)
+	}
+	ok("kill switch", "/flags/dark-mode/disable", url.Values{})
+	if fl, _ := f.eng.Flag("dark-mode"); fl.Enabled {
+		t.Fatal("the kill switch did not turn the flag off")
+	}
+	// Segments.
+	ok("create segment", "/segments/new", url.Values{"key": {"staff"}, "included": {"a\nb"}})
+	ok("members", "/segments/staff/members", url.Values{"name": {"Staff"}, "included": {"a, c"}, "excluded": {"b"}})
+	ok("segment rule", "/segments/staff/rules", url.Values{"clause.0.attribute": {"email"}, "clause.0.operator": {"ends_with"}, "clause.0.values": {"@example.com"}})
+	sg, err := f.eng.Segment("staff")
+	if err != nil || len(sg.Included) != 2 || len(sg.Excluded) != 1 || len(sg.Rules) != 1 {
+		t.Fatalf("segment: %+v %v", sg, err)
+	}
+	ok("delete segment rule", "/segments/staff/rules", url.Values{"delete_rule": {sg.Rules[0].ID}})
+	ok("delete segment", "/segments/staff/delete", url.Values{})
+	ok("delete flag", "/flags/dark-mode/delete", url.Values{})
+	ok("delete base flag", "/flags/base/delete", url.Values{})
+	// Everything is audited as the dashboard user.
+	wantPage(t, "audit", s.get("/audit?actor=admin"), http.StatusOK, "via dashboard", "flag_deleted", "maintenance_on")
+}
+
+// Bad input answers 4xx with the reason on the page, never 500.
+func TestDashboardBadInput(t *testing.T) {
+	f := newFixture(t)
+	seedFlags(t, f)
+	s := newSession(t, f.base)
+	s.signIn("admin", adminPass)
+	k := key("GET:/orders")
+	posts := []struct {
+		path   string
+		form   url.Values
+		status int
+		msg    string
+	}{
+		{"/routes/" + k + "/schedule", url.Values{"start": {"soon"}, "end": {"later"}}, 400, "is not a time"},
+		{"/routes/" + k + "/schedule", url.Values{"start_utc": {"2030-01-02T00:00:00Z"}, "end_utc": {"2030-01-01T00:00:00Z"}}, 400, "must be after"},
+		{"/routes/" + k + "/disable", url.Values{"until": {"whenever"}}, 400, "until"},
+		{"/routes/" + k + "/env", url.Values{"envs": {" "}}, 400, "environment"},
+		{"/routes/" + key("GET:/health") + "/maintenance", url.Values{}, 409, ""},
+		{"/routes/" + key("GET:/nope") + "/maintenance", url.Values{}, 404, ""},
+		{"/routes/!!!/maintenance", url.Values{}, 400, "base64url"},
+		{"/maintenance/services/bad name/enable", url.Values{}, 400, "service name"},
+		{"/rate-limits/routes/" + k + "/edit", url.Values{"limit": {"lots"}}, 400, ""},
+		{"/rate-limits/routes/" + k + "/edit", url.Values{"limit": {""}}, 400, "limit is required"},
+		{"/rate-limits/routes/" + k + "/edit", url.Values{"limit": {"5/minute"}, "burst": {"-1"}}, 400, "burst"},
+		{"/rate-limits/routes/" + k + "/edit", url.Values{"limit": {"5/minute"}, "tiers": {"pro"}}, 400, "tier"},
+		{"/rate-limits/routes/" + k + "/edit", url.Values{"limit": {"5/minute"}, "algorithm": {"magic"}}, 400, ""},
+		{"/rate-limits/global/pause", url.Values{}, 404, "no global rate limit"},
+		{"/rate-limits/routes/" + k + "/delete", url.Values{}, 404, ""},
+		{"/flags/new", url.Values{"key": {""}}, 400, "key is required"},
+		{"/flags/new", url.Values{"key": {"x y"}, "type": {"boolean"}}, 400, ""},
+		{"/flags/new", url.Values{"key": {demoFlag}, "type": {"boolean"}}, 409, "already exists"},
+		{"/flags/new", url.Values{"key": {"z"}, "type": {"tuple"}}, 400, "type"},
+		{"/flags/nope/disable", url.Values{}, 404, "does not exist"},
+		{"/flags/" + demoFlag + "/variations", url.Values{"var.0.name": {"on"}, "var.0.value": {"maybe"}}, 400, "boolean"},
+		{"/flags/" + demoFlag + "/variations", url.Values{"var.0.name": {"on"}, "var.0.value": {"true"}}, 400, "two variations"},
+		{"/flags/" + demoFlag + "/rule", url.Values{"clause.0.attribute": {"x"}, "clause.0.operator": {"approximately"}, "clause.0.values": {"1"}}, 400, "operator"},
+		{"/flags/" + demoFlag + "/rule", url.Values{"clause.0.attribute": {""}, "clause.0.operator": {"is"}, "clause.0.values": {""}}, 400, "at least one clause"},
+		{"/flags/" + demoFlag + "/rule", url.Values{"clause.0.attribute": {"x"}, "clause.0.operator": {"matches"}, "clause.0.values": {"("}, "variation": {"on"}}, 400, ""},
+		{"/flags/" + demoFlag + "/rule", url.Values{"clause.0.attribute": {"x"}, "clause.0.operator": {"is"}, "clause.0.values": {"1"}, "variation": {"nope"}}, 400, ""},
+		{"/flags/" + demoFlag + "/rule", url.Values{"rule_id": {"gone"}, "clause.0.attribute": {"x"}, "clause.0.operator": {"is"}, "clause.0.values": {"1"}}, 404, ""},
+		{"/flags/" + demoFlag + "/targeting", url.Values{"fallthrough_mode": {"rollout"}, "weight.on": {"30"}, "weight.off": {"30"}}, 400, ""},
+		{"/flags/" + demoFlag + "/targeting", url.Values{"fallthrough_mode": {"rollout"}, "weight.on": {"abc"}}, 400, "percentage"},
+		{"/flags/" + demoFlag + "/prerequisites", url.Values{"pre.0.flag": {demoFlag}, "pre.0.variation": {"on"}}, 400, "own prerequisite"},
+		{"/flags/" + demoFlag + "/schedule", url.Values{"execute_at": {"2001-01-01T00:00"}, "action": {"enable"}}, 400, "in the past"},
+		{"/flags/" + demoFlag + "/schedule", url.Values{"execute_at": {"2099-01-01T00:00"}, "action": {"explode"}}, 400, "action"},
+		{"/flags/" + demoFlag + "/evaluate", url.Values{"attributes": {"no equals sign"}}, 400, "name = value"},
+		{"/segments/new", url.Values{"key": {""}}, 400, "key is required"},
+		{"/segments/" + demoSegment + "/members", url.Values{"included": {"a"}, "excluded": {"a"}}, 400, "both included and excluded"},
+		{"/segments/" + demoSegment + "/rules", url.Values{"clause.0.attribute": {""}, "clause.0.operator": {"is"}}, 400, "at least one clause"},
+		{"/segments/nope/delete", url.Values{}, 404, "does not exist"},
+	}
+	for _, c := range posts {
+		p := s.post(c.path, c.form, true)
+		if p.status != c.status {
+			t.Errorf("POST %s %v: status %d, want %d\n%s", c.path, c.form, p.status, c.status, between(p.body, `role="alert">`, "</p>"))
+			continue
+		}
+		msg := between(p.body, `role="alert">`, "</p>")
+		if msg == "" || !strings.Contains(msg, c.msg) {
+			t.Errorf("POST %s: inline message %q does not mention %q", c.path, msg, c.msg)
+		}
+		if !strings.Contains(p.body, "Waygate for Go") {
+			t.Errorf("POST %s: the error is not a dashboard page", c.path)
+		}
+	}
+	gets := []string{"/?status=sleeping", "/?service=a%20b", "/blocked?page=0", "/audit?page=x", "/audit?action=launch", "/flags?type=tuple",
+		"/flags?state=maybe", "/flags/nope", "/flags/" + demoFlag + "?tab=nope", "/flags/" + demoFlag + "?tab=rule&rule=gone", "/segments/nope",
+		"/routes/" + key("GET:/nope") + "/enable", "/rate-limits?service=a%20b", "/rate-limits/routes/" + key("GET:/orders") + "/reset"}
+	for _, g := range gets {
+		p := s.get(g)
+		if p.status < 400 || p.status >= 500 || between(p.body, `role="alert">`, "</p>") == "" {
+			t.Errorf("GET %s: %d without an inline message", g, p.status)
+		}
+	}
+}
+
+// Hostile names, reasons and values are escaped everywhere they appear.
+func TestDashboardEscapesHostileValues(t *testing.T) {
+	f := newFixture(t)
+	ctx := engine.WithActor(context.Background(), `<img src=x onerror=alert(1)>`, "api")
+	const evil = `<script>alert("x")</script>`
+	eng := f.eng
+	if err := eng.Register(ctx, engine.Registration{Method: "GET", Template: `/search/"><script>alert(1)</script>`}); err != nil {
+		t.Logf("a hostile template was refused at registration (%v); the reason and flag fields still carry one", err)
+	}
+	if _, err := eng.SetMaintenance(ctx, "GET:/orders", evil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.EnableGlobalMaintenance(ctx, evil, engine.WithExemptPaths(`/"><b>x`)); err != nil {
+		t.Fatal(err)
+	}
+	fl := flag.NewBoolean("hostile.flag_key-1")
+	fl.Name, fl.Description, fl.Tags = evil, evil, []string{evil}
+	fl.Variations[0].Description = evil
+	fl.Rules = []flag.Rule{{Description: evil, Variation: "on", Clauses: []flag.Clause{{Attribute: `a"><script>`, Operator: flag.OpIs, Values: []any{evil}}}}}
+	if _, err := eng.CreateFlag(ctx, fl); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.CreateSegment(ctx, flag.Segment{Key: "seg", Name: evil, Included: []string{evil}}); err != nil {
+		t.Fatal(err)
+	}
+	eng.Flags().Bool(fl.Key, flag.EvaluationContext{Key: evil}, false)
+	s := newSession(t, f.base)
+	s.signIn("admin", adminPass)
+	pages := append([]string{"/?q=" + url.QueryEscape(evil), "/flags?q=" + url.QueryEscape(evil), "/audit?actor=" + url.QueryEscape(evil),
+		"/segments/seg", "/blocked?route=" + url.QueryEscape(evil)}, dashboardPages...)
+	for _, tab := range flagTabsToRender {
+		pages = append(pages, "/flags/"+fl.Key+"?tab="+tab)
+	}
+	for _, p := range pages {
+		body := s.get(p).body
+		for _, raw := range []string{"<script>alert", "<img src=x", `"><b>x`, `"><script>`} {
+			if strings.Contains(body, raw) {
+				t.Errorf("%s: unescaped %q", p, raw)
+			}
+		}
+	}
+	if body := s.get("/").body; !strings.Contains(body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") {
+		t.Error("the routes page does not show the escaped reason")
+	}
+	// The live evaluation row is escaped as well.
+	row := liveEvent(t, s, "/events?flag="+fl.Key, "evaluation", func() {
+		eng.Flags().Bool(fl.Key, flag.EvaluationContext{Key: evil}, false)
+	})
+	if strings.Contains(row, "<script>") || !strings.Contains(row, "&lt;script&gt;") {
+		t.Errorf("evaluation row %q", row)
+	}
+}
+
+// liveEvent opens the dashboard's event stream, runs change and returns
+// the data of the first event named name.
+func liveEvent(t *testing.T, s *session, path, name string, change func()) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.base+path, nil)
+	res, err := s.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("events: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if sc.Text() == ": connected" {
+			break
+		}
+	}
+	change()
+	event := ""
+	for sc.Scan() {
+		line := sc.Text()
+		if v, found := strings.CutPrefix(line, "event: "); found {
+			event = v
+		}
+		if v, found := strings.CutPrefix(line, "data: "); found && event == name {
+			return v
+		}
+	}
+	t.Fatalf("no %s event: %v", name, sc.Err())
+	return ""
+}
+
+func TestDashboardEventStream(t *testing.T) {
+	f := newFixture(t)
+	s := newSession(t, f.base)
+	s.signIn("viewer", viewerPass)
+	data := liveEvent(t, s, "/events", "route", func() {
+		if _, err := f.eng.Disable(context.Background(), "GET:/orders", "x"); err != nil {
+			t.Error(err)
+		}
+	})
+	if data != "GET:/orders" {
+		t.Errorf("route event data %q", data)
+	}
+	// Without a session the stream is refused.
+	req, _ := http.NewRequest("GET", f.base+"/events", nil)
+	if p := newSession(t, f.base).do(req); p.status != http.StatusSeeOther {
+		t.Errorf("anonymous events: %d", p.status)
+	}
+}
+
+// Pages render concurrently with changes (run with -race).
+func TestDashboardConcurrentRendering(t *testing.T) {
+	f := newFixture(t)
+	fillState(t, f)
+	s := newSession(t, f.base)
+	s.signIn("admin", adminPass)
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 6 {
+				p := dashboardPages[(i+j)%len(dashboardPages)]
+				if got := s.get(p); got.status != http.StatusOK {
+					errs <- fmt.Sprintf("%s: %d", p, got.status)
+				}
+				if got := s.get("/flags/" + demoFlag + "?tab=" + flagTabsToRender[(i+j)%len(flagTabsToRender)]); got.status != http.StatusOK {
+					errs <- fmt.Sprintf("flag tab: %d", got.status)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 20 {
+			reason := fmt.Sprint("r", i)
+			if p := s.post("/routes/"+key("GET:/orders")+"/maintenance", url.Values{"reason": {reason}}, true); p.status != http.StatusSeeOther {
+				errs <- fmt.Sprintf("maintenance: %d", p.status)
+			}
+			f.eng.Flags().Bool(demoFlag, flag.EvaluationContext{Key: reason}, false)
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// The dashboard works under another prefix, mounted with StripPrefix or
+// with WithPrefix.
+func TestDashboardUnderAnotherPrefix(t *testing.T) {
+	for _, mode := range []string{"strip", "option"} {
+		t.Run(mode, func(t *testing.T) {
+			f := newFixture(t)
+			var h http.Handler
+			mux := http.NewServeMux()
+			if mode == "option" {
+				h2, err := admin.New(f.eng, admin.WithUser("admin", adminPass, admin.RoleAdmin), admin.WithIterations(1000), admin.WithPrefix("/ops/waygate"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { h2.Close() })
+				h = h2
+			} else {
+				h = http.StripPrefix("/ops/waygate", f.h)
+			}
+			mux.Handle("/ops/waygate/", h)
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+			s := newSession(t, srv.URL+"/ops/waygate")
+			if p := s.get("/"); p.header.Get("Location") != "/ops/waygate/sign-in?next=%2Fops%2Fwaygate%2F" {
+				t.Fatalf("redirect %q", p.header.Get("Location"))
+			}
+			s.signIn("admin", adminPass)
+			home := s.get("/")
+			wantPage(t, "home", home, http.StatusOK, `href="/ops/waygate/rate-limits"`, `sse-connect="/ops/waygate/events"`,
+				`href="/ops/waygate/routes/`+key("GET:/orders")+`/maintenance?back=%2Fops%2Fwaygate%2F"`)
+			if strings.Contains(home.body, `"/waygate/`) {
+				t.Error("a link ignores the prefix")
+			}
+			css := regexpAll(`href="(/ops/waygate/assets/[^"]+\.css)"`, home.body)
+			if len(css) != 1 {
+				t.Fatalf("stylesheet links %v", css)
+			}
+			res, err := http.Get(srv.URL + css[0])
+			if err != nil || res.StatusCode != 200 || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+				t.Fatalf("asset %s: %v %v", css[0], res.StatusCode, err)
+			}
+			res.Body.Close()
+			p := s.post("/routes/"+key("GET:/orders")+"/maintenance", url.Values{"reason": {"x"}, "back": {"/ops/waygate/?q=o"}}, true)
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/ops/waygate/?q=o" {
+				t.Fatalf("action under the prefix: %d %q", p.status, p.header.Get("Location"))
+			}
+			// A back link outside the dashboard is ignored.
+			p = s.post("/routes/"+key("GET:/orders")+"/enable", url.Values{"back": {"https://evil.example/"}}, true)
+			if p.header.Get("Location") != "/ops/waygate/" {
+				t.Fatalf("back outside the dashboard: %q", p.header.Get("Location"))
+			}
+		})
+	}
+}
+
+func TestDashboardOpenAccess(t *testing.T) {
+	f := newOpenFixture(t)
+	s := newSession(t, f.base)
+	home := s.get("/")
+	wantPage(t, "open home", home, http.StatusOK, "anonymous")
+	s.csrf = csrfOf(s.get("/routes/" + key("GET:/orders") + "/disable").body)
+	wantPage(t, "open post without token", s.post("/routes/"+key("GET:/orders")+"/disable", nil, false), http.StatusForbidden)
+	if p := s.post("/routes/"+key("GET:/orders")+"/disable", nil, true); p.status != http.StatusSeeOther {
+		t.Fatalf("open post: %d", p.status)
+	}
+}
+
+func between(s, from, to string) string {
+	_, rest, found := strings.Cut(s, from)
+	if !found {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, to)
+	return v
+}
