@@ -1,5 +1,16 @@
 // Command echo is the Waygate demo on echo v4: go run ./examples/echo.
+//
+// The annotations below and on the handlers (handlers.go) are swag's: docs/
+// is generated from them and served live, patched with Waygate's state, at
+// /openapi.json and /docs.
+//
+//	@title			Waygate demo shop
+//	@version		1.0
+//	@description	The demo application of Waygate for Go: the same routes on gin, echo, fiber and net/http.
+//	@BasePath		/
 package main
+
+//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init --quiet --generalInfo main.go --output docs
 
 import (
 	"context"
@@ -8,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	waygateecho "github.com/waygate-go/waygate/adapters/echo"
+	_ "github.com/waygate-go/waygate/examples/echo/docs" // registers the swag document
 	"github.com/waygate-go/waygate/examples/internal/demo"
 )
 
@@ -29,18 +41,25 @@ func main() {
 	}
 	defer adm.Close()
 	gate.Mount(demo.AdminPrefix, adm)
+	spec, ui, err := demo.NewDocs(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer spec.Close()
+	app.GET(demo.SpecPath, echo.WrapHandler(spec))
+	gate.Mount(demo.DocsPath, ui)
 
-	app.GET("/health", reply(demo.Health), waygateecho.ForceActive())
-	app.GET("/payments", reply(demo.Payments), waygateecho.Maintenance(demo.PaymentsReason))
-	app.GET("/orders", reply(demo.Orders))
-	app.POST("/orders", reply(demo.Created))
-	app.GET("/orders/:id", func(c echo.Context) error { return send(c, demo.Order(c.Param("id"))) })
-	app.GET("/legacy/orders", reply(demo.Legacy), waygateecho.Deprecated(demo.LegacySunset, demo.LegacySuccessor))
-	app.GET("/debug", reply(demo.Debug), waygateecho.EnvOnly(demo.DebugEnvs...))
-	app.GET("/old-reports", reply(demo.OldReports), waygateecho.Disabled(demo.OldReportsReason))
-	app.GET("/posts", reply(demo.Posts), waygateecho.RateLimit(demo.PostsLimit))
-	app.GET("/reports", reply(demo.Reports), waygateecho.RateLimit(demo.ReportsLimit, demo.ReportsOptions...))
-	app.GET("/checkout", func(c echo.Context) error { return send(c, demo.Checkout(e, c.Request().Header.Get(demo.UserHeader))) })
+	app.GET("/health", health, waygateecho.ForceActive())
+	app.GET("/payments", payments, waygateecho.Maintenance(demo.PaymentsReason))
+	app.GET("/orders", listOrders)
+	app.POST("/orders", createOrder)
+	app.GET("/orders/:id", getOrder)
+	app.GET("/legacy/orders", legacyOrders, waygateecho.Deprecated(demo.LegacySunset, demo.LegacySuccessor))
+	app.GET("/debug", debug, waygateecho.EnvOnly(demo.DebugEnvs...))
+	app.GET("/old-reports", oldReports, waygateecho.Disabled(demo.OldReportsReason))
+	app.GET("/posts", posts, waygateecho.RateLimit(demo.PostsLimit))
+	app.GET("/reports", reports, waygateecho.RateLimit(demo.ReportsLimit, demo.ReportsOptions...))
+	app.GET("/checkout", checkout(e))
 
 	if err := gate.Register(ctx); err != nil {
 		demo.Fatal(err)
@@ -64,7 +83,5 @@ func identify(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
-
-func reply(v any) echo.HandlerFunc { return func(c echo.Context) error { return send(c, v) } }
 
 func send(c echo.Context, v any) error { return c.Blob(http.StatusOK, demo.ContentType, demo.JSON(v)) }

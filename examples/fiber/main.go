@@ -1,12 +1,25 @@
 // Command fiber is the Waygate demo on fiber v2: go run ./examples/fiber.
+//
+// The annotations below and on the handlers (handlers.go) are swag's: docs/
+// is generated from them and served live, patched with Waygate's state, at
+// /openapi.json and /docs.
+//
+//	@title			Waygate demo shop
+//	@version		1.0
+//	@description	The demo application of Waygate for Go: the same routes on gin, echo, fiber and net/http.
+//	@BasePath		/
 package main
+
+//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init --quiet --generalInfo main.go --output docs
 
 import (
 	"context"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	waygatefiber "github.com/waygate-go/waygate/adapters/fiber"
+	_ "github.com/waygate-go/waygate/examples/fiber/docs" // registers the swag document
 	"github.com/waygate-go/waygate/examples/internal/demo"
 )
 
@@ -26,18 +39,25 @@ func main() {
 	}
 	defer adm.Close()
 	waygatefiber.Mount(app, e, demo.AdminPrefix, adm)
+	spec, ui, err := demo.NewDocs(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer spec.Close()
+	app.Get(demo.SpecPath, adaptor.HTTPHandler(spec))
+	waygatefiber.Mount(app, e, demo.DocsPath, ui)
 
-	app.Get("/health", waygatefiber.ForceActive(), reply(demo.Health))
-	app.Get("/payments", waygatefiber.Maintenance(demo.PaymentsReason), reply(demo.Payments))
-	app.Get("/orders", reply(demo.Orders))
-	app.Post("/orders", reply(demo.Created))
-	app.Get("/orders/:id", func(c *fiber.Ctx) error { return send(c, demo.Order(c.Params("id"))) })
-	app.Get("/legacy/orders", waygatefiber.Deprecated(demo.LegacySunset, demo.LegacySuccessor), reply(demo.Legacy))
-	app.Get("/debug", waygatefiber.EnvOnly(demo.DebugEnvs...), reply(demo.Debug))
-	app.Get("/old-reports", waygatefiber.Disabled(demo.OldReportsReason), reply(demo.OldReports))
-	app.Get("/posts", waygatefiber.RateLimit(demo.PostsLimit), reply(demo.Posts))
-	app.Get("/reports", waygatefiber.RateLimit(demo.ReportsLimit, demo.ReportsOptions...), reply(demo.Reports))
-	app.Get("/checkout", func(c *fiber.Ctx) error { return send(c, demo.Checkout(e, c.Get(demo.UserHeader))) })
+	app.Get("/health", waygatefiber.ForceActive(), health)
+	app.Get("/payments", waygatefiber.Maintenance(demo.PaymentsReason), payments)
+	app.Get("/orders", listOrders)
+	app.Post("/orders", createOrder)
+	app.Get("/orders/:id", getOrder)
+	app.Get("/legacy/orders", waygatefiber.Deprecated(demo.LegacySunset, demo.LegacySuccessor), legacyOrders)
+	app.Get("/debug", waygatefiber.EnvOnly(demo.DebugEnvs...), debug)
+	app.Get("/old-reports", waygatefiber.Disabled(demo.OldReportsReason), oldReports)
+	app.Get("/posts", waygatefiber.RateLimit(demo.PostsLimit), posts)
+	app.Get("/reports", waygatefiber.RateLimit(demo.ReportsLimit, demo.ReportsOptions...), reports)
+	app.Get("/checkout", checkout(e))
 
 	if err := waygatefiber.Register(ctx, app, waygatefiber.New(e)); err != nil {
 		demo.Fatal(err)
@@ -58,8 +78,6 @@ func identify(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
-
-func reply(v any) fiber.Handler { return func(c *fiber.Ctx) error { return send(c, v) } }
 
 func send(c *fiber.Ctx, v any) error {
 	c.Set(fiber.HeaderContentType, demo.ContentType)

@@ -1,5 +1,16 @@
 // Command gin is the Waygate demo on gin: go run ./examples/gin.
+//
+// The annotations below and on the handlers (handlers.go) are swag's: docs/
+// is generated from them and served live, patched with Waygate's state, at
+// /openapi.json and /docs.
+//
+//	@title			Waygate demo shop
+//	@version		1.0
+//	@description	The demo application of Waygate for Go: the same routes on gin, echo, fiber and net/http.
+//	@BasePath		/
 package main
+
+//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init --quiet --generalInfo main.go --output docs
 
 import (
 	"context"
@@ -8,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	waygategin "github.com/waygate-go/waygate/adapters/gin"
+	_ "github.com/waygate-go/waygate/examples/gin/docs" // registers the swag document
 	"github.com/waygate-go/waygate/examples/internal/demo"
 )
 
@@ -29,18 +41,25 @@ func main() {
 	}
 	defer adm.Close()
 	r.Mount(demo.AdminPrefix, adm)
+	spec, ui, err := demo.NewDocs(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer spec.Close()
+	r.GET(demo.SpecPath, gin.WrapH(spec))
+	r.Mount(demo.DocsPath, ui)
 
-	r.GET("/health", waygategin.ForceActive(), reply(demo.Health))
-	r.GET("/payments", waygategin.Maintenance(demo.PaymentsReason), reply(demo.Payments))
-	r.GET("/orders", reply(demo.Orders))
-	r.POST("/orders", reply(demo.Created))
-	r.GET("/orders/:id", func(c *gin.Context) { send(c, demo.Order(c.Param("id"))) })
-	r.GET("/legacy/orders", waygategin.Deprecated(demo.LegacySunset, demo.LegacySuccessor), reply(demo.Legacy))
-	r.GET("/debug", waygategin.EnvOnly(demo.DebugEnvs...), reply(demo.Debug))
-	r.GET("/old-reports", waygategin.Disabled(demo.OldReportsReason), reply(demo.OldReports))
-	r.GET("/posts", waygategin.RateLimit(demo.PostsLimit), reply(demo.Posts))
-	r.GET("/reports", waygategin.RateLimit(demo.ReportsLimit, demo.ReportsOptions...), reply(demo.Reports))
-	r.GET("/checkout", func(c *gin.Context) { send(c, demo.Checkout(e, c.GetHeader(demo.UserHeader))) })
+	r.GET("/health", waygategin.ForceActive(), health)
+	r.GET("/payments", waygategin.Maintenance(demo.PaymentsReason), payments)
+	r.GET("/orders", listOrders)
+	r.POST("/orders", createOrder)
+	r.GET("/orders/:id", getOrder)
+	r.GET("/legacy/orders", waygategin.Deprecated(demo.LegacySunset, demo.LegacySuccessor), legacyOrders)
+	r.GET("/debug", waygategin.EnvOnly(demo.DebugEnvs...), debug)
+	r.GET("/old-reports", waygategin.Disabled(demo.OldReportsReason), oldReports)
+	r.GET("/posts", waygategin.RateLimit(demo.PostsLimit), posts)
+	r.GET("/reports", waygategin.RateLimit(demo.ReportsLimit, demo.ReportsOptions...), reports)
+	r.GET("/checkout", checkout(e))
 
 	if err := r.Register(ctx); err != nil {
 		demo.Fatal(err)
@@ -61,7 +80,5 @@ func identify(c *gin.Context) {
 	}
 	c.Next()
 }
-
-func reply(v any) gin.HandlerFunc { return func(c *gin.Context) { send(c, v) } }
 
 func send(c *gin.Context, v any) { c.Data(http.StatusOK, demo.ContentType, demo.JSON(v)) }

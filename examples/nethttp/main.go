@@ -1,5 +1,16 @@
 // Command nethttp is the Waygate demo on net/http: go run ./examples/nethttp.
+//
+// The annotations below and on the handlers (handlers.go) are swag's: docs/
+// is generated from them and served live, patched with Waygate's state, at
+// /openapi.json and /docs.
+//
+//	@title			Waygate demo shop
+//	@version		1.0
+//	@description	The demo application of Waygate for Go: the same routes on gin, echo, fiber and net/http.
+//	@BasePath		/
 package main
+
+//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init --quiet --generalInfo main.go --output docs
 
 import (
 	"context"
@@ -7,6 +18,7 @@ import (
 
 	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
 	"github.com/waygate-go/waygate/examples/internal/demo"
+	_ "github.com/waygate-go/waygate/examples/nethttp/docs" // registers the swag document
 )
 
 func main() {
@@ -23,21 +35,26 @@ func main() {
 	}
 	defer adm.Close()
 	mux.Mount(demo.AdminPrefix, adm)
-	mux.HandleFunc("GET /health", reply(demo.Health), waygatehttp.ForceActive())
-	mux.HandleFunc("GET /payments", reply(demo.Payments), waygatehttp.Maintenance(demo.PaymentsReason))
-	mux.HandleFunc("GET /orders", reply(demo.Orders))
-	mux.HandleFunc("POST /orders", reply(demo.Created))
-	mux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, demo.Order(r.PathValue("id")))
-	})
-	mux.HandleFunc("GET /legacy/orders", reply(demo.Legacy), waygatehttp.Deprecated(demo.LegacySunset, demo.LegacySuccessor))
-	mux.HandleFunc("GET /debug", reply(demo.Debug), waygatehttp.EnvOnly(demo.DebugEnvs...))
-	mux.HandleFunc("GET /old-reports", reply(demo.OldReports), waygatehttp.Disabled(demo.OldReportsReason))
-	mux.HandleFunc("GET /posts", reply(demo.Posts), waygatehttp.RateLimit(demo.PostsLimit))
-	mux.HandleFunc("GET /reports", reply(demo.Reports), waygatehttp.RateLimit(demo.ReportsLimit, demo.ReportsOptions...))
-	mux.HandleFunc("GET /checkout", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, demo.Checkout(e, r.Header.Get(demo.UserHeader)))
-	})
+	spec, ui, err := demo.NewDocs(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer spec.Close()
+	mux.Handle("GET "+demo.SpecPath, spec)
+	mux.Mount(demo.DocsPath, ui)
+	mux.Handle("GET "+demo.DocsPath, ui) // the page without the trailing slash, as on the other frameworks
+
+	mux.HandleFunc("GET /health", health, waygatehttp.ForceActive())
+	mux.HandleFunc("GET /payments", payments, waygatehttp.Maintenance(demo.PaymentsReason))
+	mux.HandleFunc("GET /orders", listOrders)
+	mux.HandleFunc("POST /orders", createOrder)
+	mux.HandleFunc("GET /orders/{id}", getOrder)
+	mux.HandleFunc("GET /legacy/orders", legacyOrders, waygatehttp.Deprecated(demo.LegacySunset, demo.LegacySuccessor))
+	mux.HandleFunc("GET /debug", debug, waygatehttp.EnvOnly(demo.DebugEnvs...))
+	mux.HandleFunc("GET /old-reports", oldReports, waygatehttp.Disabled(demo.OldReportsReason))
+	mux.HandleFunc("GET /posts", posts, waygatehttp.RateLimit(demo.PostsLimit))
+	mux.HandleFunc("GET /reports", reports, waygatehttp.RateLimit(demo.ReportsLimit, demo.ReportsOptions...))
+	mux.HandleFunc("GET /checkout", checkout(e))
 
 	if err := demo.Run("net/http", identify(mux)); err != nil {
 		demo.Fatal(err)
@@ -56,10 +73,6 @@ func identify(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func reply(v any) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, v) }
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
