@@ -14,6 +14,7 @@ import (
 	"github.com/waygate-go/waygate/cli/internal/cmd/flags"
 	"github.com/waygate-go/waygate/cli/internal/cmd/global"
 	logcmd "github.com/waygate-go/waygate/cli/internal/cmd/log"
+	openapicmd "github.com/waygate-go/waygate/cli/internal/cmd/openapi"
 	"github.com/waygate-go/waygate/cli/internal/cmd/ratelimit"
 	"github.com/waygate-go/waygate/cli/internal/cmd/route/deprecate"
 	"github.com/waygate-go/waygate/cli/internal/cmd/route/disable"
@@ -112,6 +113,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	)
 	add(groupServer,
 		serve.NewCmdServe(f, nil),
+		openapicmd.NewCmdOpenAPI(f),
 		versioncmd.NewCmdVersion(f),
 	)
 	cmd.SetHelpCommandGroupID(groupServer)
