@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/route"
@@ -121,4 +122,67 @@ func ExampleStateFromEngine() {
 	// info: {title: Shop, version: "1.0", x-waygate-global-maintenance: {enabled: false}}
 	// basePath: /
 	// paths: {}
+}
+
+// Serve the live document and Swagger UI over it with net/http: the page
+// at /docs/ loads its scripts from below /docs/ and polls /openapi.json.
+func ExampleNewDocsHandler() {
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.WithEnv("production"))
+	if err != nil {
+		panic(err)
+	}
+	defer e.Close()
+	doc := []byte(`{"swagger":"2.0","info":{"title":"Shop","version":"1.0"},"paths":{}}`)
+
+	docs, err := openapi.NewHandler(e, doc)
+	if err != nil {
+		panic(err)
+	}
+	defer docs.Close()
+	mux := http.NewServeMux()
+	mux.Handle("GET /openapi.json", docs)
+	mux.Handle("/docs/", http.StripPrefix("/docs", openapi.NewDocsHandler("/openapi.json", openapi.WithTitle("Shop API"))))
+
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/docs/", nil))
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Println(strings.Contains(rec.Body.String(), `<script src="./swagger-ui-bundle.js?v=`))
+	// Output:
+	// 200 text/html; charset=utf-8
+	// true
+}
+
+// Write a patched document in YAML from a state file, as waygate openapi
+// patch --state state.json does.
+func ExampleParseState() {
+	state := []byte(`{"env": "production", "routes": [
+  {"path": "GET:/old-reports", "status": "disabled", "reason": "Replaced by /reports"}
+]}`)
+	doc := []byte(`{"swagger":"2.0","info":{"title":"Shop","version":"1.0"},"paths":{` +
+		`"/orders":{"get":{"responses":{"200":{"description":"OK"}}}},` +
+		`"/old-reports":{"get":{"responses":{"200":{"description":"OK"}}}}}}`)
+
+	st, err := openapi.ParseState(state)
+	if err != nil {
+		panic(err)
+	}
+	out, err := openapi.Patch(doc, st, openapi.AsYAML())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(string(out))
+	// Output:
+	// swagger: "2.0"
+	// info:
+	//   title: Shop
+	//   version: "1.0"
+	//   x-waygate-global-maintenance:
+	//     enabled: false
+	// paths:
+	//   /orders:
+	//     get:
+	//       responses:
+	//         "200":
+	//           description: OK
 }
