@@ -138,3 +138,24 @@ func compactJSON(t *testing.T, doc []byte) []byte {
 	}
 	return out
 }
+
+// TestDocsStateFile: the state file shown in docs/openapi.md parses and
+// does what the page says.
+func TestDocsStateFile(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("..", "docs", "openapi.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(page), "```json\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/openapi.md has no json block")
+	}
+	st, err := ParseState([]byte(block))
+	if err != nil {
+		t.Fatalf("the documented state file: %v", err)
+	}
+	if st.Env != "production" || len(st.Routes) != 3 || st.Now.IsZero() {
+		t.Fatalf("got %+v", st)
+	}
+}
