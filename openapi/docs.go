@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,31 +28,41 @@ type uiAsset struct {
 	hash  string // content hash: the ETag and the ?v= of its URL
 }
 
-// uiAssets maps the file names the page requests to their content.
-var uiAssets = func() map[string]*uiAsset {
-	files := map[string]string{
-		"swagger-ui-bundle.js": "ui/swagger-ui/swagger-ui-bundle.js",
-		"swagger-ui.css":       "ui/swagger-ui/swagger-ui.css",
-		"waygate-docs.js":      "ui/waygate-docs.js",
-		"waygate-docs.css":     "ui/waygate-docs.css",
-	}
-	out := make(map[string]*uiAsset, len(files))
-	for name, file := range files {
-		b, err := uiFiles.ReadFile(file)
-		if err != nil {
-			panic(err) // embedded above; a missing file fails every test
-		}
-		ctype := "text/css; charset=utf-8"
-		if strings.HasSuffix(name, ".js") {
-			ctype = "text/javascript; charset=utf-8"
-		}
-		sum := sha256.Sum256(b)
-		out[name] = &uiAsset{body: b, ctype: ctype, hash: hex.EncodeToString(sum[:8])}
-	}
-	return out
-}()
+// ui holds the page's files, loaded on first use. No package-level
+// initializer touches uiFiles, so programs that only patch documents (the
+// CLI) do not carry Swagger UI: the linker drops what nothing reachable
+// uses.
+var ui struct {
+	once   sync.Once
+	assets map[string]*uiAsset // by the file name the page requests
+	page   *template.Template
+}
 
-var docsPage = template.Must(template.ParseFS(uiFiles, "ui/index.html"))
+// loadUI reads the embedded files and parses the page template.
+func loadUI() {
+	ui.once.Do(func() {
+		files := map[string]string{
+			"swagger-ui-bundle.js": "ui/swagger-ui/swagger-ui-bundle.js",
+			"swagger-ui.css":       "ui/swagger-ui/swagger-ui.css",
+			"waygate-docs.js":      "ui/waygate-docs.js",
+			"waygate-docs.css":     "ui/waygate-docs.css",
+		}
+		ui.assets = make(map[string]*uiAsset, len(files))
+		for name, file := range files {
+			b, err := uiFiles.ReadFile(file)
+			if err != nil {
+				panic(err) // embedded above; a missing file fails every test
+			}
+			ctype := "text/css; charset=utf-8"
+			if strings.HasSuffix(name, ".js") {
+				ctype = "text/javascript; charset=utf-8"
+			}
+			sum := sha256.Sum256(b)
+			ui.assets[name] = &uiAsset{body: b, ctype: ctype, hash: hex.EncodeToString(sum[:8])}
+		}
+		ui.page = template.Must(template.ParseFS(uiFiles, "ui/index.html"))
+	})
+}
 
 // docsCSP keeps the page to its own origin: scripts and styles come from
 // the handler, never from a CDN. Requests (the document, "Try it out") may
@@ -122,8 +133,9 @@ func (h *DocsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed: use GET", http.StatusMethodNotAllowed)
 		return
 	}
+	loadUI()
 	name := path.Base("/" + r.URL.Path)
-	if a, ok := uiAssets[name]; ok {
+	if a, ok := ui.assets[name]; ok {
 		serveAsset(w, r, name, a)
 		return
 	}
@@ -158,14 +170,14 @@ type pageData struct {
 // Asset is the URL of a static file, relative to the page, versioned by
 // its content.
 func (p pageData) Asset(name string) string {
-	a := uiAssets[name]
+	a := ui.assets[name]
 	return p.prefix + name + "?v=" + a.hash
 }
 
 func (h *DocsHandler) servePage(w http.ResponseWriter, r *http.Request) {
 	data := pageData{Title: h.cfg.title, SpecURL: h.specURL, PollMs: h.cfg.poll.Milliseconds(), prefix: assetPrefix(r)}
 	var buf bytes.Buffer
-	if err := docsPage.Execute(&buf, data); err != nil {
+	if err := ui.page.Execute(&buf, data); err != nil {
 		http.Error(w, "the docs page cannot be rendered", http.StatusInternalServerError)
 		return
 	}

@@ -220,3 +220,15 @@ func TestOpenAPIPatchErrors(t *testing.T) {
 		t.Errorf("a failed run left a file behind: %v", err)
 	}
 }
+
+// TestBinaryLeavesSwaggerUIOut: the CLI patches documents but never serves
+// them, so the linker must drop the Swagger UI package openapi embeds.
+func TestBinaryLeavesSwaggerUIOut(t *testing.T) {
+	b, err := os.ReadFile(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "SwaggerUIBundle") {
+		t.Fatal("the waygate binary carries Swagger UI: keep package-level initializers in openapi/docs.go away from the embedded files")
+	}
+}
