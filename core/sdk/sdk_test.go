@@ -1,0 +1,340 @@
+package sdk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waygate-go/waygate/core/backend"
+)
+
+func TestScopeDocument(t *testing.T) {
+	tests := []struct {
+		kind    backend.Kind
+		key     string
+		local   string
+		visible bool
+	}{
+		{backend.KindRoute, "payments:GET:/pay", "GET:/pay", true},
+		{backend.KindRoute, "payments:/pay", "/pay", true},
+		{backend.KindRoute, "orders:GET:/pay", "", false},
+		{backend.KindRoute, "GET:/pay", "", false}, // the server's own routes
+		{backend.KindRateLimit, "payments:GET:/pay", "GET:/pay", true},
+		{backend.KindRateLimit, "orders:GET:/pay", "", false},
+		{backend.KindService, "payments", "payments", true},
+		{backend.KindService, "orders", "", false},
+		{backend.KindServiceRateLimit, "orders", "", false},
+		{backend.KindGlobal, "maintenance", "maintenance", true},
+		{backend.KindGlobalRateLimit, "policy", "policy", true},
+		{backend.KindFlag, "new-checkout", "new-checkout", true},
+		{backend.KindSegment, "beta", "beta", true},
+		{"admin_webhook", "x", "", false},
+	}
+	for _, tt := range tests {
+		local, ok := ScopeDocument("payments", tt.kind, tt.key)
+		if ok != tt.visible || (ok && local != tt.local) {
+			t.Errorf("ScopeDocument(%s %s) = %q, %v; want %q, %v", tt.kind, tt.key, local, ok, tt.local, tt.visible)
+		}
+	}
+}
+
+func TestToServer(t *testing.T) {
+	route := func(key, value string) backend.Record {
+		return backend.Record{Kind: backend.KindRoute, Key: key, Value: []byte(value)}
+	}
+	tests := []struct {
+		name    string
+		rec     backend.Record
+		shared  bool
+		key     string
+		foreign bool
+		invalid bool
+	}{
+		{name: "own route", rec: route("GET:/pay", `{"status":"active","service":"orders"}`), key: "payments:GET:/pay"},
+		{name: "own route with prefix", rec: route("payments:GET:/pay", `{}`), key: "payments:GET:/pay"},
+		{name: "route delete", rec: backend.Record{Kind: backend.KindRoute, Key: "GET:/pay"}, key: "payments:GET:/pay"},
+		{name: "other service's route", rec: route("orders:GET:/pay", `{}`), foreign: true},
+		{name: "other service's route, trusted", rec: route("orders:GET:/pay", `{}`), shared: true, foreign: true},
+		{name: "bad key", rec: route("pay", `{}`), invalid: true},
+		{name: "bad state", rec: route("GET:/pay", `[]`), invalid: true},
+		{name: "own policy", rec: backend.Record{Kind: backend.KindRateLimit, Key: "GET:/pay", Value: []byte(`{"limit":"5/minute"}`)}, key: "payments:GET:/pay"},
+		{name: "bad policy", rec: backend.Record{Kind: backend.KindRateLimit, Key: "GET:/pay", Value: []byte(`{"limit":"often"}`)}, invalid: true},
+		{name: "policy tombstone", rec: backend.Record{Kind: backend.KindRateLimit, Key: "GET:/pay", Value: []byte(`{"deleted":true}`)}, key: "payments:GET:/pay"},
+		{name: "own maintenance", rec: backend.Record{Kind: backend.KindService, Key: "payments", Value: []byte(`{"enabled":true}`)}, key: "payments"},
+		{name: "other maintenance", rec: backend.Record{Kind: backend.KindService, Key: "orders", Value: []byte(`{"enabled":true}`)}, foreign: true},
+		{name: "other maintenance, trusted", rec: backend.Record{Kind: backend.KindService, Key: "orders", Value: []byte(`{"enabled":true}`)}, shared: true, key: "orders"},
+		{name: "global", rec: backend.Record{Kind: backend.KindGlobal, Key: "maintenance", Value: []byte(`{"enabled":true}`)}, foreign: true},
+		{name: "global, trusted", rec: backend.Record{Kind: backend.KindGlobal, Key: "maintenance", Value: []byte(`{"enabled":true}`)}, shared: true, key: "maintenance"},
+		{name: "global with a wrong key, trusted", rec: backend.Record{Kind: backend.KindGlobal, Key: "x", Value: []byte(`{}`)}, shared: true, invalid: true},
+		{name: "flag", rec: backend.Record{Kind: backend.KindFlag, Key: "f", Value: []byte(`{}`)}, foreign: true},
+		{name: "unknown kind, trusted", rec: backend.Record{Kind: "admin_webhook", Key: "x", Value: []byte(`{}`)}, shared: true, foreign: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := ToServer("payments", tt.rec, tt.shared)
+			switch {
+			case tt.foreign:
+				if !errors.Is(err, ErrForeign) {
+					t.Fatalf("err = %v, want ErrForeign", err)
+				}
+			case tt.invalid:
+				if err == nil || errors.Is(err, ErrForeign) {
+					t.Fatalf("err = %v, want a validation error", err)
+				}
+			default:
+				if err != nil || out.Key != tt.key {
+					t.Fatalf("ToServer = %s, %v; want key %s", out.Key, err, tt.key)
+				}
+			}
+		})
+	}
+	out, _ := ToServer("payments", route("GET:/pay", `{"status":"active","service":"orders","path":"orders:GET:/x","stale":true}`), false)
+	var st map[string]any
+	json.Unmarshal(out.Value, &st)
+	if st["service"] != "payments" || st["path"] != "payments:GET:/pay" || st["stale"] != nil {
+		t.Errorf("stored state %s", out.Value)
+	}
+}
+
+func TestLogQueueDropsOldest(t *testing.T) {
+	q := logQueue{limit: 3}
+	for i := range 5 {
+		q.push(backend.LogAudit, []byte(fmt.Sprint(i)), 100)
+	}
+	q.push(backend.LogHits, []byte("h"), 100)
+	b := q.take()
+	if len(b.Audit) != 3 || string(b.Audit[0]) != "2" || b.Dropped != 2 || len(b.Hits) != 1 {
+		t.Fatalf("batch %+v", b)
+	}
+	// A failed batch goes back ahead of newer entries, still bounded.
+	q.push(backend.LogAudit, []byte("5"), 100)
+	q.putBack(b)
+	b = q.take()
+	if got := fmt.Sprintf("%s", b.Audit); got != "[3 4 5]" || b.Dropped != 3 {
+		t.Fatalf("after put back: %s dropped %d", got, b.Dropped)
+	}
+	if dropped, pending := q.counts(); dropped != 3 || pending != 0 {
+		t.Errorf("counts %d %d", dropped, pending)
+	}
+}
+
+func TestBackoffIsJitteredAndBounded(t *testing.T) {
+	b := backoff{min: 100 * time.Millisecond, max: time.Second}
+	prevMax := time.Duration(0)
+	for i := range 10 {
+		d := b.next()
+		step := min(100*time.Millisecond<<i, time.Second)
+		if d < step/2 || d > step {
+			t.Fatalf("attempt %d: %v outside [%v, %v]", i, d, step/2, step)
+		}
+		prevMax = max(prevMax, d)
+	}
+	b.reset()
+	if d := b.next(); d > 100*time.Millisecond {
+		t.Errorf("after reset: %v", d)
+	}
+}
+
+// fakeServer speaks the SDK protocol from a script of events per
+// connection.
+type fakeServer struct {
+	mu     sync.Mutex
+	conns  int
+	script func(n int, w io.Writer, flush func())
+	writes []WriteRequest
+}
+
+func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer tok-0123456789abcdef" {
+		http.Error(w, `{"error":"bad token"}`, http.StatusUnauthorized)
+		return
+	}
+	switch r.URL.Path {
+	case PathEvents:
+		f.mu.Lock()
+		f.conns++
+		n := f.conns
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(http.StatusOK)
+		fl := w.(http.Flusher)
+		fl.Flush()
+		f.script(n, w, fl.Flush)
+	case PathRecords:
+		var req WriteRequest
+		json.NewDecoder(r.Body).Decode(&req)
+		f.mu.Lock()
+		f.writes = append(f.writes, req)
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func event(w io.Writer, name string, v any) {
+	raw, _ := json.Marshal(v)
+	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", name, raw)
+}
+
+func snapshotAt(version uint64, status string) Snapshot {
+	return Snapshot{Version: version, Server: "fake", Service: "payments", KeepAliveMillis: 1000, Documents: Documents{
+		backend.KindRoute: {"GET:/pay": json.RawMessage(`{"status":"` + status + `"}`)},
+	}}
+}
+
+func newTestBackend(t *testing.T, f *fakeServer, opts ...Option) *Backend {
+	t.Helper()
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	b, err := New(srv.URL, "payments", "tok-0123456789abcdef", append([]Option{WithLogger(slog.New(slog.DiscardHandler)), WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func next(t *testing.T, ch <-chan backend.Change) backend.Change {
+	t.Helper()
+	select {
+	case c := <-ch:
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change within 5s")
+	}
+	return backend.Change{}
+}
+
+func TestStreamResyncsOnAGap(t *testing.T) {
+	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
+		if n == 1 {
+			event(w, "snapshot", snapshotAt(10, "active"))
+			event(w, "delta", Delta{Version: 11, Base: 10, Records: []Record{{Kind: backend.KindRoute, Key: "GET:/pay", Value: json.RawMessage(`{"status":"disabled"}`)}}})
+			event(w, "delta", Delta{Version: 13, Base: 12, Records: []Record{{Kind: backend.KindRoute, Key: "GET:/x", Value: json.RawMessage(`{}`)}}}) // 12 was missed
+			flush()
+			time.Sleep(time.Second)
+			return
+		}
+		event(w, "snapshot", snapshotAt(20, "maintenance"))
+		flush()
+		time.Sleep(time.Second)
+	}}
+	b := newTestBackend(t, f)
+	ch, _ := b.Watch(context.Background())
+	if c := next(t, ch); !c.Resync {
+		t.Fatalf("first change %+v, want a resync", c)
+	}
+	if c := next(t, ch); c.Key != "GET:/pay" || string(c.Value) != `{"status":"disabled"}` {
+		t.Fatalf("delta %+v", c)
+	}
+	// The gap ends the connection; the reconnection's snapshot resyncs.
+	if c := next(t, ch); !c.Resync {
+		t.Fatalf("after the gap %+v, want a resync", c)
+	}
+	snap, err := b.Load(context.Background())
+	if err != nil || string(snap[backend.KindRoute]["GET:/pay"]) != `{"status":"maintenance"}` || len(snap[backend.KindRoute]) != 1 {
+		t.Fatalf("view after resync %v %v", snap, err)
+	}
+	if s := b.Status(); !s.Connected || s.Version != 20 || s.Reconnects != 1 || s.Resyncs != 2 {
+		t.Errorf("status %+v", s)
+	}
+}
+
+func TestStreamReconnectsWhenSilent(t *testing.T) {
+	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
+		event(w, "snapshot", snapshotAt(uint64(n), "active"))
+		flush()
+		time.Sleep(2 * time.Second) // no keepalive
+	}}
+	b := newTestBackend(t, f, WithSilenceLimit(50*time.Millisecond), WithTimeout(50*time.Millisecond))
+	ch, _ := b.Watch(context.Background())
+	next(t, ch)
+	if c := next(t, ch); !c.Resync {
+		t.Fatalf("%+v", c)
+	}
+	if v := b.Status().Version; v < 2 {
+		t.Errorf("version %d: did not reconnect", v)
+	}
+}
+
+func TestOwnEchoKeepsItsOriginOnlyUntilASnapshot(t *testing.T) {
+	release := make(chan struct{})
+	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
+		event(w, "snapshot", snapshotAt(1, "active"))
+		flush()
+		<-release
+		rec := Record{Kind: backend.KindRoute, Key: "GET:/pay", Value: json.RawMessage(`{"status":"disabled"}`), Origin: "engine-1"}
+		event(w, "delta", Delta{Version: 2, Base: 1, Records: []Record{rec}})
+		flush()
+		time.Sleep(time.Second)
+	}}
+	b := newTestBackend(t, f)
+	ch, _ := b.Watch(context.Background())
+	next(t, ch)
+	ctx := backend.WithOrigin(context.Background(), "engine-1")
+	if err := b.Write(ctx, backend.Record{Kind: backend.KindRoute, Key: "GET:/pay", Value: []byte(`{"status":"disabled"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// The write is in the view at once, before its echo.
+	snap, _ := b.Load(context.Background())
+	if string(snap[backend.KindRoute]["GET:/pay"]) != `{"status":"disabled"}` {
+		t.Fatalf("view after write %s", snap[backend.KindRoute]["GET:/pay"])
+	}
+	close(release)
+	if c := next(t, ch); c.Origin != "engine-1" {
+		t.Fatalf("echo %+v, want origin engine-1", c)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.writes) != 1 || f.writes[0].Records[0].Key != "GET:/pay" {
+		t.Errorf("writes %+v", f.writes)
+	}
+
+	// After a snapshot, an echo of an earlier write loses its origin: the
+	// engine reloaded a view that may predate it, so it must apply it.
+	b.mu.Lock()
+	b.written["route\x00GET:/x"] = b.epoch - 1
+	b.mu.Unlock()
+	changes, err := b.apply(Delta{Version: 3, Base: 2, Records: []Record{{Kind: backend.KindRoute, Key: "GET:/x", Value: json.RawMessage(`{}`), Origin: "engine-1"}}})
+	if err != nil || len(changes) != 1 || changes[0].Origin != "" {
+		t.Errorf("stale echo %+v %v", changes, err)
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	for _, c := range []struct{ url, service, token string }{
+		{"ftp://x", "payments", "t"},
+		{"http://", "payments", "t"},
+		{"http://x", "GET", "t"},
+		{"http://x", "a:b", "t"},
+		{"http://x", "payments", " "},
+	} {
+		if _, err := New(c.url, c.service, c.token); err == nil || !strings.Contains(err.Error(), "waygate sdk") {
+			t.Errorf("New(%q, %q, %q) = %v", c.url, c.service, c.token, err)
+		}
+	}
+}
+
+func TestLoadFailsWithoutAServer(t *testing.T) {
+	b, err := New("http://127.0.0.1:1", "payments", "tok", WithLogger(slog.New(slog.DiscardHandler)), WithTimeout(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.Load(context.Background()); err == nil {
+		t.Fatal("Load succeeded without a server")
+	}
+	if err := b.Append(context.Background(), backend.LogAudit, []byte(`{}`), 10); err != nil {
+		t.Errorf("Append must not fail: %v", err)
+	}
+}
