@@ -15,6 +15,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,7 +65,7 @@ func main() {
 	if err := gate.Register(ctx); err != nil {
 		demo.Fatal(err)
 	}
-	srv := &http.Server{Addr: demo.Addr(), Handler: app}
+	srv := &http.Server{Addr: demo.Addr(), Handler: app, ReadHeaderTimeout: 10 * time.Second}
 	if err := demo.Serve("echo", srv.ListenAndServe, srv.Shutdown); err != nil {
 		demo.Fatal(err)
 	}

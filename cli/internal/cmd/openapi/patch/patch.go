@@ -210,7 +210,7 @@ func readSource(ios *iostreams.IOStreams, p string) ([]byte, error) {
 	if p == "-" {
 		return io.ReadAll(io.LimitReader(ios.In, 256<<20))
 	}
-	return os.ReadFile(p)
+	return os.ReadFile(filepath.Clean(p))
 }
 
 // isURL reports whether the state source is an admin API.
