@@ -9,6 +9,7 @@ import (
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/backend/redisbackend"
 	"github.com/waygate-go/waygate/core/ratelimit/redislimit"
+	"github.com/waygate-go/waygate/core/sdk"
 )
 
 // Environment variables read by New when the matching option is not given.
@@ -17,6 +18,11 @@ const (
 	EnvEnvironment      = "WAYGATE_ENV"
 	EnvBypassLifecycle  = "WAYGATE_BYPASS_LIFECYCLE"
 	EnvBypassRateLimits = "WAYGATE_BYPASS_RATE_LIMITS"
+	// EnvService names the service of an engine whose WAYGATE_BACKEND is a
+	// Waygate Server (waygate+http://...).
+	EnvService = "WAYGATE_SERVICE"
+	// EnvServiceToken is that service's token on the server.
+	EnvServiceToken = "WAYGATE_SERVICE_TOKEN"
 )
 
 // applyEnv fills unset options from the environment. It reports whether it
@@ -46,6 +52,18 @@ func (c *config) applyEnv() (opened bool, err error) {
 		}
 		c.backend, opened = b, true
 	}
+	// An engine on a Waygate Server enforces for the SDK's service.
+	if sb, ok := c.backend.(*sdk.Backend); ok {
+		switch {
+		case c.service == "":
+			c.service = sb.Service()
+		case c.service != sb.Service():
+			if opened {
+				sb.Close()
+			}
+			return false, fmt.Errorf("WithService(%q) but the SDK backend acts for service %q: use one name", c.service, sb.Service())
+		}
+	}
 	// Instances sharing a Redis backend share rate-limit counters too.
 	if rb, ok := c.backend.(*redisbackend.Backend); ok && c.rlStore == nil {
 		c.rlStore = redislimit.New(rb.Client())
@@ -54,9 +72,14 @@ func (c *config) applyEnv() (opened bool, err error) {
 }
 
 // OpenBackend opens the backend a WAYGATE_BACKEND-style spec names: "memory"
-// (or ""), "file:/path/state.json" or "redis://host:6379/0" (also rediss://
-// and unix://).
+// (or ""), "file:/path/state.json", "redis://host:6379/0" (also rediss://
+// and unix://), or a Waygate Server, "waygate+http://host:8000/waygate"
+// (also waygate+https://), for the service WAYGATE_SERVICE with the token
+// WAYGATE_SERVICE_TOKEN.
 func OpenBackend(spec string) (backend.Backend, error) {
+	if rest, ok := strings.CutPrefix(spec, "waygate+"); ok {
+		return sdk.New(rest, os.Getenv(EnvService), os.Getenv(EnvServiceToken))
+	}
 	for _, scheme := range []string{"redis://", "rediss://", "unix://"} {
 		if strings.HasPrefix(spec, scheme) {
 			return redisbackend.Open(spec)

@@ -124,3 +124,21 @@ func TestFailedLoadRetriesAtOnceOnResync(t *testing.T) {
 	}
 	t.Logf("loaded %v after the resync", time.Since(start))
 }
+
+func TestWaygateBackendSpecOpensTheSDK(t *testing.T) {
+	t.Setenv(engine.EnvBackend, "waygate+http://127.0.0.1:1/waygate")
+	t.Setenv(engine.EnvService, "payments")
+	t.Setenv(engine.EnvServiceToken, "payments-token-0123456789")
+	b, err := engine.OpenBackend("waygate+http://127.0.0.1:1/waygate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := engine.New(context.Background(), engine.WithService("orders")); err == nil {
+		t.Error("WithService(orders) on a payments SDK backend was accepted")
+	}
+	t.Setenv(engine.EnvServiceToken, "")
+	if _, err := engine.OpenBackend("waygate+http://127.0.0.1:1/waygate"); err == nil {
+		t.Error("an SDK backend without a token was opened")
+	}
+}
