@@ -5,9 +5,13 @@ go 1.26.0
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gin-gonic/gin v1.12.0
+	github.com/go-redis/redis_rate/v10 v10.0.1
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/labstack/echo/v4 v4.16.4
+	github.com/open-feature/go-sdk v1.20.0
+	github.com/redis/go-redis/v9 v9.23.0
 	github.com/swaggo/swag v1.16.6
+	github.com/ulule/limiter/v3 v3.11.2
 	github.com/waygate-go/waygate/adapters/echo v0.0.0
 	github.com/waygate-go/waygate/adapters/fiber v0.0.0
 	github.com/waygate-go/waygate/adapters/gin v0.0.0-00010101000000-000000000000
@@ -15,6 +19,7 @@ require (
 	github.com/waygate-go/waygate/admin v0.0.0-00010101000000-000000000000
 	github.com/waygate-go/waygate/core v0.0.0
 	github.com/waygate-go/waygate/openapi v0.0.0
+	golang.org/x/time v0.16.0
 )
 
 require (
@@ -54,11 +59,10 @@ require (
 	github.com/mattn/go-runewidth v0.0.16 // indirect
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
 	github.com/modern-go/reflect2 v1.0.2 // indirect
-	github.com/open-feature/go-sdk v1.20.0 // indirect
 	github.com/pelletier/go-toml/v2 v2.2.4 // indirect
+	github.com/pkg/errors v0.9.1 // indirect
 	github.com/quic-go/qpack v0.6.0 // indirect
 	github.com/quic-go/quic-go v0.59.0 // indirect
-	github.com/redis/go-redis/v9 v9.23.0 // indirect
 	github.com/rivo/uniseg v0.2.0 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	github.com/ugorji/go/codec v1.3.1 // indirect
