@@ -69,6 +69,15 @@ func (h *Handler) registerSDK() {
 	sdkRoute := func(pattern string, f apiFunc) {
 		h.access[pattern] = accessPublic
 		h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					h.log.Error("waygate server: SDK handler panicked", "pattern", pattern, "panic", v)
+					writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error: see the server log"})
+				}
+			}()
 			if err := f(w, r); err != nil {
 				h.writeError(w, r, err)
 			}

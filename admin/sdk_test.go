@@ -373,3 +373,65 @@ func TestSDKFailsOpenAndSyncsWhenTheServerAppears(t *testing.T) {
 }
 
 func rlPatch(limit string) ratelimit.Patch { return ratelimit.Patch{Limit: &limit} }
+
+func TestSDKSharedStateTokenAndClaims(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory(), admin.WithServiceToken("ops", "ops-token-0123456789abcdef", admin.SharedState()))
+	_, _ = newService(t, s.base, "orders", ordersToken)
+	eventually(t, "orders registered", func() bool { return status(s.eng, "orders:GET:/pay") != "" })
+
+	// A trusted token changes global maintenance and other services'
+	// maintenance, never other services' routes.
+	code, body := sdkCall(t, "POST", s.base+sdk.PathRecords, "ops-token-0123456789abcdef",
+		`{"records":[{"kind":"global","key":"maintenance","value":{"enabled":true,"reason":"ops"}},{"kind":"service","key":"orders","value":{"enabled":true}}]}`)
+	if code != http.StatusNoContent {
+		t.Fatalf("shared write: %d %s", code, body)
+	}
+	if !s.eng.GlobalMaintenance().Enabled || !s.eng.ServiceMaintenance("orders").Enabled {
+		t.Error("the trusted write was not applied")
+	}
+	code, _ = sdkCall(t, "POST", s.base+sdk.PathRecords, "ops-token-0123456789abcdef",
+		`{"records":[{"kind":"route","key":"orders:GET:/pay","value":{"status":"active"}}]}`)
+	if code != http.StatusForbidden {
+		t.Errorf("trusted token on another service's route: %d, want 403", code)
+	}
+
+	// Window claims map to the server engine's token, once; other claims
+	// are the server's own job.
+	claim := func(token, tok string) bool {
+		t.Helper()
+		code, body := sdkCall(t, "POST", s.base+sdk.PathClaim, tok, `{"token":"`+token+`","ttl_ms":60000}`)
+		var res sdk.ClaimResponse
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &res) != nil {
+			t.Fatalf("claim: %d %s", code, body)
+		}
+		return res.Claimed
+	}
+	if !claim("window:GET:/pay:start:1:2", ordersToken) || claim("window:GET:/pay:start:1:2", ordersToken) {
+		t.Error("a window transition was not claimed exactly once")
+	}
+	if ok, _ := s.eng.Backend().Claim(context.Background(), "window:orders:GET:/pay:start:1:2", time.Minute); ok {
+		t.Error("the server engine's token for the same transition was still free")
+	}
+	if claim("flag:new-checkout:abc", ordersToken) {
+		t.Error("an SDK claimed a scheduled flag change")
+	}
+
+	// Forwarded hits come back, local to the service, through the tail.
+	code, body = sdkCall(t, "POST", s.base+sdk.PathLogs, ordersToken,
+		`{"hits":[{"id":"h1","path":"GET:/pay","policy":"GET:/pay","key":"1.2.3.4","limit":"1/minute"}],"dropped":2}`)
+	if code != http.StatusNoContent {
+		t.Fatalf("logs: %d %s", code, body)
+	}
+	hits, _ := s.eng.Hits(context.Background(), "orders:GET:/pay", 10)
+	if len(hits) != 1 || hits[0].Policy != "orders:GET:/pay" {
+		t.Errorf("server hits %+v", hits)
+	}
+	code, body = sdkCall(t, "GET", s.base+sdk.PathLogs+"?log=hits&n=5", ordersToken, "")
+	if code != http.StatusOK || !strings.Contains(body, `"path":"GET:/pay"`) {
+		t.Errorf("tail: %d %s", code, body)
+	}
+	code, body = sdkCall(t, "GET", s.base+sdk.PathLogs+"?log=hits", paymentsToken, "")
+	if code != http.StatusOK || strings.TrimSpace(body) != "[]" {
+		t.Errorf("payments sees orders' hits: %d %s", code, body)
+	}
+}
