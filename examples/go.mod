@@ -19,6 +19,7 @@ require (
 	github.com/waygate-go/waygate/admin v0.0.0-00010101000000-000000000000
 	github.com/waygate-go/waygate/core v0.0.0
 	github.com/waygate-go/waygate/openapi v0.0.0
+	golang.org/x/sys v0.48.0
 	golang.org/x/time v0.16.0
 )
 
@@ -78,7 +79,6 @@ require (
 	golang.org/x/mod v0.41.0 // indirect
 	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 	golang.org/x/tools v0.51.0 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect
