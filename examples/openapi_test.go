@@ -243,6 +243,15 @@ func TestDemoDocsInBrowser(t *testing.T) {
 				t.Errorf("GET /payments summary in Swagger UI = %q, %v", summary, err)
 			}
 
+			// The operation itself is outlined and badged, the reason in
+			// the badge's tooltip.
+			marked, err := chromedp.Run(ctx, chromedp.Poll[[]string](
+				`(() => { const m = Array.from(document.querySelectorAll(".opblock.waygate-op-maintenance")).map(b => b.querySelector(".opblock-summary-path").getAttribute("data-path") + " " + b.querySelector(".waygate-op-badge").title); return m.length > 0 && m; })()`,
+				chromedp.WithPollingInterval(20*time.Millisecond)))
+			if err != nil || !slices.Equal(marked, []string{"/payments DB migration — back at 04:00 UTC"}) {
+				t.Errorf("operations marked in maintenance: %q, %v", marked, err)
+			}
+
 			adm := login(t, base, "admin", "secret")
 			enabled := time.Now()
 			if code, body := adm.do("POST", "/api/routes/"+routeSeg("GET:/old-reports")+"/enable", map[string]string{}); code != 200 {

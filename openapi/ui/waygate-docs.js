@@ -71,9 +71,46 @@
     }
   }
 
+  // marked maps "METHOD /path" (as Swagger UI shows it, without the base
+  // path) to the reason of each operation in maintenance.
+  var marked = {};
+
+  // markOperations outlines the operations in maintenance and gives each a
+  // badge. Swagger UI re-renders its DOM freely, so a MutationObserver
+  // calls it again; it only touches what is out of date.
+  function markOperations() {
+    var blocks = document.querySelectorAll("#swagger-ui .opblock");
+    for (var i = 0; i < blocks.length; i++) {
+      var block = blocks[i];
+      var pathEl = block.querySelector(".opblock-summary-path");
+      var methodEl = block.querySelector(".opblock-summary-method");
+      if (!pathEl || !methodEl) continue;
+      var key = methodEl.textContent.trim().toUpperCase() + " " + (pathEl.getAttribute("data-path") || "");
+      var reason = Object.prototype.hasOwnProperty.call(marked, key) ? marked[key] : null;
+      var badge = block.querySelector(".waygate-op-badge");
+      if (reason === null) {
+        if (block.classList.contains("waygate-op-maintenance")) block.classList.remove("waygate-op-maintenance");
+        if (badge) badge.remove();
+        continue;
+      }
+      if (!block.classList.contains("waygate-op-maintenance")) block.classList.add("waygate-op-maintenance");
+      if (!badge) {
+        badge = el("span", "waygate-op-badge", "🔧 MAINTENANCE");
+        pathEl.parentNode.insertBefore(badge, pathEl.nextSibling);
+      }
+      if (badge.title !== reason) badge.title = reason;
+    }
+  }
+
   function render(text) {
     var spec = JSON.parse(text);
     renderBanner(spec);
+    marked = {};
+    var base = (spec.swagger && spec.basePath && spec.basePath !== "/") ? spec.basePath.replace(/\/$/, "") : "";
+    maintenanceOps(spec).forEach(function (o) {
+      var sp = o.route.indexOf(" ");
+      marked[o.route.slice(0, sp) + " " + o.route.slice(sp + 1 + base.length)] = o.reason || "temporarily unavailable";
+    });
     if (ui === null) {
       ui = window.SwaggerUIBundle({
         spec: spec,
@@ -87,9 +124,12 @@
     } else {
       ui.specActions.updateSpec(text);
     }
+    markOperations();
     updates++;
     body.setAttribute("data-waygate-updates", String(updates));
   }
+
+  new MutationObserver(markOperations).observe(document.getElementById("swagger-ui"), { childList: true, subtree: true });
 
   function status(text, paused) {
     live.textContent = text;
