@@ -4,11 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/waygate-go/waygate/cli/internal/api"
 	"github.com/waygate-go/waygate/cli/internal/cmdtest"
 	"github.com/waygate-go/waygate/cli/internal/iostreams"
 	"github.com/waygate-go/waygate/openapi"
@@ -143,5 +148,43 @@ func TestPatchRunErrors(t *testing.T) {
 				t.Errorf("err = %v does not match openapi.ErrInvalidDocument", err)
 			}
 		})
+	}
+}
+
+// TestFetchStateForService: on a Waygate Server, --service reads that
+// service's routes, and its own maintenance stands in while the global one
+// is off.
+func TestFetchStateForService(t *testing.T) {
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.URL.RequestURI())
+		switch r.URL.Path {
+		case "/waygate/api/routes":
+			io.WriteString(w, `[{"path":"payments:GET:/pay","service":"payments","status":"disabled","reason":"","allowed_envs":[],"force_active":false}]`)
+		case "/waygate/api/global":
+			io.WriteString(w, `{"enabled":false,"reason":"","exempt_paths":[],"include_force_active":false}`)
+		case "/waygate/api/services/payments/maintenance":
+			io.WriteString(w, `{"enabled":true,"reason":"PSP outage","exempt_paths":["/health"],"include_force_active":false}`)
+		case "/waygate/api/health":
+			io.WriteString(w, `{"status":"ok","env":"staging","time":"2026-11-27T12:00:00Z"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	st, err := fetchState(context.Background(), api.New(srv.URL+"/waygate", api.Session{}, "test"), "payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Routes) != 1 || st.Routes[0].Path != "payments:GET:/pay" || !st.Maintenance.Enabled || st.Maintenance.Reason != "PSP outage" ||
+		st.Env != "staging" || st.Now.IsZero() {
+		t.Fatalf("got %+v", st)
+	}
+	if want := []string{"/waygate/api/routes?service=payments", "/waygate/api/global", "/waygate/api/services/payments/maintenance", "/waygate/api/health"}; !slices.Equal(seen, want) {
+		t.Errorf("requests %v, want %v", seen, want)
+	}
+	out, err := openapi.Patch([]byte(doc), st, openapi.WithService("payments"))
+	if err != nil || !strings.Contains(string(out), "> 🔧 Maintenance: PSP outage") {
+		t.Errorf("patched with the service's maintenance: %v\n%s", err, out)
 	}
 }
