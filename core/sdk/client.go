@@ -34,6 +34,7 @@ type Backend struct {
 	wg     sync.WaitGroup
 
 	mu         sync.Mutex
+	closed     bool
 	cache      backend.Snapshot // the server's view; nil until the first snapshot
 	version    uint64
 	server     string
@@ -207,6 +208,9 @@ func (b *Backend) Claim(ctx context.Context, token string, ttl time.Duration) (b
 // Close ends the stream, forwards what is buffered (for up to the request
 // timeout) and stops.
 func (b *Backend) Close() error {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
 	b.cancel()
 	b.wg.Wait()
 	return nil

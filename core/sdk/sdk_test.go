@@ -338,3 +338,14 @@ func TestLoadFailsWithoutAServer(t *testing.T) {
 		t.Errorf("Append must not fail: %v", err)
 	}
 }
+
+func TestWatchAfterClose(t *testing.T) {
+	b, err := New("http://127.0.0.1:1", "payments", "tok", WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := b.Watch(context.Background()); !errors.Is(err, backend.ErrClosed) {
+		t.Errorf("Watch after Close: %v, want ErrClosed", err)
+	}
+}

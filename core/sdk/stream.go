@@ -27,9 +27,15 @@ var errGap = errors.New("missed a change (version gap)")
 // SDK's view; deltas arrive as Changes with route keys local to the
 // service.
 func (b *Backend) Watch(ctx context.Context) (<-chan backend.Change, error) {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil, backend.ErrClosed
+	}
+	b.wg.Add(1)
+	b.mu.Unlock()
 	out := make(chan backend.Change, 256)
 	ctx, cancel := context.WithCancel(ctx)
-	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
 		defer cancel()
