@@ -19,7 +19,9 @@
 //     (unless the maintenance includes force-active routes).
 //
 // Everything else is kept as it was, key order included, and the output has
-// the input's format.
+// the input's format (AsJSON and AsYAML convert). ParseState reads the state
+// from a state file: the JSON the admin API answers for the routes and the
+// global maintenance, as waygate openapi patch --state takes it.
 //
 // Handler serves the document patched with an engine's live state,
 // rebuilt only when the engine reports a change, with an ETag.
