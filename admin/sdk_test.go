@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -433,5 +434,34 @@ func TestSDKSharedStateTokenAndClaims(t *testing.T) {
 	code, body = sdkCall(t, "GET", s.base+sdk.PathLogs+"?log=hits", paymentsToken, "")
 	if code != http.StatusOK || strings.TrimSpace(body) != "[]" {
 		t.Errorf("payments sees orders' hits: %d %s", code, body)
+	}
+}
+
+// Requests are decided from the SDK's in-process snapshot: checking costs
+// no call to the server.
+func TestSDKChecksMakeNoNetworkCalls(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	var calls atomic.Int64
+	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		s.srv.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(counting.Close)
+	pay, pb := newService(t, counting.URL+"/waygate", "payments", paymentsToken)
+	eventually(t, "connected", func() bool { return pb.Status().Connected })
+	time.Sleep(50 * time.Millisecond) // registration and log flushes settle
+	before := calls.Load()
+	for i := range 1000 {
+		d := pay.Check(context.Background(), &engine.Request{Method: "GET", Route: "/free", Path: "/free", RemoteAddr: "192.0.2.1:1234"})
+		if !d.Allowed() {
+			t.Fatalf("request %d blocked: %+v", i, d)
+		}
+		d = pay.Check(context.Background(), &engine.Request{Method: "GET", Route: "/pay", Path: "/pay", RemoteAddr: "192.0.2.1:1234"})
+		if d.Allowed() {
+			t.Fatalf("request %d to the route in maintenance allowed", i)
+		}
+	}
+	if n := calls.Load() - before; n != 0 {
+		t.Errorf("2000 checks made %d calls to the server", n)
 	}
 }
