@@ -48,10 +48,11 @@ func (h *Handler) sdkEvents(w http.ResponseWriter, r *http.Request) error {
 // token, so a "service" anywhere in the body is ignored, and a key naming
 // another service is refused with 403.
 func (h *Handler) sdkRecords(w http.ResponseWriter, r *http.Request) error {
-	svc, err := h.serviceOf(r)
+	tok, err := h.serviceTokenOf(r)
 	if err != nil {
 		return err
 	}
+	svc := tok.service
 	var req sdk.WriteRequest
 	if err := decodeLenient(r, &req); err != nil {
 		return err
@@ -68,7 +69,7 @@ func (h *Handler) sdkRecords(w http.ResponseWriter, r *http.Request) error {
 		if len(in.Value) > 0 && string(in.Value) != "null" {
 			rec.Value = []byte(in.Value)
 		}
-		out, err := sdk.ToServer(svc, rec)
+		out, err := sdk.ToServer(svc, rec, tok.shared)
 		if errors.Is(err, sdk.ErrForeign) {
 			return errorf(http.StatusForbidden, "record %d: %v", i, err)
 		}

@@ -15,6 +15,19 @@ import (
 type serviceToken struct {
 	service string
 	sum     [32]byte // SHA-256 of the secret: compared in constant time
+	shared  bool     // may change shared state, see SharedState
+}
+
+// ServiceTokenOption configures a service token.
+type ServiceTokenOption func(*serviceToken)
+
+// SharedState trusts the token's service with shared state: its engine may
+// also change global maintenance, global rate limits, flags, segments and
+// other services' maintenance and rate limits (an operator tool, or a
+// service that embeds admin actions). Other services' routes stay out of
+// reach.
+func SharedState() ServiceTokenOption {
+	return func(t *serviceToken) { t.shared = true }
 }
 
 // WithServiceToken lets SDKs of service connect with secret (sent as
@@ -24,7 +37,7 @@ type serviceToken struct {
 // its own secret of at least 16 bytes (for example `openssl rand -hex 32`);
 // a service may have several (to rotate them).
 // Optional. Without service tokens the SDK endpoints answer 401.
-func WithServiceToken(service, secret string) Option {
+func WithServiceToken(service, secret string, opts ...ServiceTokenOption) Option {
 	return optionFunc(func(c *config) {
 		switch {
 		case !sdk.ValidService(service):
@@ -32,7 +45,13 @@ func WithServiceToken(service, secret string) Option {
 		case len(secret) < 16:
 			c.errs = append(c.errs, fmt.Errorf("service token of %q has %d bytes: use at least 16 (for example `openssl rand -hex 32`)", service, len(secret)))
 		default:
-			c.serviceTokens = append(c.serviceTokens, serviceToken{service: service, sum: sha256.Sum256([]byte(secret))})
+			t := serviceToken{service: service, sum: sha256.Sum256([]byte(secret))}
+			for _, o := range opts {
+				if o != nil {
+					o(&t)
+				}
+			}
+			c.serviceTokens = append(c.serviceTokens, t)
 		}
 	})
 }
@@ -45,25 +64,31 @@ var errNoServiceToken = &apiError{status: http.StatusUnauthorized,
 // configured token is compared, in constant time, so timing reveals
 // neither which service matched nor how much of a token was right.
 func (h *Handler) serviceOf(r *http.Request) (string, error) {
+	t, err := h.serviceTokenOf(r)
+	return t.service, err
+}
+
+// serviceTokenOf authenticates an SDK request and returns its token.
+func (h *Handler) serviceTokenOf(r *http.Request) (serviceToken, error) {
 	auth := strings.TrimSpace(r.Header.Get("Authorization"))
 	secret, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || secret == "" {
-		return "", errNoServiceToken
+		return serviceToken{}, errNoServiceToken
 	}
 	sum := sha256.Sum256([]byte(strings.TrimSpace(secret)))
-	found := ""
+	var found serviceToken
 	for _, t := range h.cfg.serviceTokens {
-		if subtle.ConstantTimeCompare(sum[:], t.sum[:]) == 1 && found == "" {
-			found = t.service
+		if subtle.ConstantTimeCompare(sum[:], t.sum[:]) == 1 && found.service == "" {
+			found = t
 		}
 	}
-	if found == "" {
-		return "", errNoServiceToken
+	if found.service == "" {
+		return serviceToken{}, errNoServiceToken
 	}
 	// A request that names a service must name its own.
-	if q := r.URL.Query().Get("service"); q != "" && q != found {
-		return "", errorf(http.StatusForbidden, "the token of service %q cannot read or change service %q", found, q)
+	if q := r.URL.Query().Get("service"); q != "" && q != found.service {
+		return serviceToken{}, errorf(http.StatusForbidden, "the token of service %q cannot read or change service %q", found.service, q)
 	}
-	h.sdk.seen(found)
+	h.sdk.seen(found.service)
 	return found, nil
 }

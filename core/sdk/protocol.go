@@ -113,10 +113,13 @@ func ScopeDocument(service string, kind backend.Kind, key string) (local string,
 
 // ToServer maps a record written by service's engine to the server's key
 // space and checks that the service may write it: its own routes and their
-// rate limits, its own maintenance and rate limit. Route states are
-// rewritten to carry the service; a service named in a key must be the
-// service itself.
-func ToServer(service string, r backend.Record) (backend.Record, error) {
+// rate limits, its own maintenance and rate limit, and, when shared is
+// true (a token the operator trusts with shared state), global maintenance,
+// global rate limits, flags, segments and other services' maintenance and
+// rate limits. Never another service's routes. Route states are rewritten
+// to carry the service; a service named in a route key must be the service
+// itself.
+func ToServer(service string, r backend.Record, shared bool) (backend.Record, error) {
 	switch r.Kind {
 	case backend.KindRoute, backend.KindRateLimit:
 		k, err := route.ParseKey(r.Key)
@@ -154,8 +157,11 @@ func ToServer(service string, r backend.Record) (backend.Record, error) {
 		}
 		return r, nil
 	case backend.KindService, backend.KindServiceRateLimit:
-		if r.Key != service {
+		if r.Key != service && !shared {
 			return r, fmt.Errorf("%w: service %q may not change service %q", ErrForeign, service, r.Key)
+		}
+		if !ValidService(r.Key) {
+			return r, fmt.Errorf("service name %q: use letters, digits, '-', '_' and '.'", r.Key)
 		}
 		if r.Value == nil {
 			return r, nil
@@ -175,7 +181,49 @@ func ToServer(service string, r backend.Record) (backend.Record, error) {
 		}
 		return r, nil
 	}
+	if shared {
+		if err := validShared(r); err != nil {
+			return r, err
+		}
+		return r, nil
+	}
 	return r, fmt.Errorf("%w: a service token cannot change %s documents: use the admin API with an admin login", ErrForeign, r.Kind)
+}
+
+// validShared decodes a shared document a trusted service writes.
+func validShared(r backend.Record) error {
+	var err error
+	switch r.Kind {
+	case backend.KindGlobal:
+		if r.Key != "maintenance" {
+			return fmt.Errorf("global document %q: the only one is \"maintenance\"", r.Key)
+		}
+		if r.Value != nil {
+			var c route.MaintenanceConfig
+			err = json.Unmarshal(r.Value, &c)
+		}
+	case backend.KindGlobalRateLimit:
+		if r.Key != "policy" {
+			return fmt.Errorf("global rate-limit document %q: the only one is \"policy\"", r.Key)
+		}
+		if r.Value != nil {
+			var p ratelimit.Policy
+			if err = json.Unmarshal(r.Value, &p); err == nil {
+				_, err = ratelimit.Compile(p, nil)
+			}
+		}
+	case backend.KindFlag, backend.KindSegment:
+		if r.Value != nil {
+			var doc map[string]any
+			err = json.Unmarshal(r.Value, &doc)
+		}
+	default:
+		return fmt.Errorf("%w: unknown document kind %q", ErrForeign, r.Kind)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %q: %w", r.Kind, r.Key, err)
+	}
+	return nil
 }
 
 // ValidService reports whether name can own routes ("payments").
