@@ -25,7 +25,8 @@ const (
 	KindSegment ChangeKind = "segment"
 	// KindRateLimit: a route, global or service rate-limit policy changed.
 	KindRateLimit ChangeKind = "rate_limit"
-	// KindResync: the state was reloaded from the backend; re-read everything.
+	// KindResync: the state was reloaded from the backend, or routes were
+	// registered; re-read everything.
 	KindResync ChangeKind = "resync"
 )
 

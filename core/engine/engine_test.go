@@ -412,6 +412,31 @@ func TestSubscribeSeesChanges(t *testing.T) {
 	}
 }
 
+// Registering new routes tells subscribers to re-read the state once;
+// registering known routes again says nothing.
+func TestRegisterAnnouncesNewRoutes(t *testing.T) {
+	e := newEngine(t, nil, nil, reg("GET", "/x"))
+	ch := e.Subscribe(t.Context())
+	must0(t, e.Register(t.Context(), reg("GET", "/x")))
+	must0(t, e.Register(t.Context(), reg("GET", "/y"), reg("POST", "/y")))
+	select {
+	case c := <-ch:
+		if c.Kind != engine.KindResync {
+			t.Fatalf("change = %+v, want one resync", c)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("registering new routes delivered no change")
+	}
+	select {
+	case c := <-ch:
+		t.Fatalf("extra change %+v: re-registering /x or the second route should add none", c)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if _, err := e.Route("POST:/y"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTwoEnginesShareABackend(t *testing.T) {
 	ctx := context.Background()
 	b := backend.NewMemory()

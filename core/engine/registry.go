@@ -62,9 +62,12 @@ func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
 	defer e.mu.Unlock()
 	e.registered = true
 	keys := make([]string, 0, len(list))
+	added := false
 	for _, p := range list {
 		if old := e.decls[p.key]; old != nil {
 			p.d.aliases = old.aliases
+		} else {
+			added = true
 		}
 		if !slices.Contains(p.d.aliases, p.tmpl) {
 			p.d.aliases = append(p.d.aliases, p.tmpl)
@@ -74,6 +77,12 @@ func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
 	}
 	e.ensureRegisteredLocked(ctx, keys)
 	e.commitLocked()
+	if added {
+		// New routes: readers of the whole state (live docs, dashboards)
+		// re-read it. One change, however many routes, so subscribers'
+		// buffers are not flooded at startup.
+		e.changes.emit(Change{Kind: KindResync, Time: e.now()})
+	}
 	return nil
 }
 
