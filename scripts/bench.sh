@@ -5,18 +5,19 @@
 # provider) and loopback HTTP throughput with wrk, bare framework against
 # the same app with Waygate, all run in one go on this machine.
 #   scripts/bench.sh                     # the full run (about 9 minutes on 2 cores)
-#   COUNT=1 ROUNDS=1 DURATION=2s scripts/bench.sh   # a quick look
+#   COUNT=1 ANCHOR_ROUNDS=1 ROUNDS=1 DURATION=2s scripts/bench.sh   # a quick look
 # COUNT: runs of each package benchmark (default 5); ANCHOR_ROUNDS: rounds
 # of the anchor comparisons (default 6, the fewest benchstat gives a
 # confidence interval for); ROUNDS and DURATION: wrk rounds per framework
-# and mode (default 5 of 3s). Installs redis-server and wrk with apt when
+# and mode (default 10 of 1s: many short alternating rounds let a median
+# shrug off the moments another process takes the machine). Installs redis-server and wrk with apt when
 # they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-5}
 anchor_rounds=${ANCHOR_ROUNDS:-6}
-rounds=${ROUNDS:-5}
-duration=${DURATION:-3s}
+rounds=${ROUNDS:-10}
+duration=${DURATION:-1s}
 benchstat_version=v0.0.0-20260908200009-22c9c6c9d4da
 benchstat() { go run "golang.org/x/perf/cmd/benchstat@$benchstat_version" "$@"; }
 
