@@ -234,7 +234,10 @@ func (h *Handler) newView(w http.ResponseWriter, r *http.Request) *view {
 		v.Self += "?" + r.URL.RawQuery
 	}
 	v.Events = v.Prefix + "/events"
-	if c, err := r.Cookie(flashCookie); err == nil && r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" {
+	// The flash is for the page a redirect leads to (a plain load or an
+	// htmx-boosted one), not for a live region's refresh.
+	whole := r.Header.Get("HX-Request") == "" || r.Header.Get("HX-Boosted") == "true"
+	if c, err := r.Cookie(flashCookie); err == nil && r.Method == http.MethodGet && whole {
 		if msg, err := url.QueryUnescape(c.Value); err == nil {
 			v.Flash = msg
 		}

@@ -70,6 +70,27 @@
     if (el && el.hasAttribute && el.hasAttribute("data-cap")) { decorate(el.parentNode); }
   });
 
+  // Close live-update streams when the page goes away: browsers allow
+  // only six connections per host over HTTP/1.1, and a page kept in the
+  // back/forward cache would hold its stream open.
+  var sources = [];
+  if (window.htmx && htmx.createEventSource) {
+    var create = htmx.createEventSource;
+    htmx.createEventSource = function (url) {
+      var s = create(url);
+      sources = sources.filter(function (x) { return x.readyState !== 2; });
+      sources.push(s);
+      return s;
+    };
+  }
+  window.addEventListener("pagehide", function () {
+    sources.forEach(function (s) { s.close(); });
+    sources = [];
+  });
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) { location.reload(); }
+  });
+
   // Live-update state in the footer; after a reconnect the page reloads
   // its live region, since changes may have been missed meanwhile.
   function setState(state, text) {

@@ -1,0 +1,315 @@
+package examples_test
+
+// The dashboard in a real headless Chromium against a real demo process:
+// sign in, change routes, limits and flags through the UI and check the
+// effect over HTTP; a change made through the REST API shows up in the
+// open page on its own; a viewer gets no controls and a forged post is
+// refused. With WAYGATE_UPDATE_SCREENSHOTS=1 the test also rewrites the
+// screenshots in docs/img.
+
+import (
+	"context"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+const (
+	dashAdminPass  = "browser-admin-pw"
+	dashViewerPass = "browser-viewer-pw"
+)
+
+// tab wraps a chromedp tab with test failure handling.
+type tab struct {
+	t    *testing.T
+	ctx  context.Context
+	base string // the demo's URL
+}
+
+// on returns the tab for a subtest.
+func (b *tab) on(t *testing.T) *tab {
+	c := *b
+	c.t = t
+	return &c
+}
+
+// do runs steps, each group bounded by 20 seconds; on failure it reports
+// the page's location and text.
+func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		dctx, dcancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer dcancel()
+		loc, _ := chromedp.Run(dctx, chromedp.Location())
+		html, _ := chromedp.Run(dctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 3000) : ""`))
+		b.t.Fatalf("%s: %v\nat %s:\n%s", what, err, loc, html)
+	}
+}
+
+func (b *tab) text(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (b *tab) eval(expr string) any {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[any](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// signIn signs in through the form and waits for the Routes page.
+func (b *tab) signIn(user, pass string) {
+	b.t.Helper()
+	b.do("sign in as "+user,
+		chromedp.Navigate(b.base+"/waygate/"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), user),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pass),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#routes-table`)),
+	)
+}
+
+// action opens an action's dialog from a link, fills its fields and
+// submits it.
+func (b *tab) action(link string, fields map[string]string) {
+	b.t.Helper()
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Click(chromedp.CSS(link)),
+		chromedp.WaitVisible(chromedp.CSS(`#dialog[open] form`)),
+	}
+	for name, v := range fields {
+		steps = append(steps, chromedp.SendKeys(chromedp.CSS(`#dialog[open] [name="`+name+`"]`), v))
+	}
+	steps = append(steps, chromedp.Click(chromedp.CSS(`#dialog[open] button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-toast]`)))
+	b.do("action "+link, steps...)
+}
+
+// screenshot saves the viewport as docs/img/dashboard-<name>.png when
+// WAYGATE_UPDATE_SCREENSHOTS=1.
+func (b *tab) screenshot(name string) {
+	b.t.Helper()
+	if os.Getenv("WAYGATE_UPDATE_SCREENSHOTS") != "1" {
+		return
+	}
+	b.eval(`document.querySelectorAll("[data-toast]").forEach(e => e.remove()); 1`)
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "docs", "img", "dashboard-"+name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func seg(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
+
+func TestDashboardInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a demo program and Chromium")
+	}
+	base := start(t, "gin", "WAYGATE_ADMIN_PASSWORD="+dashAdminPass, "WAYGATE_VIEWER_PASSWORD="+dashViewerPass)
+	b := &tab{t: t, ctx: newBrowser(t, 5*time.Minute), base: base}
+	api := login(t, base, "admin", dashAdminPass)
+	orders := seg("GET:/orders")
+
+	b.do("sign-in page", chromedp.Navigate(base+"/waygate/"), chromedp.WaitVisible(chromedp.CSS(`input[name="password"]`)))
+	b.screenshot("sign-in")
+	b.signIn("admin", dashAdminPass)
+
+	if !t.Run("maintenance from the UI answers 503", func(t *testing.T) {
+		b := b.on(t)
+		b.action(`#row-`+orders+` a[href*="/maintenance"]`, map[string]string{"reason": "reindex from the browser"})
+		b.do("row shows maintenance", chromedp.WaitVisible(chromedp.CSS(`#row-`+orders+` .st-maintenance`)))
+		res := do(t, "GET", base+"/orders", nil)
+		if res.status != 503 || errorCode(t, res.body) != "MAINTENANCE_MODE" || !strings.Contains(string(res.body), "reindex from the browser") {
+			t.Fatalf("GET /orders after maintenance in the UI: %d %s", res.status, res.body)
+		}
+		b.screenshot("routes")
+	}) {
+		return
+	}
+
+	if !t.Run("a REST change appears in the open page within 1s", func(t *testing.T) {
+		b := b.on(t)
+		b.do("live updates connected", chromedp.WaitVisible(chromedp.CSS(`#live-state[data-state="open"]`)))
+		var worst time.Duration
+		for i, change := range []struct{ path, sel string }{
+			{"/api/routes/" + seg("GET:/orders/{id}") + "/disable", `#row-` + seg("GET:/orders/{id}") + ` .st-disabled`},
+			{"/api/routes/" + seg("POST:/orders") + "/maintenance", `#row-` + seg("POST:/orders") + ` .st-maintenance`},
+			{"/api/routes/" + seg("GET:/orders/{id}") + "/enable", `#row-` + seg("GET:/orders/{id}") + ` .st-active`},
+		} {
+			t0 := time.Now()
+			if code, body := api.do("POST", change.path, map[string]string{"reason": "from the API"}); code != 200 {
+				t.Fatalf("API change %d: %d %s", i, code, body)
+			}
+			b.do("see change", chromedp.WaitVisible(chromedp.CSS(change.sel), chromedp.RetryInterval(10*time.Millisecond)))
+			took := time.Since(t0)
+			t.Logf("REST change %d visible in the open page after %s", i+1, took.Round(time.Millisecond))
+			worst = max(worst, took)
+		}
+		if worst > time.Second {
+			t.Errorf("a REST change took %s to appear, want within 1s", worst)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("a rate limit set in the UI is enforced", func(t *testing.T) {
+		b := b.on(t)
+		if code, body := api.do("POST", "/api/routes/"+orders+"/enable", nil); code != 200 {
+			t.Fatalf("enable: %d %s", code, body)
+		}
+		b.do("rate limits page", chromedp.Navigate(base+"/waygate/rate-limits"), chromedp.WaitVisible(chromedp.CSS(`#unprotected-`+orders)))
+		b.do("open add limit", chromedp.Click(chromedp.CSS(`#unprotected-`+orders+` a`)), chromedp.WaitVisible(chromedp.CSS(`#dialog[open] [name="limit"]`)),
+			chromedp.Clear(chromedp.CSS(`#dialog[open] [name="limit"]`)), chromedp.SendKeys(chromedp.CSS(`#dialog[open] [name="limit"]`), "2/minute"),
+			chromedp.Click(chromedp.CSS(`#dialog[open] button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`#rl-`+orders)))
+		var codes []int
+		for range 3 {
+			codes = append(codes, do(t, "GET", base+"/orders", nil).status)
+		}
+		if codes[0] != 200 || codes[1] != 200 || codes[2] != 429 {
+			t.Fatalf("GET /orders three times after a 2/minute limit: %v", codes)
+		}
+		b.do("reload", chromedp.Navigate(base+"/waygate/rate-limits"), chromedp.WaitVisible(chromedp.CSS(`#rl-`+orders)))
+		b.screenshot("rate-limits")
+		b.do("blocked page", chromedp.Navigate(base+"/waygate/blocked"), chromedp.WaitVisible(chromedp.CSS(`#hits code`)))
+		if got := b.text(`#hits tbody`); !strings.Contains(got, "GET:/orders") {
+			t.Errorf("blocked page: %q", got)
+		}
+		b.screenshot("blocked")
+	}) {
+		return
+	}
+
+	if !t.Run("create a flag, add a rule, evaluate it", func(t *testing.T) {
+		b := b.on(t)
+		b.do("flags page", chromedp.Navigate(base+"/waygate/flags"), chromedp.WaitVisible(chromedp.CSS(`#flags`)))
+		b.do("new flag", chromedp.Click(chromedp.CSS(`a[href$="/flags/new"]`)), chromedp.WaitVisible(chromedp.CSS(`#dialog[open] [name="key"]`)),
+			chromedp.SendKeys(chromedp.CSS(`#dialog[open] [name="key"]`), "browser-beta"),
+			chromedp.SendKeys(chromedp.CSS(`#dialog[open] [name="name"]`), "Browser beta"),
+			chromedp.Click(chromedp.CSS(`#dialog[open] button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#eval-counts`)))
+		b.do("add rule", chromedp.Click(chromedp.CSS(`.tabs a[href$="tab=targeting"]`)), chromedp.WaitVisible(chromedp.CSS(`#rules`)),
+			chromedp.Click(chromedp.CSS(`a[href$="tab=rule"]`)), chromedp.WaitVisible(chromedp.CSS(`#rule-editor`)),
+			chromedp.SendKeys(chromedp.CSS(`[name="description"]`), "Germany"),
+			chromedp.SendKeys(chromedp.CSS(`[name="clause.0.attribute"]`), "country"),
+			chromedp.SetValue(chromedp.CSS(`[name="clause.0.operator"]`), "in"),
+			chromedp.SendKeys(chromedp.CSS(`[name="clause.0.values"]`), "DE, AT"),
+			chromedp.SetValue(chromedp.CSS(`#rule-editor select[name="variation"]`), "on"),
+			chromedp.Click(chromedp.CSS(`#rule-editor button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#rules tbody tr[id^="rule-"]`)))
+		if got := b.text(`#rules tbody`); !strings.Contains(got, "country in") {
+			t.Fatalf("rules table: %q", got)
+		}
+		b.do("evaluate", chromedp.Click(chromedp.CSS(`.tabs a[href$="tab=debugger"]`)), chromedp.WaitVisible(chromedp.CSS(`#debugger`)),
+			chromedp.SendKeys(chromedp.CSS(`#debugger [name="context_key"]`), "user-7"),
+			chromedp.SendKeys(chromedp.CSS(`#debugger [name="attributes"]`), "country = DE"),
+			chromedp.Click(chromedp.CSS(`#debugger button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#eval-result .variation`)))
+		if v, reason := b.text(`#eval-result .variation`), b.text(`#eval-result .reason`); v != "on" || reason != "RULE_MATCH" {
+			t.Fatalf("debugger: variation %q reason %q, want on RULE_MATCH", v, reason)
+		}
+		b.screenshot("flag-debugger")
+		// The demo's /checkout evaluates new-checkout: create it, evaluate
+		// it over HTTP and watch the overview count it live.
+		code, body := api.do("POST", "/api/flags", map[string]any{"key": "new-checkout", "type": "boolean",
+			"variations": []map[string]any{{"name": "on", "value": true}, {"name": "off", "value": false}}, "off_variation": "off", "fallthrough": "on"})
+		if code != 201 {
+			t.Fatalf("create new-checkout: %d %s", code, body)
+		}
+		b.do("overview", chromedp.Navigate(base+"/waygate/flags/new-checkout"), chromedp.WaitVisible(chromedp.CSS(`#live-state[data-state="open"]`)))
+		for _, u := range []string{"ana", "ben", "chen"} {
+			do(t, "GET", base+"/checkout", map[string]string{"X-User": u})
+		}
+		b.do("live evaluations", chromedp.WaitVisible(chromedp.CSS(`#eval-stream tr:nth-child(3)`)))
+		b.do("live evaluation counts", chromedp.WaitVisible(chromedp.CSS(`#eval-total[data-n="3"]`)))
+		if got := b.text(`#eval-counts tr[data-variation="on"] .count`); got != "3" {
+			t.Errorf("evaluations of on: %q after three requests, want 3", got)
+		}
+		b.screenshot("flag")
+		b.do("flags list", chromedp.Navigate(base+"/waygate/flags"), chromedp.WaitVisible(chromedp.CSS(`#flag-browser-beta`)))
+		b.screenshot("flags")
+	}) {
+		return
+	}
+
+	if !t.Run("other pages", func(t *testing.T) {
+		b := b.on(t)
+		if code, body := api.do("POST", "/api/segments", map[string]any{"key": "beta-testers", "name": "Beta testers", "included": []string{"ana", "ben"}}); code != 201 {
+			t.Fatalf("segment: %d %s", code, body)
+		}
+		for _, p := range []struct{ path, sel, name string }{
+			{"/waygate/segments", "#segments", "segments"},
+			{"/waygate/audit", "#audit", "audit"},
+			{"/waygate/services", "#services", "services"},
+		} {
+			b.do(p.name, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.sel)))
+			b.screenshot(p.name)
+			if p.name != "audit" {
+				continue
+			}
+			if got := b.text(`#audit`); !strings.Contains(got, "rl_policy_set") || !strings.Contains(got, "via dashboard") {
+				t.Errorf("audit page misses the dashboard's changes: %q", got)
+			}
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("a post without a CSRF token is refused", func(t *testing.T) {
+		b := b.on(t)
+		b.do("home", chromedp.Navigate(base+"/waygate/"), chromedp.WaitVisible(chromedp.CSS(`#routes-table`)))
+		status := b.eval(`fetch("/waygate/routes/` + seg("GET:/legacy/orders") + `/disable", {method: "POST", credentials: "same-origin",
+			body: new URLSearchParams({reason: "no token"})}).then(r => r.status)`)
+		if status != float64(403) {
+			t.Fatalf("post without a CSRF token: %v, want 403", status)
+		}
+		if res := do(t, "GET", base+"/legacy/orders", nil); res.status != 200 {
+			t.Fatalf("the refused post changed the route: %d", res.status)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("a viewer sees no controls and a forged post is refused", func(t *testing.T) {
+		b := b.on(t)
+		b.do("sign out", chromedp.Click(chromedp.CSS(`form[action$="/sign-out"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name="password"]`)))
+		b.signIn("viewer", dashViewerPass)
+		for _, p := range []string{"/waygate/", "/waygate/rate-limits", "/waygate/flags", "/waygate/flags/browser-beta?tab=targeting", "/waygate/segments/beta-testers"} {
+			b.do(p, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			n := b.eval(`document.querySelectorAll('a[data-dialog], form[method="post"]:not([action$="/sign-out"])').length`)
+			if n != float64(0) {
+				t.Errorf("viewer on %s sees %v mutating controls", p, n)
+			}
+		}
+		status := b.eval(`fetch("/waygate/routes/` + seg("GET:/legacy/orders") + `/disable", {method: "POST", credentials: "same-origin",
+			body: new URLSearchParams({reason: "forged", csrf_token: document.querySelector('input[name="csrf_token"]').value})}).then(r => r.status)`)
+		if status != float64(403) {
+			t.Fatalf("viewer's forged post: %v, want 403", status)
+		}
+		if res := do(t, "GET", base+"/legacy/orders", nil); res.status != 200 {
+			t.Fatalf("the viewer's post changed the route: %d", res.status)
+		}
+	}) {
+		return
+	}
+}
