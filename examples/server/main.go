@@ -86,7 +86,7 @@ func run(ctx context.Context, log *slog.Logger, role, addr, server string) error
 		go func() { errc <- runServer(ctx, log, addr, tokens) }()
 		for i, svc := range []string{"payments", "orders"} {
 			a := net.JoinHostPort(host, strconv.Itoa(p+1+i))
-			go func() { errc <- runService(ctx, log.With("service", svc), svc, a, url, tokens[svc]) }()
+			go func() { errc <- runService(ctx, log.With("role", svc), svc, a, url, tokens[svc]) }()
 		}
 		var first error
 		for range 3 {
