@@ -8,10 +8,16 @@ package examples_test
 // screenshots in docs/img.
 
 import (
+	"bufio"
 	"context"
 	"encoding/base64"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -311,5 +317,101 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 	}) {
 		return
+	}
+}
+
+// The dashboard is served through every framework's mount: sign-in,
+// pages with links under the mount, a form post with its CSRF token and
+// the live stream.
+func TestDashboardOnEveryFramework(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo programs")
+	}
+	for _, fw := range frameworks {
+		t.Run(fw, func(t *testing.T) {
+			base := start(t, fw, "WAYGATE_ADMIN_PASSWORD="+dashAdminPass)
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			get := func(path string) (int, http.Header, string) {
+				t.Helper()
+				res, err := c.Get(base + path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				return res.StatusCode, res.Header, string(b)
+			}
+			post := func(path string, form url.Values) (int, http.Header) {
+				t.Helper()
+				res, err := c.PostForm(base+path, form)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				return res.StatusCode, res.Header
+			}
+			if code, h, _ := get("/waygate/"); code != 303 || h.Get("Location") != "/waygate/sign-in?next=%2Fwaygate%2F" {
+				t.Fatalf("anonymous: %d %q", code, h.Get("Location"))
+			}
+			if code, h := post("/waygate/sign-in", url.Values{"username": {"admin"}, "password": {dashAdminPass}}); code != 303 || h.Get("Location") != "/waygate/" {
+				t.Fatalf("sign in: %d %q", code, h.Get("Location"))
+			}
+			code, _, body := get("/waygate/")
+			if code != 200 || !strings.Contains(body, `href="/waygate/rate-limits"`) || !strings.Contains(body, `sse-connect="/waygate/events"`) {
+				t.Fatalf("routes page: %d", code)
+			}
+			token := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)
+			if token == nil {
+				t.Fatal("no CSRF token on the page")
+			}
+			css := regexp.MustCompile(`href="(/waygate/assets/[^"]+)"`).FindStringSubmatch(body)
+			if code, h, _ := get(css[1]); code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "image/svg") && !strings.HasPrefix(h.Get("Content-Type"), "text/css") {
+				t.Fatalf("asset %s: %d %q", css[1], code, h.Get("Content-Type"))
+			}
+			if fw == "fiber" {
+				// waygatefiber.Mount serves the handler through fiber's
+				// adaptor.HTTPHandler, which buffers the whole response, so
+				// no event stream (the API's /api/events included) reaches a
+				// client on fiber yet. Check the form post alone.
+				t.Log("KNOWN GAP: event streams do not flush through waygatefiber.Mount; live updates are checked on gin, echo and net/http")
+				if code, _ := post("/waygate/routes/"+seg("GET:/orders")+"/maintenance", url.Values{"reason": {"via fiber"}, "csrf_token": {token[1]}}); code != 303 {
+					t.Fatalf("maintenance form: %d", code)
+				}
+				if r := do(t, "GET", base+"/orders", nil); r.status != 503 {
+					t.Fatalf("GET /orders after the form: %d", r.status)
+				}
+				return
+			}
+			// The live stream reports a change made by a form post.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, "GET", base+"/waygate/events", nil)
+			res, err := (&http.Client{Jar: jar}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			sc := bufio.NewScanner(res.Body)
+			for sc.Scan() && sc.Text() != ": connected" {
+			}
+			if code, h := post("/waygate/routes/"+seg("GET:/orders")+"/maintenance", url.Values{"reason": {"via " + fw}, "csrf_token": {token[1]}}); code != 303 || h.Get("Location") != "/waygate/" {
+				t.Fatalf("maintenance form: %d %q", code, h.Get("Location"))
+			}
+			got := ""
+			for sc.Scan() {
+				if sc.Text() == "event: route" {
+					sc.Scan()
+					got = sc.Text()
+					break
+				}
+			}
+			if got != "data: GET:/orders" {
+				t.Fatalf("live stream: %q, %v", got, sc.Err())
+			}
+			if r := do(t, "GET", base+"/orders", nil); r.status != 503 {
+				t.Fatalf("GET /orders after the form: %d", r.status)
+			}
+		})
 	}
 }
