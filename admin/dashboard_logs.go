@@ -120,14 +120,15 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request, v *view) err
 	return nil
 }
 
-// serviceRow is one service on the Services page. LastSeen is filled when
-// the handler knows when the service's SDK last connected.
+// serviceRow is one service on the Services page, with what this
+// replica knows of its SDKs (as GET /api/services/status reports).
 type serviceRow struct {
 	Name        string
 	Routes      int
 	ByStatus    map[route.Status]int
 	Maintenance route.MaintenanceConfig
 	Limit       *ratelimit.Policy
+	Connections int
 	LastSeen    *time.Time
 }
 
@@ -137,7 +138,15 @@ func (h *Handler) servicesPage(w http.ResponseWriter, r *http.Request, v *view) 
 	v.Page, v.Title, v.Live = "services", "Services", []string{"route", "service", "rate_limit", "resync"}
 	rows := []serviceRow{}
 	routes := h.eng.Routes()
-	for _, name := range h.eng.Services() {
+	sdks := h.sdkStatus()
+	names := h.eng.Services()
+	for name := range sdks {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
 		row := serviceRow{Name: name, ByStatus: map[route.Status]int{}, Maintenance: h.eng.ServiceMaintenance(name)}
 		for _, st := range routes {
 			if st.Service == name {
@@ -148,13 +157,36 @@ func (h *Handler) servicesPage(w http.ResponseWriter, r *http.Request, v *view) 
 		if p, found := h.eng.ServiceRateLimit(name); found {
 			row.Limit = &p
 		}
-		row.LastSeen = h.serviceLastSeen(name)
+		if st, found := sdks[name]; found {
+			row.Connections, row.LastSeen = st.Connections, st.LastSeen
+		}
 		rows = append(rows, row)
 	}
 	h.render(w, r, v, http.StatusOK, "services", rows)
 	return nil
 }
 
-// serviceLastSeen says when a service's SDK was last heard from; the
-// embedded engine has no SDK clients, so it knows nothing yet.
-func (h *Handler) serviceLastSeen(string) *time.Time { return nil }
+// sdkStatus is what this replica knows of each service's SDKs: open
+// event streams and when one last talked to it (now while connected).
+func (h *Handler) sdkStatus() map[string]ServiceStatus {
+	out := map[string]ServiceStatus{}
+	s := h.sdk
+	if s == nil {
+		return out
+	}
+	now := h.cfg.clock.Now().UTC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, st := range s.services {
+		row := ServiceStatus{Service: name, Connections: st.connections, Connected: st.connections > 0}
+		seen := st.lastSeen.UTC()
+		if row.Connected {
+			seen = now
+		}
+		if !seen.IsZero() {
+			row.LastSeen = &seen
+		}
+		out[name] = row
+	}
+	return out
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/admin"
+	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/ratelimit"
@@ -653,4 +654,22 @@ func between(s, from, to string) string {
 	}
 	v, _, _ := strings.Cut(rest, to)
 	return v
+}
+
+// On a Waygate Server the Services page shows the services' SDKs and
+// their routes, service-scoped keys included.
+func TestDashboardServicesOnAServer(t *testing.T) {
+	srv := newSDKServer(t, backend.NewMemory())
+	newService(t, srv.base, "payments", paymentsToken)
+	s := newSession(t, srv.base)
+	s.signIn("admin", adminPass)
+	eventually(t, "payments connected", func() bool {
+		return strings.Contains(s.get("/services").body, "Connected")
+	})
+	wantPage(t, "services", s.get("/services"), http.StatusOK, "payments", "last seen")
+	wantPage(t, "routes of payments", s.get("/?service=payments"), http.StatusOK, "/pay", "Service payments", "declared")
+	p := s.post("/routes/"+key("payments:GET:/free")+"/maintenance", url.Values{"reason": {"from the server"}}, true)
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("maintenance of a service route: %d %s", p.status, between(p.body, `role="alert">`, "</p>"))
+	}
 }
