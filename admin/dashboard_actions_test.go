@@ -217,4 +217,3 @@ func TestDashboardBadInput(t *testing.T) {
 		}
 	}
 }
-
