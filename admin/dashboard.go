@@ -229,6 +229,9 @@ func (h *Handler) pageCSRFOK(r *http.Request, p principal) bool {
 // message of a preceding redirect.
 func (h *Handler) newView(w http.ResponseWriter, r *http.Request) *view {
 	v := &view{Prefix: h.mountPath(r), Version: version(), Env: h.eng.Env()}
+	if strings.HasPrefix(v.Prefix, "//") || strings.ContainsAny(v.Prefix, "\\\r\n\"'<>") {
+		v.Prefix = "" // never a scheme-relative or odd mount in links and redirects
+	}
 	v.Self = v.Prefix + r.URL.Path
 	if r.URL.RawQuery != "" {
 		v.Self += "?" + r.URL.RawQuery
@@ -261,7 +264,7 @@ func (h *Handler) toSignIn(w http.ResponseWriter, r *http.Request, v *view) {
 		h.renderError(w, r, v, errorf(http.StatusUnauthorized, "your session has ended: sign in again"))
 		return
 	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, target, http.StatusSeeOther) //nolint:gosec // G710: the mount path plus a fixed path
 }
 
 // render executes a page into a buffer, so a template error becomes an
@@ -318,7 +321,7 @@ func (h *Handler) done(w http.ResponseWriter, r *http.Request, v *view, msg stri
 		msg = msg[:300]
 	}
 	h.setCookie(w, r, flashCookie, url.QueryEscape(msg), h.cfg.clock.Now().Add(time.Minute), true)
-	http.Redirect(w, r, backTo(r, v, v.Prefix+"/"), http.StatusSeeOther)
+	http.Redirect(w, r, backTo(r, v, v.Prefix+"/"), http.StatusSeeOther) //nolint:gosec // G710: backTo keeps only paths under the mount
 	return nil
 }
 
