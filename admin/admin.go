@@ -156,6 +156,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		r = r2
 	}
+	if r.URL.Path == "" {
+		// Mounted with http.StripPrefix and asked for without the trailing
+		// slash: the dashboard is at the mount's "/" (the mux would
+		// redirect to the host's "/").
+		http.Redirect(w, r, h.mountPath(r)+"/", http.StatusPermanentRedirect) //nolint:gosec // G710: the mount path
+		return
+	}
 	_, pattern := h.mux.Handler(r)
 	a, known := h.access[pattern]
 	if !known {

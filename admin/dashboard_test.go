@@ -466,3 +466,15 @@ func TestDashboardServicesOnAServer(t *testing.T) {
 		t.Fatalf("maintenance of a service route: %d %s", p.status, between(p.body, `role="alert">`, "</p>"))
 	}
 }
+
+// The mount path without its trailing slash leads to the dashboard, not
+// to the host's root, also when the handler gets an empty path from
+// http.StripPrefix (gin's and echo's mounts do that).
+func TestDashboardMountWithoutSlash(t *testing.T) {
+	f := newFixture(t)
+	rec := httptest.NewRecorder()
+	http.StripPrefix("/waygate", f.h).ServeHTTP(rec, httptest.NewRequest("GET", "/waygate", nil))
+	if rec.Code != http.StatusPermanentRedirect || rec.Header().Get("Location") != "/waygate/" {
+		t.Fatalf("GET /waygate: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+}
