@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -314,6 +316,40 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		if res := do(t, "GET", base+"/legacy/orders", nil); res.status != 200 {
 			t.Fatalf("the viewer's post changed the route: %d", res.status)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("reading works with JavaScript disabled", func(t *testing.T) {
+		b := b.on(t)
+		noJS := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return chromedp.Void{}, err
+		})
+		b.do("disable scripts", noJS)
+		for _, p := range []struct{ path, sel, want string }{
+			{"/waygate/", "#routes-table", "/legacy/orders"},
+			{"/waygate/rate-limits", "#policies", "2/minute"},
+			{"/waygate/flags/browser-beta?tab=targeting", "#rules", "country in"},
+			{"/waygate/audit", "#audit", "rl_policy_set"},
+		} {
+			b.do(p.path, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.sel)))
+			if got := b.text(p.sel); !strings.Contains(got, p.want) {
+				t.Errorf("%s without JavaScript: %q lacks %q", p.path, got, p.want)
+			}
+			if kind := b.eval(`typeof htmx`); kind != "undefined" {
+				t.Fatalf("%s: the page's scripts ran (htmx is %v)", p.path, kind)
+			}
+		}
+		// Forms post and redirect without scripts: the debugger, which a
+		// viewer may use.
+		b.do("debugger without JavaScript", chromedp.Navigate(base+"/waygate/flags/browser-beta?tab=debugger"), chromedp.WaitVisible(chromedp.CSS(`#debugger`)),
+			chromedp.SendKeys(chromedp.CSS(`#debugger [name="attributes"]`), "country = AT"),
+			chromedp.Click(chromedp.CSS(`#debugger button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#eval-result .variation`)))
+		if v := b.text(`#eval-result .variation`); v != "on" {
+			t.Errorf("debugger without JavaScript: %q", v)
 		}
 	}) {
 		return
