@@ -26,11 +26,12 @@ type Memory struct {
 }
 
 type memShard struct {
-	mu  sync.Mutex
-	m   map[uint64]*entry // by key hash; entries with the same hash are chained
-	n   int               // entries, chains included
-	ops int
-	_   [32]byte // keep shards on separate cache lines
+	mu    sync.Mutex
+	m     map[uint64]*entry // by key hash; entries with the same hash are chained
+	n     int               // entries, chains included
+	ops   int               // counters inserted
+	swept int               // ops at the last sweep
+	_     [32]byte          // keep shards on separate cache lines
 }
 
 type entry struct {
@@ -139,30 +140,68 @@ func (m *Memory) nanos() int64 {
 
 // insertCopy stores a new counter. The key may alias a request buffer
 // (fasthttp), so the entry keeps copies of its strings.
+//
+// A shard sweeps its expired counters once per eighth of its size in new
+// ones (at least 1024 while it has room), so sweeping costs about eight
+// entries per insert however fast new clients arrive.
+// Between sweeps, or when a sweep frees nothing, one counter makes room:
+// an expired one if a short look finds one, else an arbitrary live one
+// (counted by Evicted).
 func (m *Memory) insertCopy(sh *memShard, h uint64, k Key, e *entry, now int64) {
 	k.Client, k.Tier = strings.Clone(k.Client), strings.Clone(k.Tier)
 	e.key = k
 	sh.ops++
-	if sh.n >= m.perShard || sh.ops%1024 == 0 {
-		sh.sweep(func(x *entry) bool { return x.expires <= now })
+	every := max(1, sh.n/8)
+	if sh.n < m.perShard {
+		every = max(1024, every)
 	}
-	if sh.n >= m.perShard {
-		evicted := 0
-		sh.sweep(func(*entry) bool {
-			if sh.n < m.perShard {
-				return false
-			}
-			evicted++
-			return true
-		})
-		m.evicted.Add(uint64(evicted))
+	if sh.ops-sh.swept >= every {
+		sh.sweep(func(x *entry) bool { return x.expires <= now })
+		sh.swept = sh.ops
+	}
+	for sh.n >= m.perShard {
+		if sh.evictOne(now) {
+			m.evicted.Add(1)
+		}
 	}
 	e.next = sh.m[h]
 	sh.m[h] = e
 	sh.n++
 }
 
-// sweep removes the entries drop says to, keeping chains intact.
+// evictOne drops the head of a chain: the first expired one among a few
+// from a random place (Go's map iteration starts at one), else the first
+// seen. It reports whether the dropped counter was live.
+func (sh *memShard) evictOne(now int64) (live bool) {
+	var victim uint64
+	found, looked := false, 0
+	for h, head := range sh.m {
+		if !found || head.expires <= now {
+			victim, found = h, true
+			if head.expires <= now {
+				break
+			}
+		}
+		if looked++; looked == 4 {
+			break
+		}
+	}
+	if !found {
+		return false
+	}
+	head := sh.m[victim]
+	if head.next == nil {
+		delete(sh.m, victim)
+	} else {
+		sh.m[victim] = head.next
+	}
+	sh.n--
+	return head.expires > now
+}
+
+// sweep removes the entries drop says to, keeping chains intact (in
+// reverse order). The map is written only where a chain's head changed,
+// which for the usual one-entry chain means only when it is dropped.
 func (sh *memShard) sweep(drop func(*entry) bool) {
 	for h, head := range sh.m {
 		var keep *entry
@@ -175,9 +214,10 @@ func (sh *memShard) sweep(drop func(*entry) bool) {
 			}
 			e = next
 		}
-		if keep == nil {
+		switch {
+		case keep == nil:
 			delete(sh.m, h)
-		} else {
+		case keep != head:
 			sh.m[h] = keep
 		}
 	}
