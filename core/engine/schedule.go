@@ -14,6 +14,11 @@ const (
 	// retryDelay is when a transition that failed, or that another engine
 	// claimed but has not written yet, is looked at again.
 	retryDelay = 5 * time.Second
+	// recheckEvery bounds the scheduler's sleep. Timers run on the
+	// monotonic clock, so when the wall clock steps (NTP, a VM resumed)
+	// a window is noticed within this long instead of when a timer armed
+	// before the step fires — perhaps after the window is over.
+	recheckEvery = time.Minute
 )
 
 // rescheduleLocked applies every window transition that is due and arms one
@@ -54,7 +59,7 @@ func (e *Engine) rescheduleLocked() {
 	if next.IsZero() {
 		return
 	}
-	e.timer = e.cfg.clock.AfterFunc(next.Sub(now), e.onTimer)
+	e.timer = e.cfg.clock.AfterFunc(min(next.Sub(now), recheckEvery), e.onTimer)
 }
 
 func (e *Engine) onTimer() {
