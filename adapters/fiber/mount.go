@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/waygate-go/waygate/core/engine"
 )
@@ -17,7 +16,7 @@ import (
 func Mount(app *fiber.App, e *engine.Engine, prefix string, h http.Handler) {
 	prefix = "/" + strings.Trim(prefix, "/")
 	e.Unguard(prefix)
-	handler := adaptor.HTTPHandler(http.StripPrefix(prefix, h))
+	handler := httpHandler(http.StripPrefix(prefix, h))
 	app.All(prefix, handler)
 	app.All(prefix+"/*", handler)
 }
