@@ -17,7 +17,7 @@ import (
 // Names of the credentials on the wire.
 const (
 	// TokenHeader carries a session token from POST /api/auth/login.
-	TokenHeader = "X-Waygate-Token"
+	TokenHeader = "X-Waygate-Token" //nolint:gosec // G101: a name, not a credential
 	// SessionCookie carries the session token for browsers (HttpOnly,
 	// SameSite=Strict).
 	SessionCookie = "waygate_session"

@@ -75,7 +75,10 @@ func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value 
 	if path == "" {
 		path = "/"
 	}
-	c := &http.Cookie{Name: name, Value: value, Path: path, Expires: exp, HttpOnly: httpOnly,
+	// Secure follows the connection (plain HTTP on localhost must work);
+	// SameSite=Strict always; HttpOnly except for the CSRF cookie, which
+	// the page script reads.
+	c := &http.Cookie{Name: name, Value: value, Path: path, Expires: exp, HttpOnly: httpOnly, //nolint:gosec // G124: see above
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil}
 	if value == "" {
 		c.MaxAge = -1

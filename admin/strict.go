@@ -104,7 +104,7 @@ func checkFields(raw []byte, t reflect.Type, path string) error {
 		}
 		var obj map[string]json.RawMessage
 		if json.Unmarshal(raw, &obj) != nil {
-			return nil
+			return nil //nolint:nilerr // malformed JSON is the decoder's to report
 		}
 		fields := jsonFields(t)
 		for _, name := range sortedKeys(obj) {
@@ -122,7 +122,7 @@ func checkFields(raw []byte, t reflect.Type, path string) error {
 		}
 		var items []json.RawMessage
 		if json.Unmarshal(raw, &items) != nil {
-			return nil
+			return nil //nolint:nilerr // malformed JSON is the decoder's to report
 		}
 		for i, item := range items {
 			if err := checkFields(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
@@ -135,7 +135,7 @@ func checkFields(raw []byte, t reflect.Type, path string) error {
 		}
 		var obj map[string]json.RawMessage
 		if json.Unmarshal(raw, &obj) != nil {
-			return nil
+			return nil //nolint:nilerr // malformed JSON is the decoder's to report
 		}
 		for _, name := range sortedKeys(obj) {
 			if err := checkFields(obj[name], t.Elem(), joinPath(path, name)); err != nil {

@@ -25,7 +25,7 @@ func benchServe(b *testing.B, h http.Handler, path string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		clear(w.HeaderMap)
+		clear(w.Header())
 		h.ServeHTTP(w, req)
 	}
 }

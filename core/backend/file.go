@@ -61,7 +61,7 @@ func OpenFile(path string, opts ...FileOption) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file backend: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
 		return nil, fmt.Errorf("file backend: create directory for %s: %w", abs, err)
 	}
 	f := &File{path: abs, claims: NewMemory(), poll: time.Second, logs: map[Log][][]byte{}, docs: Snapshot{}}
@@ -74,7 +74,7 @@ func OpenFile(path string, opts ...FileOption) (*File, error) {
 	}
 	f.lock = lock
 	if err := f.reload(); err != nil {
-		unlockFile(lock)
+		_ = unlockFile(lock)
 		return nil, err
 	}
 	return f, nil
@@ -206,7 +206,7 @@ func writeAtomic(path string, b []byte) error {
 	if err := os.Rename(name, path); err != nil {
 		return err
 	}
-	if d, err := os.Open(dir); err == nil {
+	if d, err := os.Open(dir); err == nil { //nolint:gosec // G304: the directory of the state file the operator chose
 		_ = d.Sync() // make the rename durable; not every filesystem supports it
 		d.Close()
 	}

@@ -42,7 +42,7 @@ func DefaultApp() App {
 const MountPrefix = "/waygate"
 
 var mounted = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-	w.Write([]byte("admin:" + r.URL.Path))
+	_, _ = w.Write([]byte("admin:" + r.URL.Path))
 })
 
 func lifecycleApp() App {

@@ -199,12 +199,12 @@ func runCase(t *testing.T, h Harness, c Case, extra func(t testing.TB, clk *cloc
 		if s.Do != nil {
 			s.Do(ctx, t, e)
 		}
-		res, body := send(handler, s.Method, s.Path, s.Header, s.RemoteAddr)
+		res, body := send(handler, s.Method, s.Path, s.Header, s.RemoteAddr) //nolint:bodyclose // send reads and closes it
 		if s.Status != 0 && res.StatusCode != s.Status {
 			t.Fatalf("prior request %d (%s %s): status %d, want %d (body %s)", i+1, s.Method, s.Path, res.StatusCode, s.Status, body)
 		}
 	}
-	res, body := send(handler, c.Method, c.Path, c.Header, c.RemoteAddr)
+	res, body := send(handler, c.Method, c.Path, c.Header, c.RemoteAddr) //nolint:bodyclose // send reads and closes it
 	check(t, c.Want, res, body)
 }
 
@@ -220,6 +220,7 @@ func send(h http.Handler, method, path string, header map[string]string, remote 
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	res := rec.Result()
+	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
 	return res, body
 }

@@ -55,8 +55,6 @@ func served(limit, remaining int) Want {
 		"X-RateLimit-Limit": fmt.Sprint(limit), "X-RateLimit-Remaining": fmt.Sprint(remaining)}}
 }
 
-func from(addr string) Step { return Step{Method: "GET", RemoteAddr: addr} }
-
 func get(path string, status int) Step { return Step{Method: "GET", Path: path, Status: status} }
 
 func getAs(path string, header map[string]string, status int) Step {

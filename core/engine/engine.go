@@ -324,7 +324,6 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 				}
 				continue
 			}
-			loaded = true
 			select {
 			case <-e.synced:
 			default:

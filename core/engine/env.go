@@ -16,8 +16,8 @@ import (
 const (
 	EnvBackend          = "WAYGATE_BACKEND"
 	EnvEnvironment      = "WAYGATE_ENV"
-	EnvBypassLifecycle  = "WAYGATE_BYPASS_LIFECYCLE"
-	EnvBypassRateLimits = "WAYGATE_BYPASS_RATE_LIMITS"
+	EnvBypassLifecycle  = "WAYGATE_BYPASS_LIFECYCLE"   //nolint:gosec // G101: a variable name ("BYPASS"), not a credential
+	EnvBypassRateLimits = "WAYGATE_BYPASS_RATE_LIMITS" //nolint:gosec // G101: a variable name ("BYPASS"), not a credential
 	// EnvService names the service of an engine whose WAYGATE_BACKEND is a
 	// Waygate Server (waygate+http://...).
 	EnvService = "WAYGATE_SERVICE"

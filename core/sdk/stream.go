@@ -3,11 +3,10 @@ package sdk
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -259,11 +258,9 @@ func (b *backoff) next() time.Duration {
 	} else {
 		b.d = min(b.d*2, b.max)
 	}
-	var j [8]byte
-	_, _ = rand.Read(j[:])
 	half := b.d / 2
 	if half <= 0 {
 		return b.d
 	}
-	return half + time.Duration(binary.LittleEndian.Uint64(j[:])%uint64(half+1))
+	return half + rand.N(half+1) //nolint:gosec // G404: jitter, not a secret
 }

@@ -59,7 +59,8 @@ func StartRedis(t testing.TB) *RedisServer {
 
 func (s *RedisServer) start(bin string) {
 	s.t.Helper()
-	s.cmd = exec.Command(bin, "--port", "0", "--unixsocket", s.Addr, "--unixsocketperm", "700",
+	s.cmd = exec.Command(bin, "--port", "0", //nolint:gosec // G204: the redis-server binary found on PATH or named by the test
+		"--unixsocket", s.Addr, "--unixsocketperm", "700",
 		"--save", "", "--appendonly", "no", "--dir", s.dir)
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatalf("start redis-server: %v", err)
@@ -84,8 +85,8 @@ func (s *RedisServer) Stop() {
 	if s.external || s.cmd == nil || s.cmd.Process == nil {
 		return
 	}
-	s.cmd.Process.Kill()
-	s.cmd.Wait()
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait() // "signal: killed" is the expected outcome
 	s.cmd = nil
 	os.Remove(s.Addr)
 }

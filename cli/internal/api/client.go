@@ -20,7 +20,7 @@ import (
 // Header names and values the admin API understands (admin.TokenHeader,
 // admin.PlatformHeader).
 const (
-	TokenHeader    = "X-Waygate-Token"
+	TokenHeader    = "X-Waygate-Token" //nolint:gosec // G101: a name, not a credential
 	PlatformHeader = "X-Waygate-Platform"
 	Platform       = "cli"
 )

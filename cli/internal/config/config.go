@@ -104,7 +104,7 @@ func Load(getenv func(string) string, cwd string) (*Config, error) {
 		return nil, err
 	}
 	c := &Config{Path: path}
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) //nolint:gosec // G304: the CLI's own config file
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
@@ -143,7 +143,7 @@ func projectServerURL(dir string) (string, string) {
 	}
 	for {
 		path := filepath.Join(dir, ProjectFile)
-		if f, err := os.Open(path); err == nil {
+		if f, err := os.Open(path); err == nil { //nolint:gosec // G304: the project file looked up from the working directory
 			sc := bufio.NewScanner(f)
 			for sc.Scan() {
 				line := strings.TrimSpace(sc.Text())

@@ -26,9 +26,9 @@ import (
 // Environment variables serve reads when the matching flag is not given.
 const (
 	EnvAddr           = "WAYGATE_ADDR"
-	EnvAdminPassword  = "WAYGATE_ADMIN_PASSWORD"
-	EnvViewerPassword = "WAYGATE_VIEWER_PASSWORD"
-	EnvAdminSecret    = "WAYGATE_ADMIN_SECRET"
+	EnvAdminPassword  = "WAYGATE_ADMIN_PASSWORD"  //nolint:gosec // G101: a name, not a credential
+	EnvViewerPassword = "WAYGATE_VIEWER_PASSWORD" //nolint:gosec // G101: a name, not a credential
+	EnvAdminSecret    = "WAYGATE_ADMIN_SECRET"    //nolint:gosec // G101: a name, not a credential
 	// EnvServiceTokens lists SDK service tokens: "payments=SECRET,orders=SECRET".
 	EnvServiceTokens = "WAYGATE_SERVICE_TOKENS"
 )
@@ -86,7 +86,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 				opts.Env = f.Getenv(engine.EnvEnvironment)
 			}
 			if passwordFile != "" {
-				b, err := os.ReadFile(passwordFile)
+				b, err := os.ReadFile(passwordFile) //nolint:gosec // G304: the file the operator named
 				if err != nil {
 					return fmt.Errorf("--admin-password-file: %w", err)
 				}
@@ -98,7 +98,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 			opts.ViewerPassword, opts.Secret = f.Getenv(EnvViewerPassword), f.Getenv(EnvAdminSecret)
 			spec, from := f.Getenv(EnvServiceTokens), "$"+EnvServiceTokens
 			if tokensFile != "" {
-				b, err := os.ReadFile(tokensFile)
+				b, err := os.ReadFile(tokensFile) //nolint:gosec // G304: the file the operator named
 				if err != nil {
 					return fmt.Errorf("--service-tokens-file: %w", err)
 				}
