@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -107,74 +108,90 @@ func (b *Backend) streamOnce(ctx context.Context, out chan<- backend.Change, bo 
 	if res.StatusCode != http.StatusOK {
 		return responseError(res)
 	}
-	r := bufio.NewReaderSize(res.Body, 64<<10)
-	var event string
-	var data strings.Builder
+	frames := newFrameReader(res.Body)
 	synced := false
 	for {
-		line, err := r.ReadString('\n')
+		ev, payload, err := frames.next(func() { dog.Reset(silence); b.touch() })
 		if err != nil {
 			if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
 				return c
 			}
 			return fmt.Errorf("stream ended: %w", err)
 		}
-		dog.Reset(silence)
-		b.touch()
+		switch ev {
+		case "snapshot":
+			var s Snapshot
+			if err := json.Unmarshal([]byte(payload), &s); err != nil {
+				return fmt.Errorf("unreadable snapshot: %w", err)
+			}
+			if s.KeepAliveMillis > 0 && b.cfg.silenceLimit <= 0 {
+				silence = 3 * time.Duration(s.KeepAliveMillis) * time.Millisecond
+				dog.Reset(silence)
+			}
+			b.replace(s, synced)
+			synced = true
+			bo.reset()
+			if !send(ctx, out, backend.Change{Resync: true}) {
+				return ctx.Err()
+			}
+		case "delta":
+			if !synced {
+				return errors.New("delta before snapshot")
+			}
+			var d Delta
+			if err := json.Unmarshal([]byte(payload), &d); err != nil {
+				return fmt.Errorf("unreadable delta: %w", err)
+			}
+			changes, err := b.apply(d)
+			if err != nil {
+				return err
+			}
+			for _, c := range changes {
+				if !send(ctx, out, c) {
+					return ctx.Err()
+				}
+			}
+		}
+	}
+}
+
+// frameReader reads Server-Sent Events: "event:" and "data:" lines up to a
+// blank line; comments (keepalives) and unknown fields are skipped.
+type frameReader struct {
+	r *bufio.Reader
+}
+
+func newFrameReader(r io.Reader) *frameReader {
+	return &frameReader{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// next returns the next event with data; alive is called for every line
+// read, keepalives included.
+func (f *frameReader) next(alive func()) (event, data string, err error) {
+	var buf strings.Builder
+	for {
+		line, err := f.r.ReadString('\n')
+		if err != nil {
+			return "", "", err
+		}
+		alive()
 		line = strings.TrimRight(line, "\r\n")
 		switch {
 		case line == "":
-			if data.Len() == 0 {
+			if buf.Len() == 0 {
 				event = ""
 				continue
 			}
-			payload := data.String()
-			data.Reset()
-			ev := event
-			event = ""
-			switch ev {
-			case "snapshot":
-				var s Snapshot
-				if err := json.Unmarshal([]byte(payload), &s); err != nil {
-					return fmt.Errorf("unreadable snapshot: %w", err)
-				}
-				if s.KeepAliveMillis > 0 && b.cfg.silenceLimit <= 0 {
-					silence = 3 * time.Duration(s.KeepAliveMillis) * time.Millisecond
-					dog.Reset(silence)
-				}
-				b.replace(s, synced)
-				synced = true
-				bo.reset()
-				if !send(ctx, out, backend.Change{Resync: true}) {
-					return ctx.Err()
-				}
-			case "delta":
-				if !synced {
-					return errors.New("delta before snapshot")
-				}
-				var d Delta
-				if err := json.Unmarshal([]byte(payload), &d); err != nil {
-					return fmt.Errorf("unreadable delta: %w", err)
-				}
-				changes, err := b.apply(d)
-				if err != nil {
-					return err
-				}
-				for _, c := range changes {
-					if !send(ctx, out, c) {
-						return ctx.Err()
-					}
-				}
-			}
+			return event, buf.String(), nil
 		case strings.HasPrefix(line, ":"):
 			// keepalive comment
 		case strings.HasPrefix(line, "event:"):
 			event = strings.TrimSpace(strings.TrimPrefix(line, "event:"))
 		case strings.HasPrefix(line, "data:"):
-			if data.Len() > 0 {
-				data.WriteByte('\n')
+			if buf.Len() > 0 {
+				buf.WriteByte('\n')
 			}
-			data.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " "))
+			buf.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " "))
 		}
 	}
 }
