@@ -288,7 +288,13 @@ func TestServerTwoServices(t *testing.T) {
 		}
 		prop = append(prop, waitFor(t, payments.URL+"/payments", nil, want, time.Now()))
 	}
-	t.Logf("server → SDK propagation over %d changes: p50 %v, p99 %v, max %v", len(prop), percentile(prop, 0.5), percentile(prop, 0.99), percentile(prop, 1))
+	line := fmt.Sprintf("server REST change → payments enforces it: p50 %v, p99 %v, max %v over %d changes", percentile(prop, 0.5), percentile(prop, 0.99), percentile(prop, 1), len(prop))
+	t.Log(line)
+	if out := os.Getenv("WAYGATE_BENCH_SERVER_OUT"); out != "" { // scripts/bench.sh
+		if err := os.WriteFile(out, []byte(line+"\n"), 0o600); err != nil {
+			t.Error(err)
+		}
+	}
 }
 
 func TestServerDownAndBack(t *testing.T) {

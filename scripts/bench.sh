@@ -38,7 +38,7 @@ fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-raw=$work/raw.txt anchors=$work/anchors.txt tp=$work/throughput.txt prop=$work/prop.txt
+raw=$work/raw.txt anchors=$work/anchors.txt tp=$work/throughput.txt prop=$work/prop.txt sprop=$work/server-prop.txt
 : >"$raw" >"$anchors" >"$tp"
 cmd="go test -run '^\$' -bench . -benchmem -count $count"
 
@@ -111,6 +111,8 @@ done
 
 # 4. Multi-instance propagation over Redis, from the examples' own test.
 (cd examples && WAYGATE_BENCH_OUT="$prop" go test -count=1 -run TestRedisPropagationBetweenProcesses . >/dev/null) || true
+# ... and from a Waygate Server to an SDK service (separate processes).
+(cd examples && WAYGATE_BENCH_SERVER_OUT="$sprop" go test -count=1 -run 'TestServerTwoServices$' . >/dev/null) || true
 
 # medians.awk: reads benchmark output; med(key) is the median ns/op of a
 # benchmark (key "pkg|Name", pkg without the module prefix, Name without
@@ -131,7 +133,9 @@ medians='
   }'
 # throughput.awk: reads "$tp" lines "fw b1 b2 … | w1 w2 …"; bare[fw] and
 # way[fw] are the median req/s of the rounds (one disturbed round on a
-# shared machine moves a median less than a mean).
+# shared machine moves a median less than a mean); ratio[fw] is the median
+# of each round's Waygate/bare pair, which ran back to back, so drift of
+# the machine between rounds cancels out of it.
 throughput='
   function tpmed(v, c,   i, j, t) {
     for (i=1;i<=c;i++) for (j=i+1;j<=c;j++) if (v[j]<v[i]) { t=v[i]; v[i]=v[j]; v[j]=t }
@@ -143,7 +147,9 @@ throughput='
       if ($i=="|") { side=1; continue }
       if (side) { vw[++nw]=$i+0; lw=lw (lw==""?"":", ") sprintf("%.0f", $i) } else { vb[++nb]=$i+0; lb=lb (lb==""?"":", ") sprintf("%.0f", $i) }
     }
-    fws[++nf]=fw; bare[fw]=tpmed(vb, nb); way[fw]=tpmed(vw, nw); lbare[fw]=lb; lway[fw]=lw
+    split("", vr); nr=0
+    for (i=1;i<=nb && i<=nw;i++) if (vb[i]>0) vr[++nr]=vw[i]/vb[i]
+    fws[++nf]=fw; ratio[fw]=tpmed(vr, nr); bare[fw]=tpmed(vb, nb); way[fw]=tpmed(vw, nw); lbare[fw]=lb; lway[fw]=lw
     next
   }'
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100*a/b : 0 }'; }
@@ -198,12 +204,12 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100*a/b : 0 }'; }
   echo
   echo "## HTTP throughput on loopback"
   echo
-  echo "\`examples/internal/throughput\` serves \`GET /hello\` (a 17-byte JSON reply) on each framework, bare or with Waygate judging the route (registered, active, no rate limit); both servers run at once, pinned to one core, and \`wrk -t1 -c32 -d$duration\` (pinned to the other core) loads them in turn, $rounds rounds in alternating order after a warm-up. Median requests per second of the rounds:"
+  echo "\`examples/internal/throughput\` serves \`GET /hello\` (a 17-byte JSON reply) on each framework, bare or with Waygate judging the route (registered, active, no rate limit); both servers run at once, pinned to one core, and \`wrk -t1 -c32 -d$duration\` (pinned to the other core) loads them in turn, $rounds rounds in alternating order after a warm-up. Median requests per second of the rounds, and the median of the rounds' Waygate/bare ratios (each pair ran back to back):"
   echo
   echo "| framework | bare req/s | with Waygate req/s | Waygate / bare | rounds (bare; Waygate) |"
   echo "|---|---:|---:|---:|---|"
   awk "$throughput"'
-    END { for (i=1;i<=nf;i++) { f=fws[i]; printf "| %s | %.0f | %.0f | %.1f%% | %s; %s |\n", f, bare[f], way[f], bare[f] ? 100*way[f]/bare[f] : 0, lbare[f], lway[f] } }' "$tp"
+    END { for (i=1;i<=nf;i++) { f=fws[i]; printf "| %s | %.0f | %.0f | %.1f%% | %s; %s |\n", f, bare[f], way[f], 100*ratio[f], lbare[f], lway[f] } }' "$tp"
   echo
   echo "## Package benchmarks"
   awk "$medians"'
@@ -246,18 +252,24 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100*a/b : 0 }'; }
       im=med(B "FlagCheck/path=openfeature-inmemory"); wg=med(B "FlagCheck/path=openfeature-waygate")
       row("OpenFeature client.Boolean via our provider", "≤ 1.2× go-sdk in-memory", sprintf("%.2f× (%.0f vs %.0f ns)", wg/im, wg, im), wg<=1.2*im)
       for (i=1;i<=nf;i++) { f=fws[i]
-        if (f=="fiber") row("fiber throughput with Waygate", "report", sprintf("%.1f%% of bare", bare[f] ? 100*way[f]/bare[f] : 0), 1)
-        else row(f " throughput with Waygate, active route", "≥ 90% of bare", sprintf("%.1f%% of bare (%.0f vs %.0f req/s)", bare[f] ? 100*way[f]/bare[f] : 0, way[f], bare[f]), bare[f] && way[f] >= 0.9*bare[f])
+        if (f=="fiber") row("fiber throughput with Waygate", "report", sprintf("%.1f%% of bare", 100*ratio[f]), 1)
+        else row(f " throughput with Waygate, active route", "≥ 90% of bare", sprintf("%.1f%% of bare (median of paired rounds; medians %.0f vs %.0f req/s)", 100*ratio[f], way[f], bare[f]), ratio[f] >= 0.9)
       }
       if (!nm) { print "\nEvery budget was met in this run."; exit }
       printf "\nMissed in this run, with what the same run measured:\n\n"
-      if (!(m<=100 && ma==0 && m<=x))
-        printf "- In-memory check: %.0f ns against x/time/rate'"'"'s %.0f ns in the same rounds (%.2f×), %s allocations. Waygate looks the client up in a sharded map keyed by scope and IP before counting; x/time/rate counts on one limiter the caller already holds.\n", m, x, m/x, ma
-      if (!(q<=1.5*p && qa<=10))
-        printf "- Redis check: %.2f× PING (%.1f µs against %.1f µs), %s allocations; redis_rate, which also runs one Lua script per check, measured %.2f× PING (%.1f µs) and %s allocations on the same server. A script call costs redis-server more than PING (argument parsing, script lookup and execution), and the server shares the 2 cores with the benchmark.\n", q/p, q/1000, p/1000, qa, rr/p, rr/1000, al[B "RedisCheck/op=redis_rate"]
+      if (!(m<=100 && ma==0 && m<=x)) {
+        if (m<=x && ma==0)
+          printf "- In-memory check: %.0f ns, 0 allocations: faster than x/time/rate (%.0f ns, %.2f×) in the same rounds, but above the absolute 100 ns — which x/time/rate itself misses on this machine, while doing less (one limiter the caller holds, no lookup by client). What remains in ours is the shard mutex (a lock and an unlock, about a fifth of the time), the keyed map lookup and building the result.\n", m, x, m/x
+        else
+          printf "- In-memory check: %.0f ns against x/time/rate'"'"'s %.0f ns in the same rounds (%.2f×), %s allocations. Waygate looks the client up in a sharded map keyed by scope and IP before counting; x/time/rate counts on one limiter the caller already holds.\n", m, x, m/x, ma
+      }
+      if (!(q<=1.5*p && qa<=10)) {
+        es=med(B "RedisCheck/op=empty-script")
+        printf "- Redis check: %.2f× PING (%.1f µs against %.1f µs), %s allocations. An empty Lua script (`return 1`) already costs %.2f× PING (%.1f µs) on this server, so the budget leaves %.1f µs for the check itself; ours spends %.1f µs above the empty script on its two redis.calls (INCR, PTTL) and reply. redis_rate, also one script per check, measured %.2f× PING (%.1f µs) and %s allocations.\n", q/p, q/1000, p/1000, qa, es/p, es/1000, (1.5*p-es)/1000, (q-es)/1000, rr/p, rr/1000, al[B "RedisCheck/op=redis_rate"]
+      }
       for (i=1;i<=nf;i++) { f=fws[i]
-        if (f!="fiber" && !(bare[f] && way[f] >= 0.9*bare[f]))
-          printf "- %s throughput: %.1f%% of bare; rounds bare %s, Waygate %s req/s.\n", f, bare[f] ? 100*way[f]/bare[f] : 0, lbare[f], lway[f]
+        if (f!="fiber" && !(ratio[f] >= 0.9))
+          printf "- %s throughput: %.1f%% of bare (median of paired rounds); rounds bare %s, Waygate %s req/s.\n", f, 100*ratio[f], lbare[f], lway[f]
       }
       if (!(a<=100 && al["core/engine|Check_Active"]==0) || !(wg<=1.2*im) || !(o<=250) || !(c<=1000))
         print "- Other speed rows: compare with the load average in the header; the allocation counts are exact, the nanoseconds move with the load of the shared machine."
@@ -268,6 +280,12 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100*a/b : 0 }'; }
   echo "Two demo processes (net/http and echo) on one redis-server; 100 changes are made through process A's admin API and the test polls process B over HTTP until it answers accordingly (the delay includes the API call) (\`TestRedisPropagationBetweenProcesses\`):"
   echo
   echo "    $(cat "$prop" 2>/dev/null || echo 'not measured (the test failed or was skipped)')"
+  echo
+  echo "## Waygate Server → SDK propagation"
+  echo
+  echo "A Waygate Server and the \`payments\` and \`orders\` services as separate processes; 100 changes through the server's REST API, polling \`payments\` over HTTP until it enforces each (\`TestServerTwoServices\`; budget 100 ms):"
+  echo
+  echo "    $(cat "$sprop" 2>/dev/null || echo 'not measured (the test failed or was skipped)')"
   echo
   echo "## Raw output"
   echo
