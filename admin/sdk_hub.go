@@ -27,7 +27,7 @@ type sdkServer struct {
 	version  uint64
 	docs     backend.Snapshot // server key space, as last diffed
 	conns    map[*sdkConn]struct{}
-	origins  map[string]pendingOrigin // kind/key → the write an SDK made
+	origins  map[string][]pendingOrigin // kind/key → writes SDKs made, oldest first
 	services map[string]*serviceStatus
 }
 
@@ -37,6 +37,9 @@ type sdkConn struct {
 	out     chan []byte // encoded SSE events; closed when the stream must end
 	base    uint64      // version of the last event sent
 }
+
+// maxPendingOrigins bounds the writes remembered per document.
+const maxPendingOrigins = 64
 
 // pendingOrigin remembers who wrote a document through POST
 // /api/sdk/records, so the delta echoing it names the writer.
@@ -58,7 +61,7 @@ const connBuffer = 256
 
 func newSDKServer(h *Handler) *sdkServer {
 	return &sdkServer{h: h, id: randomHex(6), conns: map[*sdkConn]struct{}{},
-		origins: map[string]pendingOrigin{}, services: map[string]*serviceStatus{}}
+		origins: map[string][]pendingOrigin{}, services: map[string]*serviceStatus{}}
 }
 
 // registerSDK serves the SDK endpoints. They authenticate with service
@@ -113,14 +116,21 @@ func (s *sdkServer) run(changes <-chan engine.Change) {
 				drained = true
 			}
 		}
-		s.publish(s.h.eng.Documents())
+		s.publish()
 	}
 }
 
-// publish diffs docs against what was sent and streams the difference.
-func (s *sdkServer) publish(docs backend.Snapshot) {
+// publish diffs the engine's documents against what was sent and streams
+// the difference. The documents are read under s.mu, so two publishers
+// never send an older state after a newer one.
+func (s *sdkServer) publish() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.publishLocked()
+}
+
+func (s *sdkServer) publishLocked() {
+	docs := s.h.eng.Documents()
 	recs := diffDocuments(s.docs, docs)
 	s.docs = docs
 	if len(recs) == 0 {
@@ -128,11 +138,21 @@ func (s *sdkServer) publish(docs backend.Snapshot) {
 	}
 	for i := range recs {
 		k := string(recs[i].Kind) + "\x00" + recs[i].Key
-		if p, ok := s.origins[k]; ok {
-			if bytes.Equal(p.value, recs[i].Value) {
-				recs[i].Origin = p.origin
+		// The published value may be any of the writes still pending for
+		// the key (several can land between two publications): the one it
+		// matches names the origin, and it and older ones are done.
+		pend := s.origins[k]
+		for j := len(pend) - 1; j >= 0; j-- {
+			if bytes.Equal(pend[j].value, recs[i].Value) {
+				recs[i].Origin = pend[j].origin
+				pend = pend[j+1:]
+				break
 			}
+		}
+		if len(pend) == 0 {
 			delete(s.origins, k)
+		} else {
+			s.origins[k] = pend
 		}
 	}
 	s.version++
@@ -162,6 +182,7 @@ func (s *sdkServer) publish(docs backend.Snapshot) {
 func (s *sdkServer) connect(service string) *sdkConn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.publishLocked() // the snapshot holds every write acknowledged before it
 	c := &sdkConn{service: service, out: make(chan []byte, connBuffer+1), base: s.version}
 	c.out <- encodeEvent("snapshot", s.snapshotLocked(service))
 	s.conns[c] = struct{}{}
@@ -200,6 +221,7 @@ func (s *sdkServer) closeAll() {
 func (s *sdkServer) snapshot(service string) sdk.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.publishLocked() // a snapshot holds every write acknowledged before it
 	return s.snapshotLocked(service)
 }
 
@@ -228,8 +250,19 @@ func (s *sdkServer) expect(origin string, recs []backend.Record) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.publishLocked() // bring s.docs up to date, so a no-op write is seen as one
 	for _, r := range recs {
-		s.origins[string(r.Kind)+"\x00"+r.Key] = pendingOrigin{origin: origin, value: r.Value}
+		if cur, ok := s.docs[r.Kind][r.Key]; ok && bytes.Equal(cur, r.Value) {
+			// Nothing will change, so nothing will be published: an
+			// expectation kept now would later tag someone else's write.
+			continue
+		}
+		k := string(r.Kind) + "\x00" + r.Key
+		pend := s.origins[k]
+		if len(pend) >= maxPendingOrigins { // an echo that never came: forget the oldest
+			pend = pend[1:]
+		}
+		s.origins[k] = append(pend, pendingOrigin{origin: origin, value: r.Value})
 	}
 }
 

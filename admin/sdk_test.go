@@ -175,7 +175,7 @@ func TestSDKWritesGoToTheServerAndAreNotReverted(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got := status(pay, "GET:/free"); got != route.StatusActive {
-			t.Fatalf("after enable: %s", got)
+			t.Fatalf("after enable: %s (sdk %+v)", got, pb.Status())
 		}
 	}
 	eventually(t, "server has the final state", func() bool { return status(s.eng, "payments:GET:/free") == route.StatusActive })

@@ -35,6 +35,7 @@ type Engine struct {
 	bypassRateLimits atomic.Bool
 
 	mu         sync.Mutex // serialises mutations and rebuilds
+	writes     uint64     // backend writes made by this engine; under mu
 	states     map[string]route.State
 	decls      map[string]*declared
 	global     route.MaintenanceConfig
@@ -229,15 +230,37 @@ func (e *Engine) writeCtx(ctx context.Context) context.Context {
 
 // load reads the whole persisted state and makes it current.
 func (e *Engine) load(ctx context.Context) error {
-	snap, err := e.cfg.backend.Load(ctx)
-	if err != nil {
-		e.failOpen("backend load", err)
-		return err
+	for attempt := 1; ; attempt++ {
+		e.mu.Lock()
+		seen := e.writes
+		e.mu.Unlock()
+		// Read without the lock, so requests and mutations go on meanwhile.
+		snap, err := e.cfg.backend.Load(ctx)
+		if err != nil {
+			e.failOpen("backend load", err)
+			return err
+		}
+		e.mu.Lock()
+		if e.writes != seen && attempt < 5 {
+			// This engine wrote while the state was being read: the read
+			// may predate the write, and applying it would undo it.
+			e.mu.Unlock()
+			continue
+		}
+		e.applyLoaded(ctx, snap)
+		e.mu.Unlock()
+		return nil
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.applyLoaded(ctx, snap)
-	return nil
+}
+
+// write stores records through the backend, counted so a concurrent load
+// knows it may be older. e.mu must be held.
+func (e *Engine) write(ctx context.Context, recs ...backend.Record) error {
+	err := e.cfg.backend.Write(e.writeCtx(ctx), recs...)
+	if err == nil {
+		e.writes++
+	}
+	return err
 }
 
 // applyLoaded replaces the state with snap, re-creates declared routes the

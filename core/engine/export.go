@@ -64,7 +64,7 @@ func (e *Engine) Apply(ctx context.Context, recs ...backend.Record) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), recs...); err != nil {
+	if err := e.write(ctx, recs...); err != nil {
 		e.failOpen("backend write", err)
 		return fmt.Errorf("%w: %w", ErrBackend, err)
 	}

@@ -131,7 +131,7 @@ func (e *Engine) setMaintenance(ctx context.Context, service string, edit func(*
 		rec = backend.Record{Kind: backend.KindService, Key: service, Value: raw}
 		path, kind = audit.ServicePath(service), KindService
 	}
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), rec); err != nil {
+	if err := e.write(ctx, rec); err != nil {
 		e.failOpen("backend write", err)
 		return route.MaintenanceConfig{}, fmt.Errorf("%w: %w", ErrBackend, err)
 	}

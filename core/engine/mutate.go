@@ -48,7 +48,7 @@ func (e *Engine) putRouteLocked(ctx context.Context, st route.State) error {
 	if err != nil {
 		return fmt.Errorf("encode route state: %w", err)
 	}
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), backend.Record{Kind: backend.KindRoute, Key: st.Path, Value: raw}); err != nil {
+	if err := e.write(ctx, backend.Record{Kind: backend.KindRoute, Key: st.Path, Value: raw}); err != nil {
 		e.failOpen("backend write", err)
 		return fmt.Errorf("%w: %w", ErrBackend, err)
 	}

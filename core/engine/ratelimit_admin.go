@@ -375,7 +375,7 @@ func (e *Engine) putLocked(ctx context.Context, kind backend.Kind, key string, v
 	if err != nil {
 		return err
 	}
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), backend.Record{Kind: kind, Key: key, Value: raw}); err != nil {
+	if err := e.write(ctx, backend.Record{Kind: kind, Key: key, Value: raw}); err != nil {
 		e.failOpen("backend write", err)
 		return fmt.Errorf("%w: %w", ErrBackend, err)
 	}
@@ -384,7 +384,7 @@ func (e *Engine) putLocked(ctx context.Context, kind backend.Kind, key string, v
 
 // deleteLocked removes one document from the backend.
 func (e *Engine) deleteLocked(ctx context.Context, kind backend.Kind, key string) error {
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), backend.Record{Kind: kind, Key: key}); err != nil {
+	if err := e.write(ctx, backend.Record{Kind: kind, Key: key}); err != nil {
 		e.failOpen("backend write", err)
 		return fmt.Errorf("%w: %w", ErrBackend, err)
 	}

@@ -113,7 +113,7 @@ func (e *Engine) ensureRegisteredLocked(ctx context.Context, keys []string) {
 	if len(recs) == 0 {
 		return
 	}
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), recs...); err != nil {
+	if err := e.write(ctx, recs...); err != nil {
 		e.failOpen("backend write (route registration)", err)
 		return // buildSnapshot enforces the declarations meanwhile
 	}
@@ -243,7 +243,7 @@ func (e *Engine) PruneStale(ctx context.Context) ([]string, error) {
 		return nil, nil
 	}
 	slices.Sort(keys)
-	if err := e.cfg.backend.Write(e.writeCtx(ctx), recs...); err != nil {
+	if err := e.write(ctx, recs...); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBackend, err)
 	}
 	for _, k := range keys {

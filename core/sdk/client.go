@@ -38,8 +38,8 @@ type Backend struct {
 	cache      backend.Snapshot // the server's view; nil until the first snapshot
 	version    uint64
 	server     string
-	epoch      uint64            // bumped by every snapshot
-	written    map[string]uint64 // kind/key written by this process → epoch of the write
+	epoch      uint64               // bumped by every snapshot
+	written    map[string]writeMark // kind/key → this process's last write of it
 	connected  bool
 	lastEvent  time.Time
 	reconnects uint64
@@ -99,7 +99,7 @@ func New(serverURL, service, token string, opts ...Option) (*Backend, error) {
 		cfg.logger = slog.Default()
 	}
 	b := &Backend{cfg: cfg, base: u.String(), service: service, token: token, log: cfg.logger,
-		written: map[string]uint64{}, downSince: time.Now()}
+		written: map[string]writeMark{}, downSince: time.Now()}
 	b.logs.limit, b.logs.kick = cfg.logBuffer, make(chan struct{}, 1)
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.wg.Add(1)
@@ -159,13 +159,21 @@ func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	origin := backend.Origin(ctx)
 	for _, r := range records {
-		b.written[string(r.Kind)+"\x00"+r.Key] = b.epoch
+		b.written[string(r.Kind)+"\x00"+r.Key] = writeMark{epoch: b.epoch, origin: origin}
 		if b.cache != nil {
 			putDoc(b.cache, r)
 		}
 	}
 	return nil
+}
+
+// writeMark remembers a write this process made: in which snapshot epoch,
+// and with which origin its echo comes back.
+type writeMark struct {
+	epoch  uint64
+	origin string
 }
 
 // Append queues a log entry for the server and returns at once; entries

@@ -303,7 +303,7 @@ func TestOwnEchoKeepsItsOriginOnlyUntilASnapshot(t *testing.T) {
 	// After a snapshot, an echo of an earlier write loses its origin: the
 	// engine reloaded a view that may predate it, so it must apply it.
 	b.mu.Lock()
-	b.written["route\x00GET:/x"] = b.epoch - 1
+	b.written["route\x00GET:/x"] = writeMark{epoch: b.epoch - 1, origin: "engine-1"}
 	b.mu.Unlock()
 	changes, err := b.apply(Delta{Version: 3, Base: 2, Records: []Record{{Kind: backend.KindRoute, Key: "GET:/x", Value: json.RawMessage(`{}`), Origin: "engine-1"}}})
 	if err != nil || len(changes) != 1 || changes[0].Origin != "" {

@@ -245,14 +245,23 @@ func (b *Backend) apply(d Delta) ([]backend.Change, error) {
 		if len(r.Value) > 0 && string(r.Value) != "null" {
 			rec.Value = []byte(r.Value)
 		}
-		putDoc(b.cache, rec)
 		origin := r.Origin
 		wk := string(r.Kind) + "\x00" + r.Key
-		if ep, mine := b.written[wk]; mine && origin != "" {
+		w, mine := b.written[wk]
+		mine = mine && origin != "" && origin == w.origin
+		switch {
+		case mine && w.epoch == b.epoch:
+			// The echo of this process's own write. Write already put the
+			// newest value in the cache, and this echo may be of an older
+			// write (several can be in flight): keep the cache as it is.
+		case mine:
+			// Written before the last snapshot, which may have missed it:
+			// apply the echo like anyone else's change.
+			origin = ""
 			delete(b.written, wk)
-			if ep != b.epoch {
-				origin = ""
-			}
+			putDoc(b.cache, rec)
+		default:
+			putDoc(b.cache, rec)
 		}
 		out = append(out, backend.Change{Record: rec, Origin: origin})
 	}
