@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"sync"
 
@@ -84,6 +85,9 @@ func (w *streamWriter) serve(h http.Handler, r *http.Request) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		if w.stream {
+			if p != nil { // the status is sent: end the stream, and say why, as net/http does
+				log.Printf("waygate fiber mount: handler panicked while streaming: %v", p)
+			}
 			close(w.chunks)
 			return
 		}
