@@ -11,7 +11,9 @@
 // Counting is done by a Store: [NewMemory] (sharded, bounded, expiring) or
 // the Redis store. A store counts one request against every rate of a
 // limit atomically: the request is allowed only if every rate allows it,
-// and a blocked request consumes nothing.
+// and a blocked request uses up no quota. (A single fixed window counts it
+// past the cap, where it changes no answer: that is what lets the Redis
+// store count with two plain commands instead of a script.)
 //
 // Algorithms:
 //

@@ -25,7 +25,7 @@ func TestHashSpreadsKeys(t *testing.T) {
 		default:
 			k = Key{Scope: fmt.Sprintf("GET:/r/%d", i), Tier: "pro", Client: "u"}
 		}
-		h := m.hash(k)
+		h := m.hash(&k)
 		seen[h] = struct{}{}
 		shards[h%shardCount]++
 	}

@@ -77,14 +77,54 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 		return Result{Allowed: true}, nil
 	}
 	now := m.nanos()
-	h := m.hash(k)
+	h := m.hash(&k)
 	sh := &m.shards[h%shardCount]
 	sh.mu.Lock()
-	defer sh.mu.Unlock()
 	e := sh.m[h]
 	for e != nil && !e.key.equal(&k) {
 		e = e.next
 	}
+	if e == nil || len(rates) != 1 || len(e.states) != 1 || (alg != FixedWindow && alg != TokenBucket) {
+		return m.take(sh, h, e, &k, alg, rates, burst, now)
+	}
+	// The common cases, written out so little is copied or called: a known
+	// client under one fixed-window rate (the default algorithm) or one
+	// token bucket.
+	s, r := &e.states[0], rates[0]
+	amount, period := r.Amount+burst, nanos(r.Period)
+	if alg == TokenBucket {
+		if e.expires <= now {
+			*s = state{}
+		}
+		v := gcra(s, r.Amount, burst, period, now, true)
+		if v.ok {
+			e.expires = s.tat + period
+		}
+		sh.mu.Unlock()
+		if !v.ok {
+			return Result{Limit: amount, Period: r.Period, Reset: time.Unix(0, v.reset), RetryAfter: time.Duration(v.retry)}, nil
+		}
+		return Result{Allowed: true, Limit: amount, Period: r.Period, Remaining: v.remaining, Reset: time.Unix(0, v.reset)}, nil
+	}
+	if s.count == 0 || now >= s.start+period || e.expires <= now {
+		s.start, s.count = now, 0
+	}
+	reset := s.start + period
+	s.count++ // blocked ones too: see take1
+	e.expires = reset
+	count := s.count
+	sh.mu.Unlock()
+	if count > amount {
+		return Result{Limit: amount, Period: r.Period, Reset: time.Unix(0, reset), RetryAfter: time.Duration(reset - now)}, nil
+	}
+	return Result{Allowed: true, Limit: amount, Period: r.Period, Remaining: amount - count, Reset: time.Unix(0, reset)}, nil
+}
+
+// take is Take for everything but Take's common case: a new client,
+// several rates, or another algorithm. It is called with sh locked and
+// unlocks it; e is the client's counter, nil when it has none.
+func (m *Memory) take(sh *memShard, h uint64, e *entry, k *Key, alg Algorithm, rates []Rate, burst, now int64) (Result, error) {
+	defer sh.mu.Unlock()
 	known := e != nil
 	switch {
 	case !known:
@@ -97,9 +137,9 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 			clear(e.states)
 		}
 	}
-	if len(rates) == 1 { // the common case, without the bookkeeping below
+	if len(rates) == 1 {
 		v := take1(&e.states[0], alg, rates[0], burst, now)
-		if v.ok {
+		if v.ok || alg == FixedWindow { // take1 counted it
 			e.expires = expiry(&e.states[0], alg, nanos(rates[0].Period))
 			if !known {
 				m.insertCopy(sh, h, k, e, now)
@@ -147,9 +187,9 @@ func (m *Memory) nanos() int64 {
 // Between sweeps, or when a sweep frees nothing, one counter makes room:
 // an expired one if a short look finds one, else an arbitrary live one
 // (counted by Evicted).
-func (m *Memory) insertCopy(sh *memShard, h uint64, k Key, e *entry, now int64) {
-	k.Client, k.Tier = strings.Clone(k.Client), strings.Clone(k.Tier)
-	e.key = k
+func (m *Memory) insertCopy(sh *memShard, h uint64, k *Key, e *entry, now int64) {
+	e.key = *k
+	e.key.Client, e.key.Tier = strings.Clone(k.Client), strings.Clone(k.Tier)
 	sh.ops++
 	every := max(1, sh.n/8)
 	if sh.n < m.perShard {
@@ -228,9 +268,13 @@ func (sh *memShard) sweep(drop func(*entry) bool) {
 // come from requests, so the seed keeps collisions (and long chains) out of
 // an attacker's reach, and short strings cost a few multiplications instead
 // of a call into maphash.
-func (m *Memory) hash(k Key) uint64 {
+func (m *Memory) hash(k *Key) uint64 {
 	h := strHash(m.hseed, k.Scope)
-	if k.IP.IsValid() {
+	switch {
+	case k.IP.Is4():
+		b := k.IP.As4()
+		h = mix(h^uint64(binary.LittleEndian.Uint32(b[:])), m.hseed^prime2)
+	case k.IP.IsValid():
 		b := k.IP.As16()
 		h = mix(h^binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])^m.hseed^prime2)
 	}
@@ -322,15 +366,21 @@ func take1(s *state, alg Algorithm, r Rate, burst, now int64) verdict {
 	switch alg {
 	case TokenBucket:
 		return gcra(s, r.Amount, burst, period, now, true)
-	case FixedWindow: // peek and commit in one pass
+	case FixedWindow:
+		// A single window counts blocked requests too, past its cap, where
+		// they change no answer: the rest of the window is blocked either
+		// way and ends when it would have. It lets the Redis store count
+		// with two plain commands instead of a script, and keeps the two
+		// stores alike. (With several rates a blocked request is not
+		// counted, as it could use up another rate's quota.)
 		amount := r.Amount + burst
 		if s.count == 0 || now >= s.start+period {
 			s.start, s.count = now, 0
 		}
-		if s.count+1 > amount {
+		s.count++
+		if s.count > amount {
 			return verdict{reset: s.start + period, retry: s.start + period - now}
 		}
-		s.count++
 		return verdict{ok: true, remaining: amount - s.count, reset: s.start + period}
 	}
 	v := peek(s, alg, r.Amount+burst, period, now)

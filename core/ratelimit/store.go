@@ -75,7 +75,9 @@ type Result struct {
 type Store interface {
 	// Take counts one request against every rate (each raised by burst)
 	// atomically: it is allowed only if all rates allow it, and counted only
-	// when allowed. The binding rate is the one with the least remaining.
+	// when allowed, except under a single fixed window, which counts blocked
+	// requests past its cap where they change no answer. The binding rate is
+	// the one with the least remaining.
 	Take(ctx context.Context, k Key, alg Algorithm, rates []Rate, burst int64) (Result, error)
 	// Reset deletes every counter of scope.
 	Reset(ctx context.Context, scope string) error

@@ -6,6 +6,10 @@
 -- binding rate, as integers. Times are microseconds relative to the
 -- server's now, so the caller's clock never has to agree with the server's.
 --
+-- A single fixed window never comes here: the store counts it with plain
+-- INCR and PTTL, as a script run costs several microseconds of server time
+-- on its own.
+--
 -- Inside a script each redis.call and each number formatted as a string
 -- costs microseconds, more than the rest of the Lua, so each algorithm uses
 -- as few as it can: fixed windows are an INCR'd counter that expires with
@@ -17,26 +21,12 @@ local function fmt(ok, cap, period, rem, reset, retry)
   return {ok and 1 or 0, cap, period, rem, reset, retry}
 end
 
--- The common case, one rate: judge and count in one pass.
+-- One sliding window or token bucket: judge and count in one pass.
 local alg, burst, amount, period = string.match(ARGV[1], '^(%S+) (%d+) (%d+) (%d+)$')
-if alg and alg ~= 'moving_window' then
+if alg == 'sliding_window' or alg == 'token_bucket' then
   local key = KEYS[1]
   amount, period = tonumber(amount), tonumber(period)
   local cap = amount + tonumber(burst)
-  if alg == 'fixed_window' then
-    local pms = math.ceil(period / 1000)
-    local c = redis.call('INCR', key)
-    local ttl = pms
-    if c == 1 then
-      redis.call('PEXPIRE', key, pms)
-    else
-      ttl = redis.call('PTTL', key)
-      if ttl < 0 then redis.call('PEXPIRE', key, pms); ttl = pms end
-    end
-    if c <= cap then return fmt(true, cap, period, cap - c, ttl * 1000, 0) end
-    redis.call('DECR', key) -- blocked requests are not counted
-    return fmt(false, cap, period, 0, ttl * 1000, ttl * 1000)
-  end
   local t = redis.call('TIME')
   local now = t[1] * 1000000 + t[2]
   if alg == 'token_bucket' then

@@ -34,6 +34,7 @@ const DefaultPrefix = "waygate:rl:"
 type Store struct {
 	client redis.UniversalClient
 	prefix string
+	pipes  sync.Pool // of *fixedPipe
 }
 
 // Option configures New.
@@ -51,23 +52,27 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 	return s
 }
 
-// key builds the counter key of rate i.
+// key builds the counter key of rate i, in one allocation.
 func (s *Store) key(k ratelimit.Key, i int) string {
-	b := make([]byte, 0, len(s.prefix)+len(k.Client)+len(k.Scope)+len(k.Tier)+48)
-	b = append(b, s.prefix...)
-	b = append(b, '{')
+	var ipb [48]byte
+	client := []byte(k.Client)
 	if k.IP.IsValid() {
-		b = k.IP.AppendTo(b)
-	} else {
-		b = append(b, k.Client...)
+		client = k.IP.AppendTo(ipb[:0])
 	}
-	b = append(b, '|')
-	b = append(b, k.Scope...)
-	b = append(b, '|')
-	b = append(b, k.Tier...)
-	b = append(b, "}:"...)
-	b = strconv.AppendInt(b, int64(i), 10)
-	return string(b)
+	var ib [20]byte
+	idx := strconv.AppendInt(ib[:0], int64(i), 10)
+	var b strings.Builder
+	b.Grow(len(s.prefix) + len(client) + len(k.Scope) + len(k.Tier) + len(idx) + 5)
+	b.WriteString(s.prefix)
+	b.WriteByte('{')
+	b.Write(client)
+	b.WriteByte('|')
+	b.WriteString(k.Scope)
+	b.WriteByte('|')
+	b.WriteString(k.Tier)
+	b.WriteString("}:")
+	b.Write(idx)
+	return b.String()
 }
 
 // argsPool recycles the command argument slices between checks.
@@ -82,6 +87,9 @@ var scriptSHA any = script.Hash()
 func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
 	if len(rates) == 0 {
 		return ratelimit.Result{Allowed: true}, nil
+	}
+	if len(rates) == 1 && alg == ratelimit.FixedWindow {
+		return s.takeFixed(ctx, k, rates[0], burst)
 	}
 	var buf [96]byte
 	p := append(buf[:0], alg...)
@@ -114,6 +122,65 @@ func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorit
 		return ratelimit.Result{}, fmt.Errorf("redis rate limit: %w", err)
 	}
 	return parseReply(cmd.Val())
+}
+
+// fixedPipe is the reusable part of a fixed-window check.
+type fixedPipe struct {
+	pipe redis.Pipeliner
+	key  string // passed as *string, which go-redis writes without boxing
+	cmds [2]redis.Cmder
+	args [2][2]any
+}
+
+// takeFixed counts one request in a single fixed window without a script:
+// one round trip of two plain commands, each a fraction of a microsecond
+// of server time where a script run costs several.
+//
+//	INCR key   counts the request (and makes the counter if there is none)
+//	PTTL key   is when the window ends: -1 for a counter INCR just made
+//
+// A new counter gets its expiry in a second round trip, once per window.
+// A blocked request is counted too, past the cap, where it changes
+// nothing: every later request of the window is blocked either way, the
+// window ends when it would have, and a policy change restarts its
+// counters. Only undoing it would need the script.
+func (s *Store) takeFixed(ctx context.Context, k ratelimit.Key, r ratelimit.Rate, burst int64) (ratelimit.Result, error) {
+	capacity := r.Amount + burst
+	window := max(time.Millisecond, (r.Period+time.Millisecond-1)/time.Millisecond*time.Millisecond)
+	key := s.key(k, 0)
+	fp, _ := s.pipes.Get().(*fixedPipe)
+	if fp == nil {
+		fp = &fixedPipe{pipe: s.client.Pipeline()}
+	}
+	fp.key = key
+	fp.args = [2][2]any{{"incr", &fp.key}, {"pttl", &fp.key}}
+	incr := redis.NewIntCmd(ctx, fp.args[0][:]...)
+	pttl := redis.NewIntCmd(ctx, fp.args[1][:]...)
+	fp.cmds = [2]redis.Cmder{incr, pttl}
+	_ = fp.pipe.BatchProcess(ctx, fp.cmds[:]...)
+	_, err := fp.pipe.Exec(ctx)
+	fp.key, fp.cmds, fp.args = "", [2]redis.Cmder{}, [2][2]any{}
+	s.pipes.Put(fp)
+	if err != nil {
+		return ratelimit.Result{}, fmt.Errorf("redis rate limit: %w", err)
+	}
+	count, ttl := incr.Val(), time.Duration(pttl.Val())*time.Millisecond
+	if ttl < 0 {
+		// -1: a new window (or one whose expiry a crash left unset);
+		// -2: the counter expired between the commands. Either way this
+		// request opens the window.
+		if err := s.client.PExpire(ctx, key, window).Err(); err != nil {
+			return ratelimit.Result{}, fmt.Errorf("redis rate limit: %w", err)
+		}
+		ttl = window
+	}
+	res := ratelimit.Result{Allowed: count <= capacity, Limit: capacity, Period: r.Period, Reset: time.Now().Add(ttl)}
+	if res.Allowed {
+		res.Remaining = capacity - count
+	} else {
+		res.RetryAfter = ttl
+	}
+	return res, nil
 }
 
 // parseReply reads {allowed, limit, period, remaining, reset_in,

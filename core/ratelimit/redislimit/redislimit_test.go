@@ -90,6 +90,28 @@ func TestFirstResultOnRedis(t *testing.T) {
 	}
 }
 
+// A counter left without an expiry (a process died between INCR and
+// PEXPIRE) is given one by the next request, which opens a window.
+func TestFixedWindowCounterWithoutExpiryIsRepaired(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	c := client(t, srv.URL)
+	ctx := context.Background()
+	key := "waygate:rl:{192.0.2.1|GET:/posts|}:0"
+	if err := c.Set(ctx, key, 4, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, r := takeN(t, redislimit.New(c), ip, ratelimit.FixedWindow, "10/minute", 0, 1)
+	if !r.Allowed || r.Remaining != 5 {
+		t.Fatalf("result = %+v, want allowed with 5 remaining (count 5)", r)
+	}
+	if until := time.Until(r.Reset); until < 55*time.Second || until > 61*time.Second {
+		t.Fatalf("reset in %v, want about a minute", until)
+	}
+	if ttl, _ := c.PTTL(ctx, key).Result(); ttl <= 55*time.Second || ttl > time.Minute {
+		t.Fatalf("counter TTL = %v after the repair, want about a minute", ttl)
+	}
+}
+
 func TestSeveralRatesAtomicOnRedis(t *testing.T) {
 	srv := waygatetest.StartRedis(t)
 	s := redislimit.New(client(t, srv.URL))
@@ -271,18 +293,34 @@ func TestRedisAgreesWithMemory(t *testing.T) {
 	}
 }
 
-// A blocked request is not counted, so raising a window's limit frees
-// exactly the difference. (A token bucket refills at the new rate instead.)
-func TestBlockedRequestsAreNotCountedOnRedis(t *testing.T) {
+// Raising a limit without restarting its counters (the engine restarts
+// them; a Store does not) shows what a blocked request counted. Both stores
+// agree: a single fixed window counted its blocked requests past the cap,
+// so nothing more gets through this window; the other windows, and a fixed
+// window under two rates, did not count them and free exactly the
+// difference.
+func TestWhatABlockedRequestCounts(t *testing.T) {
 	srv := waygatetest.StartRedis(t)
-	s := redislimit.New(client(t, srv.URL))
-	for _, alg := range []ratelimit.Algorithm{ratelimit.FixedWindow, ratelimit.SlidingWindow, ratelimit.MovingWindow} {
-		k := ratelimit.Key{Scope: "GET:/raise-" + string(alg), Client: "c"}
-		if got, _ := takeN(t, s, k, alg, "3/hour", 0, 10); got != 3 {
-			t.Fatalf("%s: allowed %d of 10 at 3/hour", alg, got)
-		}
-		if got, _ := takeN(t, s, k, alg, "5/hour", 0, 10); got != 2 {
-			t.Fatalf("%s: after raising to 5/hour allowed %d more, want 2", alg, got)
+	stores := map[string]ratelimit.Store{"redis": redislimit.New(client(t, srv.URL)), "memory": ratelimit.NewMemory()}
+	cases := []struct {
+		alg           ratelimit.Algorithm
+		before, after string
+		more          int
+	}{
+		{ratelimit.FixedWindow, "3/hour", "5/hour", 0},
+		{ratelimit.FixedWindow, "3/hour;100/day", "5/hour;100/day", 2},
+		{ratelimit.SlidingWindow, "3/hour", "5/hour", 2},
+		{ratelimit.MovingWindow, "3/hour", "5/hour", 2},
+	}
+	for name, s := range stores {
+		for _, c := range cases {
+			k := ratelimit.Key{Scope: "GET:/raise-" + string(c.alg) + c.before, Client: "c"}
+			if got, last := takeN(t, s, k, c.alg, c.before, 0, 10); got != 3 || last.Allowed || last.Remaining != 0 || last.RetryAfter <= 0 {
+				t.Fatalf("%s %s %q: allowed %d of 10, last %+v", name, c.alg, c.before, got, last)
+			}
+			if got, _ := takeN(t, s, k, c.alg, c.after, 0, 10); got != c.more {
+				t.Fatalf("%s %s: after raising %q to %q allowed %d more, want %d", name, c.alg, c.before, c.after, got, c.more)
+			}
 		}
 	}
 }
