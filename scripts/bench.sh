@@ -271,12 +271,12 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100*a/b : 0 }'; }
       printf "\nMissed in this run, with what the same run measured:\n\n"
       if (!(m<=100 && ma==0 && mx<=1)) {
         if (mx<=1 && ma==0)
-          printf "- In-memory check: %.0f ns, 0 allocations: faster than x/time/rate (%.0f ns, %.2f×) in the same rounds, but above the absolute 100 ns — which x/time/rate itself misses on this machine, while doing less (one limiter the caller holds, no lookup by client). What remains in ours is the shard mutex (a lock and an unlock, about a fifth of the time), the keyed map lookup and building the result.\n", m, x, mx
+          printf "- In-memory check: %.0f ns, 0 allocations: faster than x/time/rate (%.0f ns, %.2f×) in the same rounds, but above the absolute 100 ns — which x/time/rate itself misses on this machine, while doing less (one limiter the caller holds, no lookup by client). What remains in ours is the shard mutex (a lock and an unlock, about a fifth of the time), hashing the key and the map lookup.\n", m, x, mx
         else
           printf "- In-memory check: %.0f ns against x/time/rate'"'"'s %.0f ns in the same rounds (%.2f×), %s allocations. Waygate looks the client up in a sharded map keyed by scope and IP before counting; x/time/rate counts on one limiter the caller already holds.\n", m, x, m/x, ma
       }
       if (!(qp<=1.5 && qa<=10)) {
-        printf "- Redis check: %.2f× PING (median of paired rounds), %s allocations. An empty Lua script (`return 1`) already costs %.2f× PING on this server, so the budget leaves %.2f× PING for the check itself; ours adds %.2f× on its two redis.calls (INCR, PTTL) and reply. redis_rate, also one script per check, measured %.2f× PING and %s allocations.\n", qp, qa, ep, 1.5-ep, qp-ep, rp, al[B "RedisCheck/op=redis_rate"]
+        printf "- Redis check: %.2f× PING (median of paired rounds), %s allocations. The check is one round trip of two plain commands (INCR, PTTL), so what it adds to a PING is their server time and the second reply; an empty Lua script (`return 1`) measured %.2f× PING, redis_rate (one script per check) %.2f× PING and %s allocations. Compare with the load average in the header.\n", qp, qa, ep, rp, al[B "RedisCheck/op=redis_rate"]
       }
       for (i=1;i<=nf;i++) { f=fws[i]
         if (f!="fiber" && !(ratio[f] >= 0.9))

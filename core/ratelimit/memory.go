@@ -300,24 +300,26 @@ func mix(a, b uint64) uint64 {
 	return hi ^ lo
 }
 
-// strHash hashes s eight bytes at a time; a short tail is read as two
-// overlapping four-byte words, or three single bytes.
+// strHash hashes s: up to sixteen bytes (a route key, a short id) in one
+// multiplication of two overlapping words, longer strings eight bytes at a
+// time. The length is mixed with the seed, so strings of different lengths
+// whose overlapping words agree collide only by chance, not by design.
 func strHash(seed uint64, s string) uint64 {
 	h := mix(seed^prime1, uint64(len(s))^prime2)
-	for len(s) >= 8 {
+	for len(s) > 16 {
 		h = mix(h^le64(s), prime3)
 		s = s[8:]
 	}
-	var w uint64
+	var a, b uint64
 	switch n := len(s); {
+	case n >= 8:
+		a, b = le64(s), le64(s[n-8:])
 	case n >= 4:
-		w = uint64(le32(s))<<32 | uint64(le32(s[n-4:]))
+		a, b = uint64(le32(s)), uint64(le32(s[n-4:]))
 	case n > 0:
-		w = uint64(s[0])<<16 | uint64(s[n/2])<<8 | uint64(s[n-1])
-	default:
-		return h
+		a = uint64(s[0])<<16 | uint64(s[n/2])<<8 | uint64(s[n-1])
 	}
-	return mix(h^w, prime4)
+	return mix(a^h, b^prime4^seed)
 }
 
 func le64(s string) uint64 {
