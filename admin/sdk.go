@@ -78,11 +78,11 @@ func (h *Handler) sdkRecords(w http.ResponseWriter, r *http.Request) error {
 		}
 		recs = append(recs, out)
 	}
-	h.sdk.expect(r.Header.Get(sdk.OriginHeader), recs)
-	if err := h.eng.Apply(r.Context(), recs...); err != nil {
+	version, err := h.sdk.write(r.Context(), r.Header.Get(sdk.OriginHeader), recs)
+	if err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	writeJSON(w, http.StatusOK, sdk.WriteResponse{Version: version, Server: h.sdk.id})
 	return nil
 }
 

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -243,14 +244,29 @@ func (s *sdkServer) snapshotLocked(service string) sdk.Snapshot {
 		KeepAliveMillis: s.h.cfg.keepAlive.Milliseconds(), Documents: docs}
 }
 
-// expect notes that origin is about to write recs, so their echo names it.
-func (s *sdkServer) expect(origin string, recs []backend.Record) {
-	if origin == "" {
-		return
-	}
+// write applies an SDK's records and publishes them at once, so the
+// version it returns is the first whose snapshots and deltas hold them.
+// Publications wait meanwhile; writes of the admin API and other replicas
+// do not, and may land in the same version.
+func (s *sdkServer) write(ctx context.Context, origin string, recs []backend.Record) (uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.publishLocked() // bring s.docs up to date, so a no-op write is seen as one
+	s.expectLocked(origin, recs)
+	if err := s.h.eng.Apply(ctx, recs...); err != nil {
+		s.forgetLocked(origin, recs) // nothing changed, so no echo will come
+		return 0, err
+	}
+	s.publishLocked()
+	return s.version, nil
+}
+
+// expectLocked notes that origin is about to write recs, so their echo
+// names it. s.mu must be held, and s.docs up to date.
+func (s *sdkServer) expectLocked(origin string, recs []backend.Record) {
+	if origin == "" {
+		return
+	}
 	for _, r := range recs {
 		if cur, ok := s.docs[r.Kind][r.Key]; ok && bytes.Equal(cur, r.Value) {
 			// Nothing will change, so nothing will be published: an
@@ -263,6 +279,22 @@ func (s *sdkServer) expect(origin string, recs []backend.Record) {
 			pend = pend[1:]
 		}
 		s.origins[k] = append(pend, pendingOrigin{origin: origin, value: r.Value})
+	}
+}
+
+// forgetLocked drops the expectations expectLocked just added for recs.
+func (s *sdkServer) forgetLocked(origin string, recs []backend.Record) {
+	for _, r := range recs {
+		k := string(r.Kind) + "\x00" + r.Key
+		pend := s.origins[k]
+		if n := len(pend); n > 0 && pend[n-1].origin == origin && bytes.Equal(pend[n-1].value, r.Value) {
+			pend = pend[:n-1]
+		}
+		if len(pend) == 0 {
+			delete(s.origins, k)
+		} else {
+			s.origins[k] = pend
+		}
 	}
 }
 

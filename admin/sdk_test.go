@@ -1,8 +1,10 @@
 package admin_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -264,8 +266,9 @@ func TestSDKServiceIdentityComesFromTheToken(t *testing.T) {
 	// lands in the token's service.
 	code, body := sdkCall(t, "POST", s.base+sdk.PathRecords, paymentsToken,
 		`{"service":"orders","records":[{"kind":"route","key":"GET:/new","value":{"path":"GET:/new","service":"orders","status":"disabled","reason":"forged"}}]}`)
-	if code != http.StatusNoContent {
-		t.Fatalf("forged write: %d %s", code, body)
+	var ack sdk.WriteResponse
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &ack) != nil || ack.Version == 0 || ack.Server == "" {
+		t.Fatalf("forged write: %d %s, want 200 with the version that holds it", code, body)
 	}
 	st, err := s.eng.Route("payments:GET:/new")
 	if err != nil || st.Service != "payments" || st.Status != route.StatusDisabled {
@@ -384,7 +387,7 @@ func TestSDKSharedStateTokenAndClaims(t *testing.T) {
 	// maintenance, never other services' routes.
 	code, body := sdkCall(t, "POST", s.base+sdk.PathRecords, "ops-token-0123456789abcdef",
 		`{"records":[{"kind":"global","key":"maintenance","value":{"enabled":true,"reason":"ops"}},{"kind":"service","key":"orders","value":{"enabled":true}}]}`)
-	if code != http.StatusNoContent {
+	if code != http.StatusOK || !strings.Contains(body, `"version":`) {
 		t.Fatalf("shared write: %d %s", code, body)
 	}
 	if !s.eng.GlobalMaintenance().Enabled || !s.eng.ServiceMaintenance("orders").Enabled {
@@ -463,5 +466,74 @@ func TestSDKChecksMakeNoNetworkCalls(t *testing.T) {
 	}
 	if n := calls.Load() - before; n != 0 {
 		t.Errorf("2000 checks made %d calls to the server", n)
+	}
+}
+
+// A write's answer names the version that holds it: the delta of that
+// version on an open stream carries the record with the writer's origin,
+// and a snapshot from then on holds it.
+func TestSDKWriteAnswersTheVersionThatHoldsIt(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	req, _ := http.NewRequest("GET", s.base+sdk.PathEvents, nil)
+	req.Header.Set("Authorization", "Bearer "+paymentsToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	events := bufio.NewReader(res.Body)
+	var first sdk.Snapshot
+	if ev, data := readEvent(t, events); ev != "snapshot" || json.Unmarshal([]byte(data), &first) != nil {
+		t.Fatalf("first event %s %s", ev, data)
+	}
+	for i := range 3 {
+		body := fmt.Sprintf(`{"records":[{"kind":"route","key":"GET:/v%d","value":{"status":"disabled"}}]}`, i)
+		req, _ := http.NewRequest("POST", s.base+sdk.PathRecords, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+paymentsToken)
+		req.Header.Set(sdk.OriginHeader, "engine-7")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ack sdk.WriteResponse
+		err = json.NewDecoder(res.Body).Decode(&ack)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK || ack.Server != first.Server || ack.Version <= first.Version {
+			t.Fatalf("write %d: %d %+v %v, want 200 with a version after the snapshot's %d", i, res.StatusCode, ack, err, first.Version)
+		}
+		ev, data := readEvent(t, events)
+		var d sdk.Delta
+		if ev != "delta" || json.Unmarshal([]byte(data), &d) != nil {
+			t.Fatalf("write %d: event %s %s", i, ev, data)
+		}
+		want := fmt.Sprintf("GET:/v%d", i)
+		if d.Version != ack.Version || len(d.Records) != 1 || d.Records[0].Key != want || d.Records[0].Origin != "engine-7" {
+			t.Fatalf("write %d answered version %d; the stream sent %s", i, ack.Version, data)
+		}
+		code, raw := sdkCall(t, "GET", s.base+sdk.PathSnapshot, paymentsToken, "")
+		var snap sdk.Snapshot
+		if code != http.StatusOK || json.Unmarshal([]byte(raw), &snap) != nil || snap.Version < ack.Version || snap.Documents[backend.KindRoute][want] == nil {
+			t.Fatalf("snapshot after write %d: %d %s", i, code, raw)
+		}
+	}
+}
+
+// readEvent reads one server-sent event, skipping keepalive comments.
+func readEvent(t *testing.T, r *bufio.Reader) (event, data string) {
+	t.Helper()
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("stream: %v", err)
+		}
+		line = strings.TrimRight(line, "\n")
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			event = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			data = strings.TrimPrefix(line, "data: ")
+		case line == "" && event != "":
+			return event, data
+		}
 	}
 }

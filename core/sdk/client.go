@@ -38,8 +38,9 @@ type Backend struct {
 	cache      backend.Snapshot // the server's view; nil until the first snapshot
 	version    uint64
 	server     string
-	epoch      uint64               // bumped by every snapshot
-	written    map[string]writeMark // kind/key → this process's last write of it
+	written    map[string]writeMark // kind/key → a write of this process the view holds but the stream has not confirmed
+	inflight   map[string]int       // kind/key → writes of it waiting for the server's answer
+	settled    sync.Cond            // on mu; signalled when inflight shrinks
 	connected  bool
 	lastEvent  time.Time
 	reconnects uint64
@@ -99,7 +100,8 @@ func New(serverURL, service, token string, opts ...Option) (*Backend, error) {
 		cfg.logger = slog.Default()
 	}
 	b := &Backend{cfg: cfg, base: u.String(), service: service, token: token, log: cfg.logger,
-		written: map[string]writeMark{}, downSince: time.Now()}
+		written: map[string]writeMark{}, inflight: map[string]int{}, downSince: time.Now()}
+	b.settled.L = &b.mu
 	b.logs.limit, b.logs.kick = cfg.logBuffer, make(chan struct{}, 1)
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.wg.Add(1)
@@ -150,31 +152,64 @@ func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 	for i, r := range records {
 		req.Records[i] = Record{Kind: r.Kind, Key: r.Key, Value: r.Value}
 	}
+	origin := backend.Origin(ctx)
 	h := http.Header{}
-	if o := backend.Origin(ctx); o != "" {
-		h.Set(OriginHeader, o)
+	if origin != "" {
+		h.Set(OriginHeader, origin)
 	}
-	if err := b.call(ctx, http.MethodPost, PathRecords, h, req, nil); err != nil {
-		return err
+	keys := make([]string, len(records))
+	b.mu.Lock()
+	for i, r := range records {
+		keys[i] = docKey(r.Kind, r.Key)
+		b.inflight[keys[i]]++
 	}
+	b.mu.Unlock()
+	var ack WriteResponse
+	err := b.call(ctx, http.MethodPost, PathRecords, h, req, &ack)
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	origin := backend.Origin(ctx)
-	for _, r := range records {
-		b.written[string(r.Kind)+"\x00"+r.Key] = writeMark{epoch: b.epoch, origin: origin}
-		if b.cache != nil {
-			putDoc(b.cache, r)
+	for _, k := range keys {
+		if b.inflight[k]--; b.inflight[k] <= 0 {
+			delete(b.inflight, k)
 		}
+	}
+	b.settled.Broadcast()
+	if err != nil {
+		return err
+	}
+	if b.cache == nil {
+		return nil // no view yet: the first snapshot will hold the write
+	}
+	at := ack.Version
+	if ack.Server != b.server || at == 0 {
+		// Another replica (behind one address) or an older server: the
+		// versions do not compare, so any later change of the key wins.
+		at = b.version + 1
+	}
+	for i, r := range records {
+		if b.version >= at {
+			// The stream already delivered the write's version: the view
+			// holds the write, or something newer.
+			delete(b.written, keys[i])
+			continue
+		}
+		putDoc(b.cache, r)
+		b.written[keys[i]] = writeMark{version: at, origin: origin, rec: r}
 	}
 	return nil
 }
 
-// writeMark remembers a write this process made: in which snapshot epoch,
-// and with which origin its echo comes back.
+// writeMark is a write of this process that the view holds before the
+// stream has confirmed it: the server version it is part of, the origin
+// its echo comes back with, and the record, for a snapshot that predates
+// it.
 type writeMark struct {
-	epoch  uint64
-	origin string
+	version uint64
+	origin  string
+	rec     backend.Record
 }
+
+func docKey(kind backend.Kind, key string) string { return string(kind) + "\x00" + key }
 
 // Append queues a log entry for the server and returns at once; entries
 // are forwarded in batches in the background.
@@ -255,7 +290,7 @@ func (b *Backend) call(ctx context.Context, method, path string, h http.Header, 
 	if res.StatusCode/100 != 2 {
 		return responseError(res)
 	}
-	if out == nil {
+	if out == nil || res.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, res.Body)
 		return nil
 	}

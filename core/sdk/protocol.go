@@ -67,6 +67,15 @@ type WriteRequest struct {
 	Records []Record `json:"records"`
 }
 
+// WriteResponse answers POST /api/sdk/records: the write is part of every
+// snapshot and delta that Server sends from Version on. It lets a client
+// tell an echo of an older write, or a snapshot taken before the write,
+// from news.
+type WriteResponse struct {
+	Version uint64 `json:"version"`
+	Server  string `json:"server"`
+}
+
 // LogBatch is the body of POST /api/sdk/logs: forwarded audit entries and
 // rate-limit hits, oldest first, and how many the SDK dropped since the last
 // batch because its buffer was full.

@@ -151,6 +151,9 @@ type fakeServer struct {
 	conns  int
 	script func(n int, w io.Writer, flush func())
 	writes []WriteRequest
+	// ack answers the nth write (from 0); without it writes get 204, as
+	// from a server that does not say which version holds them.
+	ack func(n int) WriteResponse
 }
 
 func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -174,8 +177,14 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		json.NewDecoder(r.Body).Decode(&req)
 		f.mu.Lock()
 		f.writes = append(f.writes, req)
+		n := len(f.writes) - 1
 		f.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
+		if f.ack == nil {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(f.ack(n))
 	default:
 		http.NotFound(w, r)
 	}
@@ -267,28 +276,25 @@ func TestStreamReconnectsWhenSilent(t *testing.T) {
 	}
 }
 
-func TestOwnEchoKeepsItsOriginOnlyUntilASnapshot(t *testing.T) {
+func TestOwnEchoKeepsItsOrigin(t *testing.T) {
 	release := make(chan struct{})
 	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
 		event(w, "snapshot", snapshotAt(1, "active"))
 		flush()
 		<-release
-		rec := Record{Kind: backend.KindRoute, Key: "GET:/pay", Value: json.RawMessage(`{"status":"disabled"}`), Origin: "engine-1"}
-		event(w, "delta", Delta{Version: 2, Base: 1, Records: []Record{rec}})
+		event(w, "delta", Delta{Version: 2, Base: 1, Records: []Record{payRecord("disabled", "engine-1")}})
 		flush()
 		time.Sleep(time.Second)
 	}}
 	b := newTestBackend(t, f)
 	ch, _ := b.Watch(context.Background())
 	next(t, ch)
-	ctx := backend.WithOrigin(context.Background(), "engine-1")
-	if err := b.Write(ctx, backend.Record{Kind: backend.KindRoute, Key: "GET:/pay", Value: []byte(`{"status":"disabled"}`)}); err != nil {
+	if err := b.Write(engineCtx, payRecord("disabled", "").backend()); err != nil {
 		t.Fatal(err)
 	}
 	// The write is in the view at once, before its echo.
-	snap, _ := b.Load(context.Background())
-	if string(snap[backend.KindRoute]["GET:/pay"]) != `{"status":"disabled"}` {
-		t.Fatalf("view after write %s", snap[backend.KindRoute]["GET:/pay"])
+	if got := payStatus(t, b); got != "disabled" {
+		t.Fatalf("view after write: %s", got)
 	}
 	close(release)
 	if c := next(t, ch); c.Origin != "engine-1" {
@@ -299,15 +305,167 @@ func TestOwnEchoKeepsItsOriginOnlyUntilASnapshot(t *testing.T) {
 	if len(f.writes) != 1 || f.writes[0].Records[0].Key != "GET:/pay" {
 		t.Errorf("writes %+v", f.writes)
 	}
+}
 
-	// After a snapshot, an echo of an earlier write loses its origin: the
-	// engine reloaded a view that may predate it, so it must apply it.
-	b.mu.Lock()
-	b.written["route\x00GET:/x"] = writeMark{epoch: b.epoch - 1, origin: "engine-1"}
-	b.mu.Unlock()
-	changes, err := b.apply(Delta{Version: 3, Base: 2, Records: []Record{{Kind: backend.KindRoute, Key: "GET:/x", Value: json.RawMessage(`{}`), Origin: "engine-1"}}})
-	if err != nil || len(changes) != 1 || changes[0].Origin != "" {
-		t.Errorf("stale echo %+v %v", changes, err)
+var engineCtx = backend.WithOrigin(context.Background(), "engine-1")
+
+func payRecord(status, origin string) Record {
+	return Record{Kind: backend.KindRoute, Key: "GET:/pay", Value: json.RawMessage(`{"status":"` + status + `"}`), Origin: origin}
+}
+
+func (r Record) backend() backend.Record {
+	return backend.Record{Kind: r.Kind, Key: r.Key, Value: []byte(r.Value)}
+}
+
+func payStatus(t *testing.T, b *Backend) string {
+	t.Helper()
+	snap, err := b.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct{ Status string }
+	if err := json.Unmarshal(snap[backend.KindRoute]["GET:/pay"], &st); err != nil {
+		t.Fatalf("GET:/pay in the view: %q: %v", snap[backend.KindRoute]["GET:/pay"], err)
+	}
+	return st.Status
+}
+
+// wait blocks a fake server until ch is closed or the test ends (done), so
+// a failing test never leaves a handler that keeps the server open.
+func wait(ch, done <-chan struct{}) {
+	select {
+	case <-ch:
+	case <-done:
+	}
+}
+
+// A reconnect can deliver a snapshot taken before a write the server has
+// already acknowledged; its echo then comes after the snapshot, and may
+// arrive after a newer write of the same key. Neither may undo what this
+// process wrote last.
+func TestASnapshotTakenBeforeAWriteDoesNotUndoIt(t *testing.T) {
+	cut, release := make(chan struct{}), make(chan struct{})
+	done := make(chan struct{}) // ends the fake streams; closed before the server
+	f := &fakeServer{
+		ack: func(n int) WriteResponse { return WriteResponse{Version: uint64(n) + 2, Server: "fake"} },
+		script: func(n int, w io.Writer, flush func()) {
+			event(w, "snapshot", snapshotAt(1, "active")) // both times: version 1, before the writes
+			flush()
+			if n == 1 {
+				wait(cut, done)
+				return
+			}
+			wait(release, done)
+			event(w, "delta", Delta{Version: 2, Base: 1, Records: []Record{payRecord("disabled", "engine-1")}})
+			event(w, "delta", Delta{Version: 3, Base: 2, Records: []Record{payRecord("active", "engine-1")}})
+			flush()
+			<-done
+		}}
+	b := newTestBackend(t, f)
+	t.Cleanup(func() { close(done) })
+	ch, _ := b.Watch(context.Background())
+	next(t, ch)
+	if err := b.Write(engineCtx, payRecord("disabled", "").backend()); err != nil { // version 2
+		t.Fatal(err)
+	}
+	close(cut)
+	if c := next(t, ch); !c.Resync {
+		t.Fatalf("%+v, want the resync of the second connection", c)
+	}
+	if got := payStatus(t, b); got != "disabled" {
+		t.Fatalf("after a snapshot taken before the write, the view says %s: the write was lost", got)
+	}
+	if err := b.Write(engineCtx, payRecord("active", "").backend()); err != nil { // version 3
+		t.Fatal(err)
+	}
+	close(release)
+	for _, want := range []string{"disabled", "active"} {
+		c := next(t, ch)
+		if c.Origin != "engine-1" || !strings.Contains(string(c.Record.Value), want) {
+			t.Fatalf("echo %+v (%s), want %s from engine-1, which the engine skips", c, c.Record.Value, want)
+		}
+		if got := payStatus(t, b); got != "active" {
+			t.Fatalf("after the echo of %s the view says %s, want the last write (active)", want, got)
+		}
+	}
+}
+
+// A delta about a key this process is writing waits for the server's
+// answer: another engine's older change must not overtake the write.
+func TestADeltaWaitsForTheWriteInFlight(t *testing.T) {
+	answer, asked := make(chan struct{}), make(chan struct{})
+	done := make(chan struct{}) // ends the fake streams; closed before the server
+	f := &fakeServer{
+		ack: func(int) WriteResponse {
+			close(asked)
+			wait(answer, done)
+			return WriteResponse{Version: 3, Server: "fake"}
+		},
+		script: func(n int, w io.Writer, flush func()) {
+			event(w, "snapshot", snapshotAt(1, "active"))
+			flush()
+			wait(asked, done)
+			event(w, "delta", Delta{Version: 2, Base: 1, Records: []Record{payRecord("disabled", "engine-2")}})
+			event(w, "delta", Delta{Version: 3, Base: 2, Records: []Record{payRecord("active", "engine-1")}})
+			flush()
+			<-done
+		}}
+	b := newTestBackend(t, f)
+	t.Cleanup(func() { close(done) })
+	ch, _ := b.Watch(context.Background())
+	next(t, ch)
+	wrote := make(chan error, 1)
+	go func() { wrote <- b.Write(engineCtx, payRecord("active", "").backend()) }()
+	<-asked
+	select {
+	case c := <-ch:
+		t.Fatalf("%+v delivered while the write of its key was unanswered", c)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(answer)
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+	if c := next(t, ch); c.Origin != "engine-1" {
+		t.Fatalf("engine-2's change at version 2 came as %+v; it is older than this process's write (3), so the engine must skip it", c)
+	}
+	if got := payStatus(t, b); got != "active" {
+		t.Fatalf("view %s, want this process's newer write (active)", got)
+	}
+	if c := next(t, ch); c.Origin != "engine-1" {
+		t.Fatalf("own echo %+v", c)
+	}
+}
+
+// An older server answers writes with 204 and no version: any later change
+// of the key wins, and the view holds the write meanwhile.
+func TestWritesToAServerThatDoesNotAnswerAVersion(t *testing.T) {
+	release := make(chan struct{})
+	done := make(chan struct{}) // ends the fake streams; closed before the server
+	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
+		event(w, "snapshot", snapshotAt(1, "active"))
+		flush()
+		wait(release, done)
+		event(w, "delta", Delta{Version: 2, Base: 1, Records: []Record{payRecord("maintenance", "engine-2")}})
+		flush()
+		<-done
+	}}
+	b := newTestBackend(t, f)
+	t.Cleanup(func() { close(done) })
+	ch, _ := b.Watch(context.Background())
+	next(t, ch)
+	if err := b.Write(engineCtx, payRecord("disabled", "").backend()); err != nil {
+		t.Fatal(err)
+	}
+	if got := payStatus(t, b); got != "disabled" {
+		t.Fatalf("view after write: %s", got)
+	}
+	close(release)
+	if c := next(t, ch); c.Origin != "engine-2" {
+		t.Fatalf("%+v, want engine-2's change delivered", c)
+	}
+	if got := payStatus(t, b); got != "maintenance" {
+		t.Fatalf("view %s, want the later change", got)
 	}
 }
 

@@ -219,8 +219,19 @@ func (b *Backend) replace(s Snapshot, again bool) {
 		b.reconnects++
 	}
 	b.cache = s.Documents.snapshot()
+	if s.Server != b.server {
+		clear(b.written) // versions of another replica do not compare
+	}
 	b.version, b.server = s.Version, s.Server
-	b.epoch++
+	for k, w := range b.written {
+		if w.version > s.Version {
+			// Acknowledged after the snapshot was taken: keep it, so the
+			// reloading engine does not lose its own write.
+			putDoc(b.cache, w.rec)
+		} else {
+			delete(b.written, k)
+		}
+	}
 	b.resyncs++
 	if !b.connected {
 		b.log.Info("waygate sdk: synced with the Waygate Server", "service", b.service, "server", b.base, "version", s.Version, "down_for", time.Since(b.downSince).Round(time.Millisecond))
@@ -229,12 +240,17 @@ func (b *Backend) replace(s Snapshot, again bool) {
 }
 
 // apply adds a delta to the view and returns the changes for the engine.
-// A record this process wrote since the last snapshot keeps its origin, so
-// the engine skips its own echo; after a snapshot it does not, so the
-// engine re-applies it.
+// A record older than this process's own acknowledged write of the key
+// leaves the view alone and carries that write's origin, so the engine,
+// which holds the newer write, skips it too. A delta about a key this
+// process is writing waits for the server's answer, which says which of
+// the two is newer.
 func (b *Backend) apply(d Delta) ([]backend.Change, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for b.writing(d.Records) {
+		b.settled.Wait()
+	}
 	if d.Base != b.version {
 		return nil, fmt.Errorf("%w: holding version %d, delta %d is based on %d", errGap, b.version, d.Version, d.Base)
 	}
@@ -246,18 +262,14 @@ func (b *Backend) apply(d Delta) ([]backend.Change, error) {
 			rec.Value = []byte(r.Value)
 		}
 		origin := r.Origin
-		wk := string(r.Kind) + "\x00" + r.Key
-		w, mine := b.written[wk]
-		mine = mine && origin != "" && origin == w.origin
+		wk := docKey(r.Kind, r.Key)
+		w, marked := b.written[wk]
 		switch {
-		case mine && w.epoch == b.epoch:
-			// The echo of this process's own write. Write already put the
-			// newest value in the cache, and this echo may be of an older
-			// write (several can be in flight): keep the cache as it is.
-		case mine:
-			// Written before the last snapshot, which may have missed it:
-			// apply the echo like anyone else's change.
-			origin = ""
+		case marked && d.Version < w.version:
+			// Older than this process's write of the key, which the view
+			// and the engine already hold.
+			origin = w.origin
+		case marked:
 			delete(b.written, wk)
 			putDoc(b.cache, rec)
 		default:
@@ -266,6 +278,20 @@ func (b *Backend) apply(d Delta) ([]backend.Change, error) {
 		out = append(out, backend.Change{Record: rec, Origin: origin})
 	}
 	return out, nil
+}
+
+// writing reports whether a write of one of recs' keys is waiting for the
+// server's answer. b.mu must be held.
+func (b *Backend) writing(recs []Record) bool {
+	if len(b.inflight) == 0 {
+		return false
+	}
+	for _, r := range recs {
+		if b.inflight[docKey(r.Kind, r.Key)] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // backoff doubles from min to max; each delay is drawn between half and
