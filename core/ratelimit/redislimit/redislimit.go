@@ -1,7 +1,10 @@
 // Package redislimit keeps rate-limit counters in Redis so every instance
-// of a service shares them. Each check is one Lua script run (EVALSHA)
-// that counts all rates of a limit atomically with the server's clock; the
-// keys of one counter share a hash tag, so it works on Redis Cluster.
+// of a service shares them. Each check is one round trip timed by the
+// server's clock: a single fixed window is INCR and PTTL (no script, which
+// would cost Redis several microseconds more); several rates or another
+// algorithm are one Lua script run (EVALSHA) that counts all rates of a
+// limit atomically. The keys of one counter share a hash tag, so it works
+// on Redis Cluster.
 //
 // Key layout: "<prefix>{<client>|<scope>|<tier>}:<rate index>", plus
 // "…:<rate index>:seq" for moving windows. Keys expire with their window.
