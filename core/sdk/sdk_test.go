@@ -286,16 +286,7 @@ func TestOwnEchoKeepsItsOrigin(t *testing.T) {
 		flush()
 		time.Sleep(time.Second)
 	}}
-	b := newTestBackend(t, f)
-	ch, _ := b.Watch(context.Background())
-	next(t, ch)
-	if err := b.Write(engineCtx, payRecord("disabled", "").backend()); err != nil {
-		t.Fatal(err)
-	}
-	// The write is in the view at once, before its echo.
-	if got := payStatus(t, b); got != "disabled" {
-		t.Fatalf("view after write: %s", got)
-	}
+	_, ch := watchAndDisable(t, f, nil)
 	close(release)
 	if c := next(t, ch); c.Origin != "engine-1" {
 		t.Fatalf("echo %+v, want origin engine-1", c)
@@ -308,6 +299,26 @@ func TestOwnEchoKeepsItsOrigin(t *testing.T) {
 }
 
 var engineCtx = backend.WithOrigin(context.Background(), "engine-1")
+
+// watchAndDisable starts an SDK on f, waits for its first snapshot and
+// disables GET:/pay as engine-1, which the view must show at once, before
+// any echo. done, when given, is closed before the fake server.
+func watchAndDisable(t *testing.T, f *fakeServer, done chan struct{}) (*Backend, <-chan backend.Change) {
+	t.Helper()
+	b := newTestBackend(t, f)
+	if done != nil {
+		t.Cleanup(func() { close(done) })
+	}
+	ch, _ := b.Watch(context.Background())
+	next(t, ch)
+	if err := b.Write(engineCtx, payRecord("disabled", "").backend()); err != nil {
+		t.Fatal(err)
+	}
+	if got := payStatus(t, b); got != "disabled" {
+		t.Fatalf("view after write: %s", got)
+	}
+	return b, ch
+}
 
 func payRecord(status, origin string) Record {
 	return Record{Kind: backend.KindRoute, Key: "GET:/pay", Value: json.RawMessage(`{"status":"` + status + `"}`), Origin: origin}
@@ -450,16 +461,7 @@ func TestWritesToAServerThatDoesNotAnswerAVersion(t *testing.T) {
 		flush()
 		<-done
 	}}
-	b := newTestBackend(t, f)
-	t.Cleanup(func() { close(done) })
-	ch, _ := b.Watch(context.Background())
-	next(t, ch)
-	if err := b.Write(engineCtx, payRecord("disabled", "").backend()); err != nil {
-		t.Fatal(err)
-	}
-	if got := payStatus(t, b); got != "disabled" {
-		t.Fatalf("view after write: %s", got)
-	}
+	b, ch := watchAndDisable(t, f, done)
 	close(release)
 	if c := next(t, ch); c.Origin != "engine-2" {
 		t.Fatalf("%+v, want engine-2's change delivered", c)
