@@ -537,3 +537,63 @@ func readEvent(t *testing.T, r *bufio.Reader) (event, data string) {
 		}
 	}
 }
+
+// switchableBackend refuses writes while down is set.
+type switchableBackend struct {
+	*backend.Memory
+	down atomic.Bool
+}
+
+func (b *switchableBackend) Write(ctx context.Context, recs ...backend.Record) error {
+	if b.down.Load() {
+		return backend.ErrClosed
+	}
+	return b.Memory.Write(ctx, recs...)
+}
+
+// A write the server could not store changes nothing, so it must not leave
+// its origin behind to name the writer of a later, equal change.
+func TestSDKFailedWriteLeavesNoOrigin(t *testing.T) {
+	b := &switchableBackend{Memory: backend.NewMemory()}
+	s := newSDKServer(t, b)
+	req, _ := http.NewRequest("GET", s.base+sdk.PathEvents, nil)
+	req.Header.Set("Authorization", "Bearer "+paymentsToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	events := bufio.NewReader(res.Body)
+	if ev, data := readEvent(t, events); ev != "snapshot" {
+		t.Fatalf("first event %s %s", ev, data)
+	}
+	write := func(origin string) int {
+		req, _ := http.NewRequest("POST", s.base+sdk.PathRecords, strings.NewReader(`{"records":[{"kind":"route","key":"GET:/x","value":{"status":"disabled"}}]}`))
+		req.Header.Set("Authorization", "Bearer "+paymentsToken)
+		if origin != "" {
+			req.Header.Set(sdk.OriginHeader, origin)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	b.down.Store(true)
+	if code := write("engine-7"); code != http.StatusServiceUnavailable {
+		t.Fatalf("write with the backend down: %d, want 503", code)
+	}
+	b.down.Store(false)
+	if code := write(""); code != http.StatusOK {
+		t.Fatalf("write: %d", code)
+	}
+	ev, data := readEvent(t, events)
+	var d sdk.Delta
+	if ev != "delta" || json.Unmarshal([]byte(data), &d) != nil || len(d.Records) != 1 || d.Records[0].Key != "GET:/x" {
+		t.Fatalf("event %s %s", ev, data)
+	}
+	if d.Records[0].Origin != "" {
+		t.Fatalf("the change came named after %q, whose write had failed", d.Records[0].Origin)
+	}
+}
