@@ -474,18 +474,7 @@ func TestSDKChecksMakeNoNetworkCalls(t *testing.T) {
 // and a snapshot from then on holds it.
 func TestSDKWriteAnswersTheVersionThatHoldsIt(t *testing.T) {
 	s := newSDKServer(t, backend.NewMemory())
-	req, _ := http.NewRequest("GET", s.base+sdk.PathEvents, nil)
-	req.Header.Set("Authorization", "Bearer "+paymentsToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	events := bufio.NewReader(res.Body)
-	var first sdk.Snapshot
-	if ev, data := readEvent(t, events); ev != "snapshot" || json.Unmarshal([]byte(data), &first) != nil {
-		t.Fatalf("first event %s %s", ev, data)
-	}
+	events, first := openEvents(t, s)
 	for i := range 3 {
 		body := fmt.Sprintf(`{"records":[{"kind":"route","key":"GET:/v%d","value":{"status":"disabled"}}]}`, i)
 		req, _ := http.NewRequest("POST", s.base+sdk.PathRecords, strings.NewReader(body))
@@ -516,6 +505,24 @@ func TestSDKWriteAnswersTheVersionThatHoldsIt(t *testing.T) {
 			t.Fatalf("snapshot after write %d: %d %s", i, code, raw)
 		}
 	}
+}
+
+// openEvents opens payments' event stream and reads its first snapshot.
+func openEvents(t *testing.T, s *sdkServer) (*bufio.Reader, sdk.Snapshot) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.base+sdk.PathEvents, nil)
+	req.Header.Set("Authorization", "Bearer "+paymentsToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	events := bufio.NewReader(res.Body)
+	var first sdk.Snapshot
+	if ev, data := readEvent(t, events); ev != "snapshot" || json.Unmarshal([]byte(data), &first) != nil {
+		t.Fatalf("first event %s %s", ev, data)
+	}
+	return events, first
 }
 
 // readEvent reads one server-sent event, skipping keepalive comments.
@@ -556,17 +563,7 @@ func (b *switchableBackend) Write(ctx context.Context, recs ...backend.Record) e
 func TestSDKFailedWriteLeavesNoOrigin(t *testing.T) {
 	b := &switchableBackend{Memory: backend.NewMemory()}
 	s := newSDKServer(t, b)
-	req, _ := http.NewRequest("GET", s.base+sdk.PathEvents, nil)
-	req.Header.Set("Authorization", "Bearer "+paymentsToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	events := bufio.NewReader(res.Body)
-	if ev, data := readEvent(t, events); ev != "snapshot" {
-		t.Fatalf("first event %s %s", ev, data)
-	}
+	events, _ := openEvents(t, s)
 	write := func(origin string) int {
 		req, _ := http.NewRequest("POST", s.base+sdk.PathRecords, strings.NewReader(`{"records":[{"kind":"route","key":"GET:/x","value":{"status":"disabled"}}]}`))
 		req.Header.Set("Authorization", "Bearer "+paymentsToken)

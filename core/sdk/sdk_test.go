@@ -372,13 +372,7 @@ func TestASnapshotTakenBeforeAWriteDoesNotUndoIt(t *testing.T) {
 			flush()
 			<-done
 		}}
-	b := newTestBackend(t, f)
-	t.Cleanup(func() { close(done) })
-	ch, _ := b.Watch(context.Background())
-	next(t, ch)
-	if err := b.Write(engineCtx, payRecord("disabled", "").backend()); err != nil { // version 2
-		t.Fatal(err)
-	}
+	b, ch := watchAndDisable(t, f, done) // acknowledged at version 2
 	close(cut)
 	if c := next(t, ch); !c.Resync {
 		t.Fatalf("%+v, want the resync of the second connection", c)
