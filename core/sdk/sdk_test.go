@@ -503,3 +503,19 @@ func TestWatchAfterClose(t *testing.T) {
 		t.Errorf("Watch after Close: %v, want ErrClosed", err)
 	}
 }
+
+// Lines of an event stream end at CRLF, LF or a lone CR, and may mix them.
+func TestFrameReaderLineEndings(t *testing.T) {
+	in := "event: snapshot\rdata: {\"a\":\r\ndata: 1}\r\r: keepalive\nevent: delta\r\ndata: x\n\nevent:0\r0\ndata:y\n\n"
+	f := newFrameReader(strings.NewReader(in))
+	want := [][2]string{{"snapshot", "{\"a\":\n1}"}, {"delta", "x"}, {"0", "y"}}
+	for i, w := range want {
+		ev, data, err := f.next(func() {})
+		if err != nil || ev != w[0] || data != w[1] {
+			t.Fatalf("event %d: %q %q %v, want %q %q", i, ev, data, err, w[0], w[1])
+		}
+	}
+	if _, _, err := f.next(func() {}); err != io.EOF {
+		t.Fatalf("after the last event: %v, want io.EOF", err)
+	}
+}

@@ -158,7 +158,8 @@ func (b *Backend) streamOnce(ctx context.Context, out chan<- backend.Change, bo 
 // frameReader reads Server-Sent Events: "event:" and "data:" lines up to a
 // blank line; comments (keepalives) and unknown fields are skipped.
 type frameReader struct {
-	r *bufio.Reader
+	r       *bufio.Reader
+	pending []string // lines read but not yet looked at
 }
 
 func newFrameReader(r io.Reader) *frameReader {
@@ -170,12 +171,18 @@ func newFrameReader(r io.Reader) *frameReader {
 func (f *frameReader) next(alive func()) (event, data string, err error) {
 	var buf strings.Builder
 	for {
-		line, err := f.r.ReadString('\n')
-		if err != nil {
-			return "", "", err
+		if len(f.pending) == 0 {
+			raw, err := f.r.ReadString('\n')
+			if err != nil {
+				return "", "", err
+			}
+			alive()
+			raw = strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
+			// A line ends at CRLF, LF or a lone CR.
+			f.pending = strings.Split(raw, "\r")
 		}
-		alive()
-		line = strings.TrimRight(line, "\r\n")
+		line := f.pending[0]
+		f.pending = f.pending[1:]
 		switch {
 		case line == "":
 			if buf.Len() == 0 {
