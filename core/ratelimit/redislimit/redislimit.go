@@ -58,17 +58,21 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 // key builds the counter key of rate i, in one allocation.
 func (s *Store) key(k ratelimit.Key, i int) string {
 	var ipb [48]byte
-	client := []byte(k.Client)
+	var ip []byte
 	if k.IP.IsValid() {
-		client = k.IP.AppendTo(ipb[:0])
+		ip = k.IP.AppendTo(ipb[:0])
 	}
 	var ib [20]byte
 	idx := strconv.AppendInt(ib[:0], int64(i), 10)
 	var b strings.Builder
-	b.Grow(len(s.prefix) + len(client) + len(k.Scope) + len(k.Tier) + len(idx) + 5)
+	b.Grow(len(s.prefix) + len(ip) + len(k.Client) + len(k.Scope) + len(k.Tier) + len(idx) + 5)
 	b.WriteString(s.prefix)
 	b.WriteByte('{')
-	b.Write(client)
+	if ip != nil {
+		b.Write(ip)
+	} else {
+		b.WriteString(k.Client)
+	}
 	b.WriteByte('|')
 	b.WriteString(k.Scope)
 	b.WriteByte('|')
@@ -169,11 +173,13 @@ func (s *Store) takeFixed(ctx context.Context, k ratelimit.Key, r ratelimit.Rate
 	}
 	count, ttl := incr.Val(), time.Duration(pttl.Val())*time.Millisecond
 	if ttl < 0 {
-		// -1: a new window (or one whose expiry a crash left unset);
-		// -2: the counter expired between the commands. Either way this
-		// request opens the window.
-		if err := s.client.PExpire(ctx, key, window).Err(); err != nil {
-			return ratelimit.Result{}, fmt.Errorf("redis rate limit: %w", err)
+		// -1: a new window, or one whose expiry a crash left unset: give
+		// it one. -2: the counter expired between the commands, and the
+		// next request opens a new one.
+		if ttl == -time.Millisecond {
+			if err := s.client.PExpire(ctx, key, window).Err(); err != nil {
+				return ratelimit.Result{}, fmt.Errorf("redis rate limit: %w", err)
+			}
 		}
 		ttl = window
 	}
