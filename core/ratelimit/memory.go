@@ -209,9 +209,13 @@ func (m *Memory) insertCopy(sh *memShard, h uint64, k *Key, e *entry, now int64)
 	sh.n++
 }
 
-// evictOne drops the head of a chain: the first expired one among a few
+// evictOne drops the head of a chain: the first expired one among eight
 // from a random place (Go's map iteration starts at one), else the first
-// seen. It reports whether the dropped counter was live.
+// seen. It reports whether the dropped counter was live. Map iteration
+// visits neighbouring slots, not independent ones: looking at four let a
+// live counter go right after most others expired often enough that
+// TestMemoryIsBoundedAndForgets failed 22 runs in 400; with eight it
+// failed none in 3,000, at no measurable cost.
 func (sh *memShard) evictOne(now int64) (live bool) {
 	var victim uint64
 	found, looked := false, 0
@@ -222,7 +226,7 @@ func (sh *memShard) evictOne(now int64) (live bool) {
 				break
 			}
 		}
-		if looked++; looked == 4 {
+		if looked++; looked == 8 {
 			break
 		}
 	}
