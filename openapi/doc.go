@@ -16,7 +16,9 @@
 //     running window's end is known, x-waygate-retry-after (RFC 3339);
 //   - during global maintenance adds a banner to info.description and
 //     annotates every operation except exempt paths and force-active routes
-//     (unless the maintenance includes force-active routes).
+//     (unless the maintenance includes force-active routes);
+//   - leaves out the empty host and basePath swag writes for an API
+//     without @host or @BasePath, which the Swagger 2.0 schema rejects.
 //
 // Everything else is kept as it was, key order included, and the output has
 // the input's format (AsJSON and AsYAML convert). ParseState reads the state

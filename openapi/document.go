@@ -376,6 +376,16 @@ func set(m *yaml.Node, key string, v *yaml.Node) {
 	m.Content = append(m.Content, strNode(key), v)
 }
 
+// remove deletes key from mapping m, if it is there.
+func remove(m *yaml.Node, key string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			return
+		}
+	}
+}
+
 // setString sets key to the string s.
 func setString(m *yaml.Node, key, s string) { set(m, key, strNode(s)) }
 

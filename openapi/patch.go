@@ -59,6 +59,7 @@ func patchDocument(d *document, st State, cfg config) error {
 		return err
 	}
 	root := d.root
+	dropEmptyHost(root)
 	base, err := basePath(root, cfg)
 	if err != nil {
 		return err
@@ -100,6 +101,22 @@ func patchDocument(d *document, st State, cfg config) error {
 	}
 	paths.Content = kept
 	return nil
+}
+
+// dropEmptyHost removes the empty host and basePath swag writes into a
+// Swagger 2.0 document when the API has no @host or @BasePath annotation.
+// The schema rejects both empty strings; an absent host means the host
+// that serves the document, and an absent basePath means /, which is what
+// the empty ones were meant to say.
+func dropEmptyHost(root *yaml.Node) {
+	if stringAt(root, "swagger") == "" {
+		return
+	}
+	for _, key := range []string{"host", "basePath"} {
+		if v := get(root, key); v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == "" {
+			remove(root, key)
+		}
+	}
 }
 
 // basePath returns the prefix of document paths: WithBasePath, else a

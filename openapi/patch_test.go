@@ -503,3 +503,55 @@ func firstComment(b []byte) string {
 	}
 	return ""
 }
+
+// TestPatchDropsSwagsEmptyHost: swag writes "host": "" and "basePath": ""
+// when an API has no @host or @BasePath. Both fail the Swagger 2.0 schema;
+// the patched document leaves them out (meaning the serving host and /)
+// and still applies the state to the paths.
+func TestPatchDropsSwagsEmptyHost(t *testing.T) {
+	docs := map[string]string{
+		"json": `{"swagger":"2.0","info":{"title":"t","version":"1"},"host":"","basePath":"","paths":{` +
+			`"/orders":{"get":{"responses":{"200":{"description":"OK"}}}},` +
+			`"/old-reports":{"get":{"responses":{"200":{"description":"OK"}}}}}}`,
+		"yaml": "swagger: \"2.0\"\ninfo: {title: t, version: \"1\"}\nhost: \"\"\nbasePath: ''\npaths:\n" +
+			"  /orders:\n    get:\n      responses: {\"200\": {description: OK}}\n" +
+			"  /old-reports:\n    get:\n      responses: {\"200\": {description: OK}}\n",
+	}
+	st := State{Routes: demoRoutes(""), Env: "production", Now: testNow}
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			if swagger2SchemaErr([]byte(doc)) == nil {
+				t.Fatal("the schema accepts the empty host; this test proves nothing")
+			}
+			out, err := Patch([]byte(doc), st, AsJSON())
+			if err != nil {
+				t.Fatalf("Patch: %v", err)
+			}
+			validateSwagger2Schema(t, out)
+			var v map[string]any
+			if err := json.Unmarshal(out, &v); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"host", "basePath"} {
+				if _, ok := v[k]; ok {
+					t.Errorf("%s kept: %v", k, v[k])
+				}
+			}
+			ops := operations(t, out)
+			if _, ok := ops["GET /old-reports"]; ok {
+				t.Error("the disabled GET /old-reports is still documented")
+			}
+			if _, ok := ops["GET /orders"]; !ok {
+				t.Error("GET /orders is gone")
+			}
+		})
+	}
+	// A host that is set stays, and so does a basePath that is not empty.
+	out, err := Patch([]byte(`{"swagger":"2.0","host":"api.example.com","basePath":"/v1","paths":{}}`), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte(`"host":"api.example.com"`)) || !bytes.Contains(out, []byte(`"basePath":"/v1"`)) {
+		t.Errorf("a real host or basePath was touched: %s", out)
+	}
+}
