@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 
@@ -163,6 +164,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, h.mountPath(r)+"/", http.StatusPermanentRedirect) //nolint:gosec // G710: the mount path
 		return
 	}
+	if c := cleanPath(r.URL.Path); c != r.URL.Path {
+		// The mux would redirect to the clean path without the mount
+		// (gin, echo and fiber pass /./, // and .. through): keep it.
+		u := h.mountPath(r) + c
+		if r.URL.RawQuery != "" {
+			u += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, u, http.StatusTemporaryRedirect) //nolint:gosec // G710: the mount path and a clean path
+		return
+	}
 	_, pattern := h.mux.Handler(r)
 	a, known := h.access[pattern]
 	if !known {
@@ -197,6 +208,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// cleanPath is the path http.ServeMux redirects to: no ., .. or empty
+// elements, a trailing slash kept.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	c := path.Clean(p)
+	if p[len(p)-1] == '/' && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // csrfOK checks the double-submit token of a cookie session: the header

@@ -478,3 +478,27 @@ func TestDashboardMountWithoutSlash(t *testing.T) {
 		t.Fatalf("GET /waygate: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
 }
+
+// A path with ., .. or empty elements is redirected to its clean form
+// under the mount, as http.ServeMux would, but without leaving the mount:
+// gin's, echo's and fiber's mounts pass such paths through.
+func TestUncleanPathsStayUnderTheMount(t *testing.T) {
+	f := newFixture(t)
+	for in, want := range map[string]string{
+		"/waygate/./api/routes":          "/waygate/api/routes",
+		"/waygate//api/routes?x=1":       "/waygate/api/routes?x=1",
+		"/waygate/api/../api/routes":     "/waygate/api/routes",
+		"/waygate/../routes":             "/waygate/routes",
+		"/waygate/./":                    "/waygate/",
+		"/waygate/api/./services/a/b/..": "/waygate/api/services/a",
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.RequestURI = in // as the server read it, before anyone cleaned it
+		req.URL.Path, req.URL.RawQuery, _ = strings.Cut(in, "?")
+		rec := httptest.NewRecorder()
+		http.StripPrefix("/waygate", f.h).ServeHTTP(rec, req)
+		if rec.Code != http.StatusTemporaryRedirect || rec.Header().Get("Location") != want {
+			t.Errorf("GET %s: %d %q, want 307 to %q", in, rec.Code, rec.Header().Get("Location"), want)
+		}
+	}
+}
