@@ -218,14 +218,11 @@ func patchOperation(op *yaml.Node, loc string, rs *route.State, method, shape st
 // retryAfter is the end of the running window of a route in maintenance,
 // RFC 3339, or "" when unknown.
 func retryAfter(rs *route.State, now time.Time) string {
-	w := rs.Window
-	if w == nil || w.Status() != route.StatusMaintenance || w.End.IsZero() {
+	end := rs.Window.MaintenanceEnd(rs.Status)
+	if end.IsZero() || (!now.IsZero() && !now.Before(end)) {
 		return ""
 	}
-	if !now.IsZero() && (now.Before(w.Start) || !now.Before(w.End)) {
-		return ""
-	}
-	return w.End.UTC().Format(time.RFC3339)
+	return end.UTC().Format(time.RFC3339)
 }
 
 func markDeprecated(op *yaml.Node, rs *route.State) {

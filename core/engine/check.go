@@ -145,11 +145,7 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	}
 	switch en.status {
 	case route.StatusMaintenance:
-		var end time.Time
-		if en.window != nil && !e.now().Before(en.window.Start) {
-			end = en.window.End // only a running window tells when it ends
-		}
-		return e.block(d, BlockMaintenance, en.reason, end, r.Path)
+		return e.block(d, BlockMaintenance, en.reason, en.maintEnd, r.Path)
 	case route.StatusDisabled:
 		return e.block(d, BlockDisabled, en.reason, time.Time{}, r.Path)
 	case route.StatusEnvGated:

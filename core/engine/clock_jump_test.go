@@ -81,8 +81,12 @@ func TestClockJumpBackwardInsideAWindow(t *testing.T) {
 	if st, _ := e.Route("GET:/x"); st.Status != route.StatusMaintenance {
 		t.Fatalf("after stepping back: %s, want the started window kept (no flapping)", st.Status)
 	}
-	if d := check(e, "GET", "/x", "/x"); d.Status != 503 {
+	d := check(e, "GET", "/x", "/x")
+	if d.Status != 503 {
 		t.Fatalf("after stepping back: %d, want 503", d.Status)
+	}
+	if got := header(d, "Retry-After"); got != "5400" {
+		t.Fatalf("Retry-After %q after stepping back to 0h30, want 5400 (the window still ends at 2h)", got)
 	}
 	clk.Advance(time.Hour) // back at 1h30: still inside
 	if st, _ := e.Route("GET:/x"); st.Status != route.StatusMaintenance {
@@ -123,6 +127,32 @@ func TestClockJumpBackwardBeforeAPendingWindow(t *testing.T) {
 	clk.Set(t0.Add(time.Hour))
 	if st, _ := e.Route("GET:/x"); st.Status != route.StatusMaintenance {
 		t.Fatalf("at the window's start: %s, want maintenance", st.Status)
+	}
+}
+
+// A route in maintenance by hand answers without Retry-After, before and
+// during a window: the route returns to the manual maintenance at the
+// window's end, so that end is not when to retry.
+func TestManualMaintenanceBeforeAWindowHasNoRetryAfter(t *testing.T) {
+	clk := clock.NewFake(t0)
+	e := newEngine(t, nil, clk, reg("GET", "/x"))
+	ctx := context.Background()
+	must(e.SetMaintenance(ctx, "GET:/x", "by hand"))(t)
+	must(e.Schedule(ctx, "GET:/x", route.Window{Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Reason: "upgrade"}))(t)
+	d := check(e, "GET", "/x", "/x")
+	if d.Status != 503 || d.Reason != "by hand" {
+		t.Fatalf("before the window: %d %q, want 503 by hand", d.Status, d.Reason)
+	}
+	if got := header(d, "Retry-After"); got != "" {
+		t.Fatalf("Retry-After %q before the window, want none", got)
+	}
+	clk.Advance(90 * time.Minute)
+	if d := check(e, "GET", "/x", "/x"); d.Status != 503 || header(d, "Retry-After") != "" {
+		t.Fatalf("inside the window: %d, Retry-After %q; want 503 without it", d.Status, header(d, "Retry-After"))
+	}
+	clk.Advance(time.Hour)
+	if st, _ := e.Route("GET:/x"); st.Status != route.StatusMaintenance || st.Reason != "by hand" {
+		t.Fatalf("after the window: %s %q, want the manual maintenance back", st.Status, st.Reason)
 	}
 }
 

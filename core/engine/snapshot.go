@@ -54,8 +54,8 @@ type entry struct {
 	reason      string
 	forceActive bool
 	envAllowed  bool
-	window      *route.Window
-	allow       []Header // headers added to allowed requests (deprecation)
+	maintEnd    time.Time // when the maintenance ends, if a window says
+	allow       []Header  // headers added to allowed requests (deprecation)
 	responder   any
 	rl          *rlPolicy // the route's rate limit, if any
 }
@@ -182,7 +182,7 @@ func (e *Engine) newEntry(key string, k route.Key, st route.State) *entry {
 		status:     st.Status,
 		reason:     st.Reason,
 		envAllowed: slices.Contains(st.AllowedEnvs, e.cfg.env),
-		window:     st.Window,
+		maintEnd:   st.Window.MaintenanceEnd(st.Status),
 	}
 	if d := e.decls[key]; d != nil {
 		en.forceActive = d.decl.ForceActive

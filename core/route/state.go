@@ -69,6 +69,19 @@ func (w Window) Status() Status {
 	return w.During
 }
 
+// MaintenanceEnd is when the maintenance of a route in status st ends
+// because of its window w: w.End when w put the route in maintenance and
+// returns it to another status, zero when that is not known. It does not
+// look at the clock: a window that has set the status is running even if
+// the wall clock has since stepped back before its start, and a route
+// that was in maintenance before its window returns to it at the end.
+func (w *Window) MaintenanceEnd(st Status) time.Time {
+	if w == nil || st != StatusMaintenance || w.Status() != StatusMaintenance || w.PreviousStatus == StatusMaintenance {
+		return time.Time{}
+	}
+	return w.End
+}
+
 // Validate checks that the window ends after it starts.
 func (w Window) Validate() error {
 	if w.Start.IsZero() || w.End.IsZero() {
