@@ -54,6 +54,8 @@ func TestRouteRateLimits(t *testing.T) {
 		{`{"key":"GET:/orders","limit":"1/minute","algorithm":"magic"}`, 400, "algorithm"},
 		{`{"key":"GET:/orders","limit":"1/minute","key_strategy":"custom"}`, 400, "custom"},
 		{`{"key":"GET:/orders","limit":"1/minute","burst":-1}`, 400, "burst"},
+		{`{"key":"GET:/orders","limit":"1/minute","burst":9223372036854775807}`, 400, "burst 9223372036854775807 is too large"},
+		{`{"key":"GET:/orders","limit":"99999999999999999999/minute"}`, 400, "too large"},
 		{`{"key":"GET:/orders","limit":"1/minute","enabled":false}`, 400, "enabled"},
 		{`{"key":"GET:/orders","path":"/orders","limit":"1/minute"}`, 400, "either"},
 		{`{"limit":"1/minute"}`, 400, "required"},

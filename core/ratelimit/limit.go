@@ -33,6 +33,15 @@ var units = map[string]time.Duration{
 	"year":   365 * 24 * time.Hour,
 }
 
+// MaxAmount bounds a rate's amount and, with burst, how many requests one
+// window or bucket holds: far beyond any real limit, and small enough that
+// no count or time computed from it overflows (in Go or in Redis' Lua).
+const MaxAmount = 1_000_000_000_000
+
+// maxSpan bounds how long a full token bucket takes to refill, as the
+// period of a rate is bounded.
+const maxSpan = 100 * 365 * 24 * time.Hour
+
 const limitHelp = `write "100/minute", "5 per 2 minutes", several joined by ";" ("10/second;500/hour"), or "unlimited"; units: second, minute, hour, day, month, year`
 
 // ParseLimit parses a limit string such as "100/minute", "5 per 2 minutes",
@@ -67,6 +76,9 @@ func parseRate(s string) (Rate, error) {
 		return Rate{}, errors.New("missing \"/\" or \"per\"")
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(amount), 10, 64)
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(amount), "-") || err == nil && n > MaxAmount {
+		return Rate{}, fmt.Errorf("amount %s is too large (at most %d)", strings.TrimSpace(amount), MaxAmount)
+	}
 	if err != nil || n <= 0 {
 		return Rate{}, fmt.Errorf("amount %q must be a whole number above zero", strings.TrimSpace(amount))
 	}

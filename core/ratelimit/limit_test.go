@@ -82,3 +82,40 @@ func FuzzParseLimit(f *testing.F) {
 		}
 	})
 }
+
+// Amounts and bursts are bounded, so that no count, header or refill time
+// overflows: a burst of 2^63-1 used to block every request with
+// X-RateLimit-Limit: -9223372036854775808.
+func TestHugeAmountsAndBurstsAreRefused(t *testing.T) {
+	if _, err := ratelimit.ParseLimit("99999999999999999999/minute"); err == nil || !strings.Contains(err.Error(), "too large (at most 1000000000000)") {
+		t.Errorf("an amount past int64: %v, want too large", err)
+	}
+	if _, err := ratelimit.ParseLimit("1000000000001/minute"); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("an amount past MaxAmount: %v, want too large", err)
+	}
+	if _, err := ratelimit.ParseLimit("1000000000000/minute"); err != nil {
+		t.Errorf("MaxAmount itself: %v", err)
+	}
+	tests := []struct {
+		name   string
+		p      ratelimit.Policy
+		errHas string // "" = valid
+	}{
+		{"burst past int64 math", ratelimit.Policy{Limit: "1/second", Burst: 1<<63 - 1}, "burst 9223372036854775807 is too large"},
+		{"amount plus burst", ratelimit.Policy{Limit: "1000000000000/second", Burst: 1}, "lower the burst"},
+		{"a tier's amount plus burst", ratelimit.Policy{Limit: "1/second", Burst: 999_999_999_999, Tiers: []ratelimit.Tier{{Name: "pro", Limit: "2/second"}}}, "lower the burst"},
+		{"a bucket that refills for centuries", ratelimit.Policy{Limit: "1/year", Algorithm: ratelimit.TokenBucket, Burst: 100}, "over 100 years to refill"},
+		{"a large burst of a fixed window", ratelimit.Policy{Limit: "1/year", Burst: 100}, ""},
+		{"a large token bucket", ratelimit.Policy{Limit: "1000000/second", Algorithm: ratelimit.TokenBucket, Burst: 1_000_000}, ""},
+		{"moving window", ratelimit.Policy{Limit: "100000/minute", Algorithm: ratelimit.MovingWindow, Burst: 1}, "at most 100000"},
+	}
+	for _, tt := range tests {
+		err := tt.p.Validate()
+		switch {
+		case tt.errHas == "" && err != nil:
+			t.Errorf("%s: %v, want valid", tt.name, err)
+		case tt.errHas != "" && (!errors.Is(err, ratelimit.ErrInvalid) || !strings.Contains(err.Error(), tt.errHas)):
+			t.Errorf("%s: %v, want ErrInvalid saying %q", tt.name, err, tt.errHas)
+		}
+	}
+}

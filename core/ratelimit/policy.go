@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 )
 
 // KeyStrategy says how clients are told apart.
@@ -96,6 +97,22 @@ func (p Policy) Validate() error {
 // allowed request.
 const maxMovingAmount = 100_000
 
+// checkCapacity bounds what one rate with burst holds, so that no count or
+// time overflows: amount+burst requests at most MaxAmount (moving_window
+// maxMovingAmount), and a token bucket refilled from empty within maxSpan.
+func checkCapacity(alg Algorithm, r Rate, burst int64) error {
+	capacity := r.Amount + burst // both at most MaxAmount: no overflow
+	switch {
+	case alg == MovingWindow && capacity > maxMovingAmount:
+		return fmt.Errorf("%w: moving_window keeps every request time: %d per window is too many (at most %d); use sliding_window", ErrInvalid, capacity, maxMovingAmount)
+	case capacity > MaxAmount:
+		return fmt.Errorf("%w: %s with burst %d holds %d requests, too many (at most %d); lower the burst", ErrInvalid, Limit{Rates: []Rate{r}}, burst, capacity, MaxAmount)
+	case alg == TokenBucket && capacity > int64(maxSpan/max(1, r.Period/time.Duration(r.Amount))):
+		return fmt.Errorf("%w: token_bucket %s with burst %d takes over 100 years to refill; lower the burst", ErrInvalid, Limit{Rates: []Rate{r}}, burst)
+	}
+	return nil
+}
+
 // Compiled is a validated policy ready for requests.
 type Compiled struct {
 	Policy
@@ -129,6 +146,9 @@ func compile(p Policy, custom KeyFunc) (*Compiled, error) {
 	}
 	if p.Burst < 0 {
 		return nil, fmt.Errorf("%w: burst %d must be zero or more", ErrInvalid, p.Burst)
+	}
+	if p.Burst > MaxAmount {
+		return nil, fmt.Errorf("%w: burst %d is too large (at most %d)", ErrInvalid, p.Burst, MaxAmount)
 	}
 	switch p.KeyStrategy {
 	case KeyIP, KeyGlobal:
@@ -167,8 +187,8 @@ func compile(p Policy, custom KeyFunc) (*Compiled, error) {
 	}
 	for _, l := range append([]Limit{c.limit}, tierLimits(c.tiers)...) {
 		for _, r := range l.Rates {
-			if p.Algorithm == MovingWindow && r.Amount+p.Burst > maxMovingAmount {
-				return nil, fmt.Errorf("%w: moving_window keeps every request time: %d per window is too many (at most %d); use sliding_window", ErrInvalid, r.Amount+p.Burst, maxMovingAmount)
+			if err := checkCapacity(p.Algorithm, r, p.Burst); err != nil {
+				return nil, err
 			}
 		}
 	}
