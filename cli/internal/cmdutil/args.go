@@ -78,7 +78,7 @@ var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-
 
 // ParseTime reads a time for --start, --end, --until or --sunset: "now", a
 // duration from now ("90m", "2h", "1d", "+2h"), RFC 3339
-// ("2025-03-10T02:00:00Z"), or "2025-03-10T02:00" / "2025-03-10 02:00"
+// ("2030-03-10T02:00:00Z"), or "2030-03-10T02:00" / "2030-03-10 02:00"
 // (UTC). Bad values are usage errors naming flag.
 func ParseTime(flag, s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
@@ -93,7 +93,7 @@ func ParseTime(flag, s string, now time.Time) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, FlagErrorf("--%s %q: cannot parse the time: write RFC 3339 (2025-03-10T02:00:00Z), 2025-03-10T02:00 (UTC), now, or a duration from now (90m, 2h, 1d)", flag, s)
+	return time.Time{}, FlagErrorf("--%s %q: cannot parse the time: write RFC 3339 (2030-03-10T02:00:00Z), 2030-03-10T02:00 (UTC), now, or a duration from now (90m, 2h, 1d)", flag, s)
 }
 
 // ParseDuration reads a positive duration: Go syntax ("90m", "1h30m") or
@@ -117,7 +117,7 @@ func parseDuration(s string) (time.Duration, bool) {
 	return d, err == nil && d > 0
 }
 
-// FormatTime formats t for tables: "2025-03-10 02:00 UTC"; zero is "".
+// FormatTime formats t for tables: "2030-03-10 02:00 UTC"; zero is "".
 func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""

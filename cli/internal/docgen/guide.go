@@ -43,7 +43,7 @@ revoked, commands fail with ` + "`your session expired: run: waygate login <user
 # Maintenance for two hours, then back to normal by itself
 waygate maintenance GET:/payments --reason "DB migration" --end 2h
 # A window tonight; nothing changes until it starts
-waygate schedule GET:/payments --start 2025-03-10T02:00Z --end 2025-03-10T04:00Z --reason "DB migration"
+waygate schedule GET:/payments --start 2030-03-10T02:00Z --end 2030-03-10T04:00Z --reason "DB migration"
 waygate schedule cancel GET:/payments
 # Everything down except health checks
 waygate global enable --reason "upgrade" --exempt /health --exempt GET:/status
@@ -83,7 +83,7 @@ and its expiry, and the service scope.
   ` + "`POST`" + `) is refused with the list of matches; pass one of them, or ` + "`--all`" + ` to
   apply the command to each.
 - **Times** (` + "`--start`" + `, ` + "`--end`" + `, ` + "`--until`" + `) are RFC 3339
-  (` + "`2025-03-10T02:00:00Z`" + `), ` + "`2025-03-10T02:00`" + ` or ` + "`2025-03-10 02:00`" + ` (UTC),
+  (` + "`2030-03-10T02:00:00Z`" + `), ` + "`2030-03-10T02:00`" + ` or ` + "`2030-03-10 02:00`" + ` (UTC),
   ` + "`now`" + `, or a duration from now (` + "`90m`" + `, ` + "`2h`" + `, ` + "`1d`" + `).
 - **Limits** are ` + "`100/minute`" + `, ` + "`10/second;1000/day`" + `, ` + "`5 per 2 minutes`" + `.
 

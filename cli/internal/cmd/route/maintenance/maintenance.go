@@ -38,7 +38,7 @@ func NewCmdMaintenance(f *cmdutil.Factory, runF func(*MaintenanceOptions) error)
 			"(and optionally --start, default now) the route is in maintenance only during that window\n" +
 			"and returns to its status afterwards. ROUTE is /path or METHOD:/path.",
 		Example: "  waygate maintenance GET:/payments --reason \"DB migration\"\n" +
-			"  waygate maintenance GET:/payments --reason reindex --start 2025-03-10T02:00Z --end 2025-03-10T04:00Z\n" +
+			"  waygate maintenance GET:/payments --reason reindex --start 2030-03-10T02:00Z --end 2030-03-10T04:00Z\n" +
 			"  waygate maintenance /orders --all --end 30m",
 		Args: cmdutil.ExactArgs(1, "ROUTE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,7 +71,7 @@ func NewCmdMaintenance(f *cmdutil.Factory, runF func(*MaintenanceOptions) error)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Reason, "reason", "r", "", "why, shown to clients and in the audit log")
-	cmd.Flags().StringVar(&start, "start", "", "window start: RFC 3339, 2025-03-10T02:00 (UTC), now, or a duration from now")
+	cmd.Flags().StringVar(&start, "start", "", "window start: RFC 3339, 2030-03-10T02:00 (UTC), now, or a duration from now")
 	cmd.Flags().StringVar(&end, "end", "", "window end, same formats as --start")
 	shared.AddRouteFlags(cmd, &opts.Flags)
 	return cmd

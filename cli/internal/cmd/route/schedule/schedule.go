@@ -38,7 +38,7 @@ func NewCmdSchedule(f *cmdutil.Factory, runF func(*ScheduleOptions) error) *cobr
 		Long: "Store a window: the route goes into maintenance (or is disabled, with --disable) at --start\n" +
 			"and returns to its current status at --end. Until --start nothing changes.\n" +
 			"Cancel it with: waygate schedule cancel ROUTE.",
-		Example: "  waygate schedule GET:/payments --start 2025-03-10T02:00Z --end 2025-03-10T04:00Z --reason \"DB migration\"\n" +
+		Example: "  waygate schedule GET:/payments --start 2030-03-10T02:00Z --end 2030-03-10T04:00Z --reason \"DB migration\"\n" +
 			"  waygate schedule GET:/reports --start 1h --end 3h --disable",
 		Args: cmdutil.ExactArgs(1, "ROUTE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -62,7 +62,7 @@ func NewCmdSchedule(f *cmdutil.Factory, runF func(*ScheduleOptions) error) *cobr
 			return scheduleRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&start, "start", "", "window start: RFC 3339, 2025-03-10T02:00 (UTC), now, or a duration from now (required)")
+	cmd.Flags().StringVar(&start, "start", "", "window start: RFC 3339, 2030-03-10T02:00 (UTC), now, or a duration from now (required)")
 	cmd.Flags().StringVar(&end, "end", "", "window end, same formats (required)")
 	cmd.Flags().StringVarP(&opts.Reason, "reason", "r", "", "why, shown to clients during the window")
 	cmd.Flags().BoolVar(&opts.Disable, "disable", false, "disable the route during the window instead of maintenance")

@@ -50,7 +50,7 @@ func (w Window) Status() string {
 	return w.During
 }
 
-// Describe is a one-line summary: "maintenance 2025-03-10 02:00 UTC → 2025-03-10 04:00 UTC".
+// Describe is a one-line summary: "maintenance 2030-03-10 02:00 UTC → 2030-03-10 04:00 UTC".
 func (w *Window) Describe() string {
 	if w == nil {
 		return ""
