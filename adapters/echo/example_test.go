@@ -235,3 +235,33 @@ func ExampleRateLimit() {
 	// 200 0
 	// 429 0
 }
+
+// An env-gated route answers 404 NOT_FOUND in JSON by default. To make it
+// answer exactly like a path the app does not serve, answer the
+// BlockNotFound outcome with echo.ErrNotFound: echo's error handler (yours,
+// if you set one) renders both alike.
+func ExampleWithResponder_notFound() {
+	ctx := context.Background()
+	eng, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()), engine.WithEnv("production"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+	app := echo.New()
+
+	notFound := func(echo.Context, engine.Decision) error { return echo.ErrNotFound }
+	gate := waygateecho.New(app, eng, waygateecho.WithResponder(notFound, engine.BlockNotFound))
+	app.GET("/debug", health, waygateecho.EnvOnly("dev"))
+	if err := gate.Register(ctx); err != nil {
+		log.Fatal(err)
+	}
+
+	for _, path := range []string{"/debug", "/nope"} {
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		fmt.Printf("%s %d %s %q\n", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+	// Output:
+	// /debug 404 application/json "{\"message\":\"Not Found\"}\n"
+	// /nope 404 application/json "{\"message\":\"Not Found\"}\n"
+}

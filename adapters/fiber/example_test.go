@@ -237,3 +237,32 @@ func ExampleSetUser() {
 	// bob 200 0
 	// bob 429 0
 }
+
+// An env-gated route answers 404 NOT_FOUND in JSON by default. To make it
+// answer exactly like a path the app does not serve, answer the
+// BlockNotFound outcome with the error fiber gives an unknown path: the
+// app's error handler renders both alike.
+func ExampleWithResponder_notFound() {
+	e := newExampleEngine()
+	defer e.Close()
+
+	notFound := func(c *fiber.Ctx, _ engine.Decision) error {
+		return fiber.NewError(fiber.StatusNotFound, "Cannot "+c.Method()+" "+c.Path())
+	}
+	mw := waygatefiber.New(e, waygatefiber.WithResponder(notFound, engine.BlockNotFound))
+	app := fiber.New()
+	app.Get("/debug", waygatefiber.EnvOnly("dev"), func(c *fiber.Ctx) error { return c.SendString("debug") })
+	if err := waygatefiber.Register(context.Background(), app, mw); err != nil {
+		log.Fatal(err)
+	}
+
+	show(app, "GET", "/debug", "Content-Type")
+	show(app, "GET", "/nope", "Content-Type")
+	// Output:
+	// GET /debug → 404
+	//   Content-Type: text/plain; charset=utf-8
+	//   Cannot GET /debug
+	// GET /nope → 404
+	//   Content-Type: text/plain; charset=utf-8
+	//   Cannot GET /nope
+}

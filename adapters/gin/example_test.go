@@ -193,3 +193,33 @@ func ExampleRateLimit() {
 	// 200 0
 	// 429 0
 }
+
+// An env-gated route answers 404 NOT_FOUND in JSON by default. To make it
+// answer exactly like a path the app does not serve, answer the
+// BlockNotFound outcome as gin answers an unknown path (or as your
+// NoRoute handler does).
+func ExampleWithResponder_notFound() {
+	ctx := context.Background()
+	e, _ := engine.New(ctx, engine.WithEnv("production"))
+	defer e.Close()
+
+	notFound := func(c *gin.Context, _ engine.Decision) {
+		c.Data(http.StatusNotFound, "text/plain", []byte("404 page not found"))
+	}
+	g := gin.New()
+	g.Use(waygategin.Middleware(e, waygategin.WithResponder(notFound, engine.BlockNotFound)))
+	r := waygategin.Wrap(e, g)
+	r.GET("/debug", waygategin.EnvOnly("dev"), debug)
+	if err := r.Register(ctx); err != nil {
+		panic(err)
+	}
+
+	for _, path := range []string{"/debug", "/nope"} {
+		rec := httptest.NewRecorder()
+		g.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		fmt.Printf("%s %d %s %q\n", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+	// Output:
+	// /debug 404 text/plain "404 page not found"
+	// /nope 404 text/plain "404 page not found"
+}

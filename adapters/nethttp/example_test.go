@@ -108,3 +108,24 @@ func ExampleRateLimit() {
 func posts(w http.ResponseWriter, _ *http.Request)   { fmt.Fprint(w, `{"posts":[]}`) }
 func reports(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, `{"reports":[]}`) }
 func search(w http.ResponseWriter, _ *http.Request)  { fmt.Fprint(w, `{"results":[]}`) }
+
+// An env-gated route answers 404 NOT_FOUND in JSON by default. To make it
+// answer exactly like a path the app does not serve, answer the
+// BlockNotFound outcome with the mux's own 404.
+func ExampleWithResponder_notFound() {
+	e, _ := engine.New(context.Background(), engine.WithEnv("production"))
+	defer e.Close()
+
+	notFound := func(w http.ResponseWriter, r *http.Request, _ engine.Decision) { http.NotFound(w, r) }
+	mux := waygatehttp.NewServeMux(e, waygatehttp.WithResponder(notFound, engine.BlockNotFound))
+	mux.HandleFunc("GET /debug", debug, waygatehttp.EnvOnly("dev"))
+
+	for _, path := range []string{"/debug", "/nope"} {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		fmt.Printf("%s %d %s %q\n", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+	// Output:
+	// /debug 404 text/plain; charset=utf-8 "404 page not found\n"
+	// /nope 404 text/plain; charset=utf-8 "404 page not found\n"
+}
