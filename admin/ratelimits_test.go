@@ -21,8 +21,8 @@ func TestRouteRateLimits(t *testing.T) {
 		ratelimit.Policy
 	}
 	r.json(t, &list)
-	if len(list) != 1 || list[0].Key != "GET:/posts" || list[0].Limit != "5/minute" {
-		t.Fatalf("declared policies %s", r.body)
+	if len(list) != 1 || list[0].Key != "GET:/posts" || list[0].Limit != "5/minute" || !list[0].Enabled {
+		t.Fatalf("declared policies %s, want GET:/posts 5/minute, enabled (it is enforced)", r.body)
 	}
 
 	// Creating: 201. The route is named by path and method or by key.
@@ -33,10 +33,10 @@ func TestRouteRateLimits(t *testing.T) {
 	}
 	// Updating merges: tiers stay when only the limit changes.
 	want(t, f.as("POST", "/api/rate-limits", `{"key":"GET:/posts","tiers":[{"name":"pro","limit":"50/minute"}],"key_strategy":"user"}`), http.StatusOK)
-	r = f.as("POST", "/api/rate-limits", `{"key":"GET:/posts","limit":"7/minute"}`)
+	r = f.as("POST", "/api/rate-limits", `{"key":"GET:/posts","limit":"7/minute","enabled":true}`) // as GET shows it: accepted
 	want(t, r, http.StatusOK)
 	p := policy(t, r)
-	if p.Limit != "7/minute" || len(p.Tiers) != 1 || p.KeyStrategy != ratelimit.KeyUser {
+	if p.Limit != "7/minute" || len(p.Tiers) != 1 || p.KeyStrategy != ratelimit.KeyUser || !p.Enabled {
 		t.Errorf("merge lost fields: %+v", p)
 	}
 	entries, _ := f.eng.Audit(context.Background(), audit.Query{Route: "GET:/posts", Action: audit.ActionRateLimitUpdated})

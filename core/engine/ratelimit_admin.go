@@ -149,6 +149,7 @@ func (e *Engine) RateLimits() map[string]ratelimit.Policy {
 	for _, k := range keys {
 		if p, _, ok := e.routePolicyLocked(k); ok {
 			p.Path, p.Method = splitKey(k)
+			p.Enabled = true // a route's limit applies while it exists
 			out[k] = p.WithDefaults()
 		}
 	}
@@ -183,6 +184,7 @@ func (e *Engine) SetRateLimit(ctx context.Context, key string, patch ratelimit.P
 	}
 	p := cur.Merge(patch).WithDefaults()
 	p.Path, p.Method = splitKey(k)
+	p.Enabled = true // a route's limit applies while it exists
 	if _, err := ratelimit.Compile(p, fn); err != nil {
 		return ratelimit.Policy{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
