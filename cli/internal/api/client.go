@@ -180,7 +180,7 @@ func (c *Client) networkError(err error) error {
 // statusError turns an error answer into an *HTTPError, or an *AuthError
 // for 401.
 func (c *Client) statusError(res *http.Response, body []byte) error {
-	e := &HTTPError{Status: res.StatusCode, RetryAfter: res.Header.Get("Retry-After")}
+	e := &HTTPError{Status: res.StatusCode, RetryAfter: res.Header.Get("Retry-After"), URL: c.base}
 	var parsed struct {
 		Error            string   `json:"error"`
 		AmbiguousMatches []string `json:"ambiguous_matches"`
@@ -192,6 +192,7 @@ func (c *Client) statusError(res *http.Response, body []byte) error {
 		if len(e.Message) > 200 || e.Message == "" || strings.HasPrefix(e.Message, "<") {
 			e.Message = http.StatusText(res.StatusCode)
 		}
+		e.NotAPI = res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusMethodNotAllowed
 	}
 	if res.StatusCode == http.StatusUnauthorized && res.Request.URL.Path != "" && !strings.HasSuffix(res.Request.URL.Path, "/api/auth/login") {
 		return &AuthError{Username: c.user, HadToken: c.token != "", Expired: c.expired, Err: e}

@@ -121,3 +121,37 @@ func TestNetworkError(t *testing.T) {
 		t.Fatalf("bad URL: %v", err)
 	}
 }
+
+// A URL without the admin mount path reaches the app, whose framework
+// answers 404 or 405 in its own words: the error says what to fix.
+func TestNotAnAdminAPI(t *testing.T) {
+	answers := map[string]http.HandlerFunc{
+		"net/http and gin": http.NotFound,
+		"echo": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"message":"Not Found"}`))
+		},
+		"fiber, 405": func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			w.Write([]byte("Method Not Allowed"))
+		},
+	}
+	for name, h := range answers {
+		srv := httptest.NewServer(h)
+		err := New(srv.URL, Session{}, "").Get(context.Background(), "/api/routes", nil)
+		srv.Close()
+		if err == nil || !strings.HasPrefix(err.Error(), "no Waygate admin API at "+srv.URL) || !strings.Contains(err.Error(), "/waygate; fix it with: waygate config set-url URL") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// The admin API's own 404 keeps its message.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"error":"flag \"x\" not found"}`))
+	}))
+	defer srv.Close()
+	if err := New(srv.URL, Session{}, "").Get(context.Background(), "/api/flags/x", nil); err == nil || err.Error() != `flag "x" not found` {
+		t.Errorf("the API's own 404: %v", err)
+	}
+}

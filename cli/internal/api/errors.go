@@ -18,10 +18,18 @@ type HTTPError struct {
 	AmbiguousMatches []string
 	// RetryAfter is the Retry-After header of a 429, in seconds.
 	RetryAfter string
+	// URL is the server URL the client was given.
+	URL string
+	// NotAPI is true when a 404 or 405 came without the admin API's JSON
+	// error: something else answers at URL.
+	NotAPI bool
 }
 
 // Error returns the API's message, with a hint for statuses that need one.
 func (e *HTTPError) Error() string {
+	if e.NotAPI {
+		return fmt.Sprintf("no Waygate admin API at %s (it answered %d %s): the URL ends with the path the admin handler is mounted at, like http://localhost:8080/waygate; fix it with: waygate config set-url URL", e.URL, e.Status, e.Message)
+	}
 	switch e.Status {
 	case http.StatusForbidden:
 		return e.Message + ": log in as an admin (waygate login USER) to change state"
