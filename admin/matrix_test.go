@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -186,8 +187,12 @@ func TestWrongTypesAre400(t *testing.T) {
 			t.Errorf("%s %s %s: status %d, want 400 (%s)", tc.method, tc.path, tc.body, r.status, r.body)
 			continue
 		}
-		if msg := r.errorMessage(t); !strings.Contains(msg, tc.field) {
+		msg := r.errorMessage(t)
+		if !strings.Contains(msg, tc.field) {
 			t.Errorf("%s %s: message %q does not name %q", tc.method, tc.path, msg, tc.field)
+		}
+		if goName.MatchString(msg) {
+			t.Errorf("%s %s: message %q names a Go type, not the body's path", tc.method, tc.path, msg)
 		}
 	}
 }
@@ -246,3 +251,7 @@ func TestUnknownPaths(t *testing.T) {
 		r.errorMessage(t)
 	}
 }
+
+// goName matches a field path that starts with a Go identifier
+// ("Patch.burst"), which the body does not have.
+var goName = regexp.MustCompile(`"[A-Z][A-Za-z]*\.`)

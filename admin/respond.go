@@ -137,7 +137,7 @@ func decodeRaw(raw []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return badRequest("%s", describeJSONError(err))
+		return badRequest("%s", describeJSONError(err, reflect.TypeOf(v)))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("unexpected data after the JSON object")
@@ -146,16 +146,16 @@ func decodeRaw(raw []byte, v any) error {
 }
 
 // describeJSONError turns a decoding error into a message that names the
-// offending field.
-func describeJSONError(err error) string {
+// offending field by its path in the body (t is the decoded type).
+func describeJSONError(err error, t reflect.Type) string {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)
 	case errors.As(err, &typ):
-		if typ.Field != "" {
-			return fmt.Sprintf("field %q must be %s, not %s", typ.Field, jsonKind(typ.Type), typ.Value)
+		if f := bodyPath(t, typ.Field); f != "" {
+			return fmt.Sprintf("field %q must be %s, not %s", f, jsonKind(typ.Type), typ.Value)
 		}
 		return fmt.Sprintf("expected %s, not %s", jsonKind(typ.Type), typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -164,6 +164,40 @@ func describeJSONError(err error) string {
 		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + ": check the field names in GET /api/openapi.json"
 	}
 	return "invalid JSON body: " + err.Error()
+}
+
+// bodyPath turns encoding/json's field path into the body's: the path
+// names embedded structs by their Go type ("Patch.burst"), whose fields
+// are at the level of the struct that embeds them ("burst").
+func bodyPath(t reflect.Type, field string) string {
+	var out []string
+	for seg := range strings.SplitSeq(field, ".") {
+		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = t.Elem()
+		}
+		if t != nil && t.Kind() == reflect.Struct {
+			if f, ok := t.FieldByName(seg); ok && f.Anonymous && f.Tag.Get("json") == "" {
+				t = f.Type
+				continue
+			}
+			t = fieldByJSONName(t, seg)
+		} else {
+			t = nil
+		}
+		out = append(out, seg)
+	}
+	return strings.Join(out, ".")
+}
+
+// fieldByJSONName is the type of t's field named name in JSON, or nil.
+func fieldByJSONName(t reflect.Type, name string) reflect.Type {
+	for _, f := range reflect.VisibleFields(t) {
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name || tag == "" && strings.EqualFold(f.Name, name) {
+			return f.Type
+		}
+	}
+	return nil
 }
 
 func jsonKind(t reflect.Type) string {
