@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // FlagError is a usage error: a bad flag or argument. The CLI prints it
@@ -114,6 +115,17 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 // FlagErrorFunc turns pflag errors (unknown flag, bad value) into usage
 // errors; set it on the root command.
 func FlagErrorFunc(cmd *cobra.Command, err error) error {
+	var bad *pflag.InvalidValueError
+	if errors.As(err, &bad) {
+		// pflag says "strconv.ParseInt: parsing "abc": invalid syntax".
+		want := map[string]string{
+			"int": "a whole number", "int64": "a whole number", "uint": "a whole number (0 or more)",
+			"float64": "a number", "bool": "true or false", "duration": "a duration like 90s, 5m or 2h",
+		}[bad.GetFlag().Value.Type()]
+		if want != "" {
+			return FlagErrorf("--%s %q: want %s", bad.GetFlag().Name, bad.GetValue(), want)
+		}
+	}
 	return FlagErrorWrap(err)
 }
 
