@@ -20,7 +20,7 @@ import (
 func flagError(key string, err error) error {
 	switch {
 	case errors.Is(err, engine.ErrRouteNotFound):
-		return errorf(http.StatusNotFound, "flag %q does not exist: list the flags with GET /api/flags, create one with POST /api/flags", key)
+		return errorf(http.StatusNotFound, "flag %q does not exist: list the flags with GET /api/flags (waygate flags list), create one with POST /api/flags (waygate flags create)", key)
 	case errors.Is(err, engine.ErrExists):
 		return errorf(http.StatusConflict, "flag %q already exists: replace it with PUT /api/flags/%s or change fields with PATCH", key, key)
 	}
@@ -31,7 +31,7 @@ func flagError(key string, err error) error {
 func segmentError(key string, err error) error {
 	switch {
 	case errors.Is(err, engine.ErrRouteNotFound):
-		return errorf(http.StatusNotFound, "segment %q does not exist: list the segments with GET /api/segments, create one with POST /api/segments", key)
+		return errorf(http.StatusNotFound, "segment %q does not exist: list the segments with GET /api/segments (waygate segments list), create one with POST /api/segments (waygate segments create)", key)
 	case errors.Is(err, engine.ErrExists):
 		return errorf(http.StatusConflict, "segment %q already exists: replace it with PUT /api/segments/%s", key, key)
 	}
