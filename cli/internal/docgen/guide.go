@@ -98,8 +98,8 @@ Results go to standard output; hints, progress and errors to standard error.
 | Exit code | Meaning |
 |---|---|
 | 0 | success |
-| 1 | the command failed: the server refused, the route does not exist, not logged in, server unreachable — the message says what to do next |
-| 2 | usage error: unknown command or flag, bad argument, missing required flag — printed with the usage line |
+| 1 | the command failed: the server refused (also a value only the server checks, like a limit string or a sunset date), the route does not exist, not logged in, server unreachable — the message says what to do next |
+| 2 | usage error: unknown command or flag, a missing or extra argument, a value the CLI reads itself (a number, a time, a duration), missing required flag — printed with the usage line |
 
 ## A standalone server
 
