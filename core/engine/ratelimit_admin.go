@@ -185,9 +185,11 @@ func (e *Engine) SetRateLimit(ctx context.Context, key string, patch ratelimit.P
 	p := cur.Merge(patch).WithDefaults()
 	p.Path, p.Method = splitKey(k)
 	p.Enabled = true // a route's limit applies while it exists
-	if _, err := ratelimit.Compile(p, fn); err != nil {
+	c, err := ratelimit.Compile(p, fn)
+	if err != nil {
 		return ratelimit.Policy{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
+	p = c.Canonical()
 	if err := e.putLocked(ctx, backend.KindRateLimit, k, storedPolicy{Policy: p}); err != nil {
 		return ratelimit.Policy{}, err
 	}
@@ -310,9 +312,11 @@ func (e *Engine) setScopePolicy(ctx context.Context, service string, patch ratel
 	}
 	p := base.Merge(patch).WithDefaults()
 	p.Path, p.Method = "", ""
-	if _, err := ratelimit.Compile(p, nil); err != nil {
+	c, err := ratelimit.Compile(p, nil)
+	if err != nil {
 		return ratelimit.Policy{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
+	p = c.Canonical()
 	kind, key, scope, path := backend.KindGlobalRateLimit, globalPolicyKey, scopeGlobal, audit.PathGlobalRateLimit
 	action := audit.ActionGlobalRateLimitSet
 	if cur != nil {

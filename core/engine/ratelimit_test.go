@@ -56,17 +56,17 @@ func TestRateLimitPoliciesPersistAndMerge(t *testing.T) {
 	b := backend.NewMemory()
 	declared := route.RateLimit("5/minute", ratelimit.Tiers(ratelimit.Tier{Name: "pro", Limit: "50/minute"}), ratelimit.ExemptRoles("admin"))
 	e1 := newEngine(t, b, nil, reg("GET", "/reports", declared), reg("GET", "/posts", route.RateLimit("5/minute")))
-	p, err := e1.SetRateLimit(engine.WithActor(ctx, "ops", "cli"), "/reports", ratelimit.Patch{Limit: strp("7/minute")})
+	p, err := e1.SetRateLimit(engine.WithActor(ctx, "ops", "cli"), "/reports", ratelimit.Patch{Limit: strp(" 7/MINUTE ")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Limit != "7/minute" || len(p.Tiers) != 1 || p.ExemptRoles[0] != "admin" || p.KeyStrategy != ratelimit.KeyUser {
+	if p.Limit != "7/minute" || len(p.Tiers) != 1 || p.Tiers[0].Limit != "50/minute" || p.ExemptRoles[0] != "admin" || p.KeyStrategy != ratelimit.KeyUser {
 		t.Fatalf("merged policy = %+v, want the tiers, exempt roles and user key kept", p)
 	}
 	if err := e1.DeleteRateLimit(ctx, "GET:/posts"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e1.SetGlobalRateLimit(ctx, ratelimit.Patch{Limit: strp("100/minute")}); err != nil {
+	if _, err := e1.SetGlobalRateLimit(ctx, ratelimit.Patch{Limit: strp(" 100 per 60 SECONDS ")}); err != nil {
 		t.Fatal(err)
 	}
 	e1.Close()

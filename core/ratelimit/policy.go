@@ -129,6 +129,21 @@ type compiledTier struct {
 	limit Limit
 }
 
+// Canonical returns the policy with its limits written canonically
+// (" 5/MINUTE " → "5/minute", "10 per 60 minutes" → "10/hour"), as they
+// are stored and shown.
+func (c *Compiled) Canonical() Policy {
+	p := c.Policy
+	p.Limit = c.limit.String()
+	if len(c.tiers) > 0 {
+		p.Tiers = make([]Tier, len(c.tiers))
+		for i, t := range c.tiers {
+			p.Tiers[i] = Tier{Name: t.name, Limit: t.limit.String()}
+		}
+	}
+	return p
+}
+
 // Compile validates p and prepares it. custom is the key function of a
 // custom policy, declared in code.
 func Compile(p Policy, custom KeyFunc) (*Compiled, error) {
