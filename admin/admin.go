@@ -161,17 +161,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Mounted with http.StripPrefix and asked for without the trailing
 		// slash: the dashboard is at the mount's "/" (the mux would
 		// redirect to the host's "/").
-		http.Redirect(w, r, h.mountPath(r)+"/", http.StatusPermanentRedirect) //nolint:gosec // G710: the mount path
+		localRedirect(w, r, h.mountPath(r)+"/", "", http.StatusPermanentRedirect)
 		return
 	}
 	if c := cleanPath(r.URL.Path); c != r.URL.Path {
 		// The mux would redirect to the clean path without the mount
 		// (gin, echo and fiber pass /./, // and .. through): keep it.
-		u := h.mountPath(r) + c
-		if r.URL.RawQuery != "" {
-			u += "?" + r.URL.RawQuery
-		}
-		http.Redirect(w, r, u, http.StatusTemporaryRedirect) //nolint:gosec // G710: the mount path and a clean path
+		localRedirect(w, r, h.mountPath(r)+c, r.URL.RawQuery, http.StatusTemporaryRedirect)
 		return
 	}
 	_, pattern := h.mux.Handler(r)
@@ -208,6 +204,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// localRedirect redirects to path p on this host. p comes from the
+// request, so it is escaped (a backslash would read as a slash) and starts
+// with exactly one slash: "//host" would send the browser elsewhere.
+func localRedirect(w http.ResponseWriter, r *http.Request, p, rawQuery string, code int) {
+	u := url.URL{Path: "/" + strings.TrimLeft(p, "/"), RawQuery: rawQuery}
+	http.Redirect(w, r, u.String(), code) //nolint:gosec // G710: a path on this host, see above
 }
 
 // cleanPath is the path http.ServeMux redirects to: no ., .. or empty

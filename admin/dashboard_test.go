@@ -491,6 +491,7 @@ func TestUncleanPathsStayUnderTheMount(t *testing.T) {
 		"/waygate/../routes":             "/waygate/routes",
 		"/waygate/./":                    "/waygate/",
 		"/waygate/api/./services/a/b/..": "/waygate/api/services/a",
+		"/waygate/./\\evil.example/x":    "/waygate/%5Cevil.example/x", // a backslash would read as a slash
 	} {
 		req := httptest.NewRequest("GET", "/", nil)
 		req.RequestURI = in // as the server read it, before anyone cleaned it
@@ -499,6 +500,26 @@ func TestUncleanPathsStayUnderTheMount(t *testing.T) {
 		http.StripPrefix("/waygate", f.h).ServeHTTP(rec, req)
 		if rec.Code != http.StatusTemporaryRedirect || rec.Header().Get("Location") != want {
 			t.Errorf("GET %s: %d %q, want 307 to %q", in, rec.Code, rec.Header().Get("Location"), want)
+		}
+	}
+}
+
+// Mounted at the host's root, an unclean path still redirects on this
+// host: never to //host or /\host, which browsers read as another host.
+func TestUncleanPathsNeverLeaveTheHost(t *testing.T) {
+	f := newFixture(t)
+	for in, want := range map[string]string{
+		"//evil.example/x":  "/evil.example/x",
+		"/.//evil.example":  "/evil.example",
+		"/./\\evil.example": "/%5Cevil.example",
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.RequestURI, req.URL.Path = in, in
+		rec := httptest.NewRecorder()
+		f.h.ServeHTTP(rec, req)
+		loc := rec.Header().Get("Location")
+		if rec.Code != http.StatusTemporaryRedirect || loc != want {
+			t.Errorf("GET %s: %d %q, want 307 to %q", in, rec.Code, loc, want)
 		}
 	}
 }
