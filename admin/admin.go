@@ -275,11 +275,10 @@ func (h *Handler) mountPath(r *http.Request) string {
 		return h.cfg.prefix
 	}
 	orig := r.RequestURI
-	if i := strings.IndexAny(orig, "?#"); i >= 0 {
+	if u, err := url.ParseRequestURI(orig); err == nil {
+		orig = u.Path // also for the absolute form, GET http://host/waygate/x
+	} else if i := strings.IndexAny(orig, "?#"); i >= 0 {
 		orig = orig[:i]
-	}
-	if u, err := url.PathUnescape(orig); err == nil {
-		orig = u
 	}
 	if m, found := strings.CutSuffix(orig, r.URL.Path); found && strings.HasPrefix(m, "/") {
 		return strings.TrimSuffix(m, "/")

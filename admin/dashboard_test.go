@@ -495,6 +495,9 @@ func TestUncleanPathsStayUnderTheMount(t *testing.T) {
 	} {
 		req := httptest.NewRequest("GET", "/", nil)
 		req.RequestURI = in // as the server read it, before anyone cleaned it
+		if in == "/waygate//api/routes?x=1" {
+			req.RequestURI = "http://example.com" + in // the absolute form a proxy may send
+		}
 		req.URL.Path, req.URL.RawQuery, _ = strings.Cut(in, "?")
 		rec := httptest.NewRecorder()
 		http.StripPrefix("/waygate", f.h).ServeHTTP(rec, req)
