@@ -13,7 +13,8 @@
 //     x-waygate-successor;
 //   - prefixes the summary and description of operations in maintenance
 //     with a banner and sets x-waygate-status, x-waygate-reason and, when a
-//     running window's end is known, x-waygate-retry-after (RFC 3339);
+//     window that put the route in maintenance ends later,
+//     x-waygate-retry-after (RFC 3339);
 //   - during global maintenance adds a banner to info.description and
 //     annotates every operation except exempt paths and force-active routes
 //     (unless the maintenance includes force-active routes);

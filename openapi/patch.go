@@ -59,7 +59,7 @@ func patchDocument(d *document, st State, cfg config) error {
 		return err
 	}
 	root := d.root
-	dropEmptyHost(root)
+	dropEmptyHostAndBasePath(root)
 	base, err := basePath(root, cfg)
 	if err != nil {
 		return err
@@ -103,12 +103,12 @@ func patchDocument(d *document, st State, cfg config) error {
 	return nil
 }
 
-// dropEmptyHost removes the empty host and basePath swag writes into a
+// dropEmptyHostAndBasePath removes the empty host and basePath swag writes into a
 // Swagger 2.0 document when the API has no @host or @BasePath annotation.
 // The schema rejects both empty strings; an absent host means the host
 // that serves the document, and an absent basePath means /, which is what
 // the empty ones were meant to say.
-func dropEmptyHost(root *yaml.Node) {
+func dropEmptyHostAndBasePath(root *yaml.Node) {
 	if stringAt(root, "swagger") == "" {
 		return
 	}
@@ -215,8 +215,8 @@ func patchOperation(op *yaml.Node, loc string, rs *route.State, method, shape st
 	return nil
 }
 
-// retryAfter is the end of the running window of a route in maintenance,
-// RFC 3339, or "" when unknown.
+// retryAfter is when the window that put a route in maintenance ends,
+// RFC 3339, or "" when unknown or past (see route.Window.MaintenanceEnd).
 func retryAfter(rs *route.State, now time.Time) string {
 	end := rs.Window.MaintenanceEnd(rs.Status)
 	if end.IsZero() || (!now.IsZero() && !now.Before(end)) {

@@ -336,6 +336,17 @@ func TestPatchRules(t *testing.T) {
 				t.Error("retry-after set outside the window")
 			}
 		}},
+		{"clock stepped back inside a running window: retry-after kept", State{Routes: demoRoutes(""), Now: testNow.Add(-2 * time.Hour)}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			if got := ops["GET /payments"][ExtRetryAfter]; got != "2026-11-27T14:00:00Z" {
+				t.Errorf("retry-after = %v, want the window's end", got)
+			}
+		}},
+		{"maintenance by hand outlasts its window: no retry-after", State{Routes: byHandUnderWindow(), Now: testNow}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			op := ops["GET /payments"]
+			if _, ok := op[ExtRetryAfter]; ok || op[ExtStatus] != "maintenance" {
+				t.Errorf("got %v, want maintenance without retry-after", op)
+			}
+		}},
 		{"bare key applies to every method", State{Routes: demoRoutes("")}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
 			for _, k := range []string{"GET /files/{path}", "DELETE /files/{path}"} {
 				if ops[k][ExtStatus] != "maintenance" {
@@ -554,4 +565,18 @@ func TestPatchDropsSwagsEmptyHost(t *testing.T) {
 	if !bytes.Contains(out, []byte(`"host":"api.example.com"`)) || !bytes.Contains(out, []byte(`"basePath":"/v1"`)) {
 		t.Errorf("a real host or basePath was touched: %s", out)
 	}
+}
+
+// byHandUnderWindow is demoRoutes with GET /payments in maintenance by hand
+// before its window came: it returns to maintenance when the window ends.
+func byHandUnderWindow() []route.State {
+	routes := demoRoutes("")
+	for i, r := range routes {
+		if r.Path == "GET:/payments" {
+			w := *r.Window
+			w.PreviousStatus, w.PreviousReason = route.StatusMaintenance, "by hand"
+			routes[i].Window = &w
+		}
+	}
+	return routes
 }
