@@ -52,10 +52,6 @@ func (h *Handler) setRateLimit(w http.ResponseWriter, r *http.Request) error {
 	case key == "":
 		key = req.Path
 	}
-	if req.Enabled != nil && !*req.Enabled {
-		return badRequest("a route's limit is enabled while it exists (enabled: false applies to global and service limits); to stop limiting a route, DELETE its limit")
-	}
-	req.Enabled = nil
 	before := h.eng.RateLimits()
 	p, err := h.eng.SetRateLimit(r.Context(), key, req.Patch)
 	if err != nil {

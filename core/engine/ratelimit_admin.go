@@ -167,13 +167,17 @@ func splitKey(key string) (path, method string) {
 // SetRateLimit creates or updates a route's rate limit. Fields left nil in
 // patch keep their current value (declared in code or set earlier), so an
 // update never drops tiers or exemptions it does not mention. The route's
-// counters restart.
+// counters restart. A route's limit applies while it exists: a patch with
+// Enabled false is refused (delete the limit instead).
 func (e *Engine) SetRateLimit(ctx context.Context, key string, patch ratelimit.Patch) (ratelimit.Policy, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k, err := e.resolveLocked(key)
 	if err != nil {
 		return ratelimit.Policy{}, err
+	}
+	if patch.Enabled != nil && !*patch.Enabled {
+		return ratelimit.Policy{}, invalid("a route's limit applies while it exists (enabled: false pauses only global and service limits): to stop limiting %s, delete its limit", k)
 	}
 	cur, fn, exists := e.routePolicyLocked(k)
 	if !exists {

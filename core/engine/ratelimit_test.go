@@ -20,6 +20,7 @@ func TestRateLimitPolicyValidation(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t, nil, nil, reg("GET", "/x"), reg("GET", "/y", route.RateLimit("5/minute")))
 	custom := ratelimit.KeyCustom
+	off := false
 	bad := map[string]ratelimit.Patch{
 		"bad limit":           {Limit: strp("5 a minute")},
 		"no limit for new":    {},
@@ -28,6 +29,7 @@ func TestRateLimitPolicyValidation(t *testing.T) {
 		"bad tier":            {Limit: strp("5/minute"), Tiers: &[]ratelimit.Tier{{Name: "pro", Limit: "lots"}}},
 		"unknown algorithm":   {Limit: strp("5/minute"), Algorithm: ptrAlg("leaky_bucket")},
 		"huge moving window":  {Limit: strp("1000000/day"), Algorithm: ptrAlg(ratelimit.MovingWindow)},
+		"paused route limit":  {Limit: strp("5/minute"), Enabled: &off},
 	}
 	for name, p := range bad {
 		_, err := e.SetRateLimit(ctx, "GET:/x", p)
