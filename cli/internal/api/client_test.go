@@ -141,8 +141,11 @@ func TestNotAnAdminAPI(t *testing.T) {
 		srv := httptest.NewServer(h)
 		err := New(srv.URL, Session{}, "").Get(context.Background(), "/api/routes", nil)
 		srv.Close()
-		if err == nil || !strings.HasPrefix(err.Error(), "no Waygate admin API at "+srv.URL) || !strings.Contains(err.Error(), "/waygate; fix it with: waygate config set-url URL") {
+		if err == nil || !strings.HasPrefix(err.Error(), "no Waygate admin API at "+srv.URL+" (HTTP ") || !strings.Contains(err.Error(), "/waygate; fix it with: waygate config set-url URL (or WAYGATE_SERVER_URL)") {
 			t.Errorf("%s: %v", name, err)
+		}
+		if IsStatus(err, http.StatusNotFound) || IsStatus(err, http.StatusMethodNotAllowed) {
+			t.Errorf("%s: IsStatus holds for an answer that is not the admin API's", name)
 		}
 	}
 	// The admin API's own 404 keeps its message.
@@ -151,7 +154,7 @@ func TestNotAnAdminAPI(t *testing.T) {
 		w.Write([]byte(`{"error":"flag \"x\" not found"}`))
 	}))
 	defer srv.Close()
-	if err := New(srv.URL, Session{}, "").Get(context.Background(), "/api/flags/x", nil); err == nil || err.Error() != `flag "x" not found` {
+	if err := New(srv.URL, Session{}, "").Get(context.Background(), "/api/flags/x", nil); err == nil || err.Error() != `flag "x" not found` || !IsStatus(err, http.StatusNotFound) {
 		t.Errorf("the API's own 404: %v", err)
 	}
 }

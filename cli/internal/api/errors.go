@@ -28,7 +28,7 @@ type HTTPError struct {
 // Error returns the API's message, with a hint for statuses that need one.
 func (e *HTTPError) Error() string {
 	if e.NotAPI {
-		return fmt.Sprintf("no Waygate admin API at %s (it answered %d %s): the URL ends with the path the admin handler is mounted at, like http://localhost:8080/waygate; fix it with: waygate config set-url URL", e.URL, e.Status, e.Message)
+		return fmt.Sprintf("no Waygate admin API at %s (HTTP %d: %q): the URL ends with the path the admin handler is mounted at, like http://localhost:8080/waygate; fix it with: waygate config set-url URL (or WAYGATE_SERVER_URL)", e.URL, e.Status, e.Message)
 	}
 	switch e.Status {
 	case http.StatusForbidden:
@@ -41,10 +41,11 @@ func (e *HTTPError) Error() string {
 	return e.Message
 }
 
-// IsStatus reports whether err is an *HTTPError with the given status.
+// IsStatus reports whether err is an answer of the admin API with the
+// given status (not one from something else at the URL: see NotAPI).
 func IsStatus(err error, status int) bool {
 	var he *HTTPError
-	return errors.As(err, &he) && he.Status == status
+	return errors.As(err, &he) && he.Status == status && !he.NotAPI
 }
 
 // AmbiguousMatches returns the route keys of a 409 ambiguous-path error.

@@ -76,7 +76,7 @@ func ExemptPath(arg string) (string, error) {
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05", "2006-01-02T15:04",
 	"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
 
-// ParseTime reads a time for --start, --end, --until or --sunset: "now", a
+// ParseTime reads a time for --start, --end or --until: "now", a
 // duration from now ("90m", "2h", "1d", "+2h"), RFC 3339
 // ("2030-03-10T02:00:00Z"), or "2030-03-10T02:00" / "2030-03-10 02:00"
 // (UTC). Bad values are usage errors naming flag.

@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -122,6 +123,9 @@ func FlagErrorFunc(cmd *cobra.Command, err error) error {
 			"int": "a whole number", "int64": "a whole number", "uint": "a whole number (0 or more)",
 			"float64": "a number", "bool": "true or false", "duration": "a duration like 90s, 5m or 2h",
 		}[bad.GetFlag().Value.Type()]
+		if errors.Is(err, strconv.ErrRange) {
+			return FlagErrorf("--%s %q: too large", bad.GetFlag().Name, bad.GetValue())
+		}
 		if want != "" {
 			return FlagErrorf("--%s %q: want %s", bad.GetFlag().Name, bad.GetValue(), want)
 		}
