@@ -62,6 +62,13 @@ func TestRateLimitPoliciesPersistAndMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tiers, err := e1.SetRateLimit(ctx, "GET:/posts", ratelimit.Patch{Tiers: &[]ratelimit.Tier{{Name: "pro", Limit: "50 per 60 Minutes"}}})
+	if err != nil || tiers.Tiers[0].Limit != "50/hour" {
+		t.Fatalf("tier limit stored as %+v (%v), want canonical 50/hour", tiers.Tiers, err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	if p.Limit != "7/minute" || len(p.Tiers) != 1 || p.Tiers[0].Limit != "50/minute" || p.ExemptRoles[0] != "admin" || p.KeyStrategy != ratelimit.KeyUser {
 		t.Fatalf("merged policy = %+v, want the tiers, exempt roles and user key kept", p)
 	}

@@ -75,12 +75,13 @@ func parseRate(s string) (Rate, error) {
 	} else {
 		return Rate{}, errors.New("missing \"/\" or \"per\"")
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(amount), 10, 64)
-	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(amount), "-") || err == nil && n > MaxAmount {
-		return Rate{}, fmt.Errorf("amount %s is too large (at most %d)", strings.TrimSpace(amount), MaxAmount)
+	amount = strings.TrimSpace(amount)
+	n, err := strconv.ParseInt(amount, 10, 64)
+	if (err == nil && n > MaxAmount) || (errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(amount, "-")) {
+		return Rate{}, fmt.Errorf("amount %q is too large (at most %d)", amount, MaxAmount)
 	}
 	if err != nil || n <= 0 {
-		return Rate{}, fmt.Errorf("amount %q must be a whole number above zero", strings.TrimSpace(amount))
+		return Rate{}, fmt.Errorf("amount %q must be a whole number above zero", amount)
 	}
 	fields := strings.Fields(rest)
 	multiple := int64(1)

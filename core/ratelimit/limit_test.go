@@ -87,7 +87,7 @@ func FuzzParseLimit(f *testing.F) {
 // overflows: a burst of 2^63-1 used to block every request with
 // X-RateLimit-Limit: -9223372036854775808.
 func TestHugeAmountsAndBurstsAreRefused(t *testing.T) {
-	if _, err := ratelimit.ParseLimit("99999999999999999999/minute"); err == nil || !strings.Contains(err.Error(), "too large (at most 1000000000000)") {
+	if _, err := ratelimit.ParseLimit("99999999999999999999/minute"); err == nil || !strings.Contains(err.Error(), "is too large (at most 1000000000000)") {
 		t.Errorf("an amount past int64: %v, want too large", err)
 	}
 	if _, err := ratelimit.ParseLimit("1000000000001/minute"); err == nil || !strings.Contains(err.Error(), "too large") {
