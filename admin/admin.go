@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/engine"
 )
 
@@ -89,6 +90,11 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.store = docStore{b: e.Backend(), origin: h.id}
+	if sc, ok := e.Backend().(backend.ServiceScoped); ok {
+		// The Waygate Server refuses a service's writes of admin state.
+		h.store.b = backend.NewMemory()
+		h.log.Info("waygate admin: the engine's state is on a Waygate Server; this handler keeps its sessions' revocations and its webhooks in this process", "service", sc.Service())
+	}
 	if h.hooks, err = newDispatcher(h, cfg.hooks); err != nil {
 		h.cancel()
 		return nil, errJoin([]error{err})

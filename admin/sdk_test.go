@@ -594,3 +594,106 @@ func TestSDKFailedWriteLeavesNoOrigin(t *testing.T) {
 		t.Fatalf("the change came named after %q, whose write had failed", d.Records[0].Origin)
 	}
 }
+
+// An admin handler on a service whose engine runs on the SDK (the demo
+// with WAYGATE_BACKEND=waygate+http://...) keeps its sessions' revocations
+// and its webhooks in its process: the server refuses a service's writes
+// of admin state. Logout revokes, and no retry loop opens event streams.
+func TestAdminHandlerOnAnSDKService(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	e, _ := newService(t, s.base, "payments", paymentsToken)
+	logs := &syncBuffer{}
+	svc, err := admin.New(e, admin.WithUser("admin", adminPass, admin.RoleAdmin), admin.WithIterations(1000), admin.WithSecret("signing-secret-0123456789abcdef-0123"),
+		admin.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	mux := http.NewServeMux()
+	mux.Handle("/waygate/", http.StripPrefix("/waygate", svc))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	tok := loginToken(t, srv.URL+"/waygate")
+	call := func(method, path string) int {
+		req, _ := http.NewRequest(method, srv.URL+"/waygate"+path, nil)
+		req.Header.Set(admin.TokenHeader, tok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := call("GET", "/api/auth/me"); code != http.StatusOK {
+		t.Fatalf("me before logout: %d", code)
+	}
+	if code := call("POST", "/api/auth/logout"); code != http.StatusOK {
+		t.Fatalf("logout: %d", code)
+	}
+	if code := call("GET", "/api/auth/me"); code != http.StatusUnauthorized {
+		t.Fatalf("me after logout: %d, want 401 (revoked)", code)
+	}
+
+	time.Sleep(300 * time.Millisecond) // several retry periods of the old loop
+	var rows []admin.ServiceStatus
+	req, _ := http.NewRequest("GET", s.base+"/api/services/status", nil)
+	req.Header.Set(admin.TokenHeader, loginToken(t, s.base))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(&rows); err != nil || len(rows) != 1 {
+		t.Fatalf("status rows %+v, %v", rows, err)
+	}
+	if rows[0].Connections != 1 {
+		t.Errorf("payments has %d event streams open on the server, want 1 (the engine's)", rows[0].Connections)
+	}
+	if l := logs.String(); strings.Contains(l, "level=WARN") || !strings.Contains(l, "keeps its sessions' revocations and its webhooks in this process") {
+		t.Errorf("admin log:\n%s", l)
+	}
+}
+
+// leakyBackend fails every log read, so the admin handler's load keeps
+// failing and retrying, and counts the change streams open at once.
+type leakyBackend struct {
+	*backend.Memory
+	open, most atomic.Int64
+}
+
+func (b *leakyBackend) Tail(context.Context, backend.Log, int) ([][]byte, error) {
+	return nil, fmt.Errorf("logs are down")
+}
+
+func (b *leakyBackend) Watch(ctx context.Context) (<-chan backend.Change, error) {
+	ch, err := b.Memory.Watch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := b.open.Add(1)
+	for m := b.most.Load(); n > m && !b.most.CompareAndSwap(m, n); m = b.most.Load() {
+	}
+	go func() { <-ctx.Done(); b.open.Add(-1) }()
+	return ch, nil
+}
+
+// A load that keeps failing is retried without leaving the change stream
+// of each attempt open.
+func TestAdminRetriesCloseTheirChangeStreams(t *testing.T) {
+	b := &leakyBackend{Memory: backend.NewMemory()}
+	eng, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	h, err := admin.New(eng, admin.WithOpenAccess(), admin.WithLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(800 * time.Millisecond) // 0.1 + 0.2 + 0.4 s of back-off: four attempts
+	if most := b.most.Load(); most > 2 {
+		t.Errorf("%d change streams were open at once, want at most the engine's and the handler's", most)
+	}
+	h.Close()
+}

@@ -166,31 +166,34 @@ func (h *Handler) followBackend(loaded bool) {
 			}
 			continue
 		}
-		ch, err := watcher.Watch(h.ctx)
-		if err != nil {
-			if !pause() {
-				return
-			}
-			continue
-		}
-		// Reload after subscribing, so nothing written in between is missed.
-		if h.syncRecords(h.ctx) != nil {
-			if !pause() {
-				return
-			}
-			continue
-		}
-		delay = 100 * time.Millisecond
-		for c := range ch {
-			switch {
-			case c.Resync:
-				_ = h.syncRecords(h.ctx)
-			case c.Origin != h.id:
-				h.applyRecord(c.Record)
-			}
-		}
+		h.followOnce(watcher, &delay)
 		if !pause() {
 			return
+		}
+	}
+}
+
+// followOnce subscribes to the backend's changes, reloads, and applies
+// changes until the stream ends; a successful reload resets delay. Its
+// stream ends with it: a retry must not leave one open.
+func (h *Handler) followOnce(watcher backend.Watcher, delay *time.Duration) {
+	ctx, cancel := context.WithCancel(h.ctx)
+	defer cancel()
+	ch, err := watcher.Watch(ctx)
+	if err != nil {
+		return
+	}
+	// Reload after subscribing, so nothing written in between is missed.
+	if h.syncRecords(ctx) != nil {
+		return
+	}
+	*delay = 100 * time.Millisecond
+	for c := range ch {
+		switch {
+		case c.Resync:
+			_ = h.syncRecords(ctx)
+		case c.Origin != h.id:
+			h.applyRecord(c.Record)
 		}
 	}
 }

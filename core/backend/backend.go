@@ -86,6 +86,15 @@ type Backend interface {
 	Close() error
 }
 
+// ServiceScoped is implemented by backends that hold one service's state
+// on a Waygate Server (the SDK). The server keeps its own admin state
+// (sessions, webhooks), so an admin handler on such a backend keeps its
+// own in its process.
+type ServiceScoped interface {
+	// Service names the service whose state the backend holds.
+	Service() string
+}
+
 // Watcher is implemented by backends that can tell an engine about writes
 // made by other engines.
 type Watcher interface {
