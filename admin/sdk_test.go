@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -696,4 +697,65 @@ func TestAdminRetriesCloseTheirChangeStreams(t *testing.T) {
 		t.Errorf("%d change streams were open at once, want at most the engine's and the handler's", most)
 	}
 	h.Close()
+}
+
+// A service started with another service's token (orders' code, payments'
+// token) is refused before it registers anything under the other name.
+func TestSDKRefusesAnotherServicesToken(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	logs := &syncBuffer{}
+	b, err := sdk.New(s.base, "orders", paymentsToken, sdk.WithLogger(slog.New(slog.NewTextHandler(logs, nil))),
+		sdk.WithBackoff(20*time.Millisecond, 100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	ctx := context.Background()
+	if _, err := b.Load(ctx); !errors.Is(err, sdk.ErrWrongService) || !strings.Contains(err.Error(), `"payments", not "orders"`) {
+		t.Fatalf("Load: %v, want ErrWrongService naming both", err)
+	}
+	e, err := engine.New(ctx, engine.WithBackend(b), engine.WithService("orders"), engine.WithLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	// Registration writes the route; the engine serves its declared state
+	// whatever the backend says, so only the server's view is checked.
+	_ = e.Register(ctx, engine.Registration{Method: "GET", Template: "/orders"})
+	err = b.Write(ctx, backend.Record{Kind: backend.KindRoute, Key: "GET:/orders", Value: []byte(`{"path":"GET:/orders","status":"active"}`)})
+	if !errors.Is(err, sdk.ErrWrongService) {
+		t.Fatalf("Write: %v, want ErrWrongService", err)
+	}
+	eventually(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), "wrong service token") })
+	for _, st := range s.eng.Routes() {
+		t.Errorf("the server got route %s from a service with the wrong token", st.Path)
+	}
+	if b.Status().Connected {
+		t.Error("the SDK reports connected with another service's token")
+	}
+}
+
+// A token the server does not know is logged as a refusal, not as a
+// server that cannot be reached.
+func TestSDKLogsARefusedToken(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	logs := &syncBuffer{}
+	b, err := sdk.New(s.base, "payments", "wrong-token-0123456789abcdef", sdk.WithLogger(slog.New(slog.NewTextHandler(logs, nil))),
+		sdk.WithBackoff(20*time.Millisecond, 100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	ch, err := b.Watch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range ch {
+		}
+	}()
+	eventually(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), "refused the service token") })
+	if l := logs.String(); strings.Contains(l, "cannot reach") || !strings.Contains(l, "answered 401") {
+		t.Errorf("log:\n%s", l)
+	}
 }

@@ -46,6 +46,7 @@ type Backend struct {
 	reconnects uint64
 	resyncs    uint64
 	downSince  time.Time
+	wrong      error // ErrWrongService, once a snapshot named another service: writes are refused
 
 	logs logQueue
 }
@@ -137,6 +138,12 @@ func (b *Backend) Load(ctx context.Context) (backend.Snapshot, error) {
 	if err := b.call(ctx, http.MethodGet, PathSnapshot, nil, nil, &s); err != nil {
 		return nil, err
 	}
+	if err := b.checkService(s); err != nil {
+		b.mu.Lock()
+		b.wrong = err
+		b.mu.Unlock()
+		return nil, err
+	}
 	return s.Documents.snapshot(), nil
 }
 
@@ -147,6 +154,12 @@ func (b *Backend) Load(ctx context.Context) (backend.Snapshot, error) {
 func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 	if len(records) == 0 {
 		return nil
+	}
+	b.mu.Lock()
+	wrong := b.wrong
+	b.mu.Unlock()
+	if wrong != nil {
+		return wrong
 	}
 	req := WriteRequest{Records: make([]Record, len(records))}
 	for i, r := range records {
@@ -303,6 +316,19 @@ func (b *Backend) call(ctx context.Context, method, path string, h http.Header, 
 func (b *Backend) authorize(req *http.Request) {
 	req.Header.Set("Authorization", "Bearer "+b.token)
 	req.Header.Set("X-Waygate-Platform", "sdk")
+}
+
+// ErrWrongService is returned when the token belongs to another service
+// than the one the SDK was created for: its routes would be registered
+// and changed under the other service's name.
+var ErrWrongService = errors.New("the service token belongs to another service")
+
+// checkService refuses a snapshot of another service than b's.
+func (b *Backend) checkService(s Snapshot) error {
+	if s.Service != "" && s.Service != b.service {
+		return fmt.Errorf("%w: %q, not %q: give %s its own token (WAYGATE_SERVICE_TOKEN)", ErrWrongService, s.Service, b.service, b.service)
+	}
+	return nil
 }
 
 // ServerError is a refusal from the server.

@@ -62,9 +62,16 @@ func (b *Backend) follow(ctx context.Context, out chan<- backend.Change) {
 			b.downSince = time.Now()
 		}
 		b.mu.Unlock()
-		if was {
+		var refused *ServerError
+		switch {
+		case was:
 			b.log.Warn("waygate sdk: lost the Waygate Server; enforcing the last known state and reconnecting", "service", b.service, "server", b.base, "err", err)
-		} else if bo.attempts == 1 || bo.attempts%20 == 0 {
+		case bo.attempts != 1 && bo.attempts%20 != 0:
+		case errors.Is(err, ErrWrongService):
+			b.log.Error("waygate sdk: wrong service token; enforcing the declared state and retrying", "service", b.service, "server", b.base, "attempts", bo.attempts, "err", err)
+		case errors.As(err, &refused) && (refused.Status == http.StatusUnauthorized || refused.Status == http.StatusForbidden):
+			b.log.Error("waygate sdk: the Waygate Server refused the service token; enforcing the last known (or declared) state and retrying", "service", b.service, "server", b.base, "attempts", bo.attempts, "err", err)
+		default:
 			b.log.Warn("waygate sdk: cannot reach the Waygate Server; enforcing the last known (or declared) state and retrying", "service", b.service, "server", b.base, "attempts", bo.attempts, "err", err)
 		}
 		if errors.Is(err, errGap) {
@@ -123,6 +130,13 @@ func (b *Backend) streamOnce(ctx context.Context, out chan<- backend.Change, bo 
 			var s Snapshot
 			if err := json.Unmarshal([]byte(payload), &s); err != nil {
 				return fmt.Errorf("unreadable snapshot: %w", err)
+			}
+			err := b.checkService(s)
+			b.mu.Lock()
+			b.wrong = err // cleared once the server maps the token to this service
+			b.mu.Unlock()
+			if err != nil {
+				return err
 			}
 			if s.KeepAliveMillis > 0 && b.cfg.silenceLimit <= 0 {
 				silence = 3 * time.Duration(s.KeepAliveMillis) * time.Millisecond
