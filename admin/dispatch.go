@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/engine"
 )
 
@@ -136,23 +137,38 @@ func (d *dispatcher) run(ctx context.Context) {
 		if c.Kind == engine.KindResync || c.Action == "" {
 			continue
 		}
-		hooks := d.list()
-		if len(hooks) == 0 {
-			continue
-		}
-		ev := eventOf(c)
-		if !d.claim(ctx, ev) {
-			d.skipped.Add(1)
-			continue
-		}
-		for _, hk := range hooks {
-			select {
-			case hk.events <- ev:
-			default:
-				hk.mu.Lock()
-				hk.st.Dropped++
-				hk.mu.Unlock()
-			}
+		d.enqueue(ctx, func() Event { return eventOf(c) })
+	}
+}
+
+// forwarded delivers the changes services' engines made, from the audit
+// entries their SDKs forward: the server's engine applies a service's
+// writes without knowing why they were made.
+func (d *dispatcher) forwarded(ctx context.Context, entries []audit.Entry) {
+	for _, e := range entries {
+		d.enqueue(ctx, func() Event { return eventOfForwarded(e, d.h.eng) })
+	}
+}
+
+// enqueue hands an event to every webhook, once across handlers that
+// share the backend.
+func (d *dispatcher) enqueue(ctx context.Context, event func() Event) {
+	hooks := d.list()
+	if len(hooks) == 0 {
+		return
+	}
+	ev := event()
+	if !d.claim(ctx, ev) {
+		d.skipped.Add(1)
+		return
+	}
+	for _, hk := range hooks {
+		select {
+		case hk.events <- ev:
+		default:
+			hk.mu.Lock()
+			hk.st.Dropped++
+			hk.mu.Unlock()
 		}
 	}
 }

@@ -104,6 +104,7 @@ func (h *Handler) sdkAppendLogs(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.cfg.clock.Now().UTC()
 	var audits, hits [][]byte
+	var entries []audit.Entry
 	for i, raw := range b.Audit {
 		var e audit.Entry
 		if err := json.Unmarshal(raw, &e); err != nil || e.Action == "" {
@@ -120,6 +121,7 @@ func (h *Handler) sdkAppendLogs(w http.ResponseWriter, r *http.Request) error {
 		}
 		enc, _ := json.Marshal(e)
 		audits = append(audits, enc)
+		entries = append(entries, e)
 	}
 	for i, raw := range b.Hits {
 		var hit ratelimit.Hit
@@ -148,6 +150,7 @@ func (h *Handler) sdkAppendLogs(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	h.hooks.forwarded(r.Context(), entries)
 	if b.Dropped > 0 {
 		h.sdk.mu.Lock()
 		h.sdk.statusLocked(svc).dropped += b.Dropped

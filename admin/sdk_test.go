@@ -759,3 +759,32 @@ func TestSDKLogsARefusedToken(t *testing.T) {
 		t.Errorf("log:\n%s", l)
 	}
 }
+
+// The server's webhooks fire for changes services' engines make (a
+// scheduled window a service's scheduler ends, e.Disable in a service's
+// code): the server learns why from the audit entries the SDK forwards.
+func TestServerWebhooksSeeServicesChanges(t *testing.T) {
+	rv := newReceiver(t)
+	s := newSDKServer(t, backend.NewMemory(), admin.WithWebhook(rv.URL))
+	e, _ := newService(t, s.base, "payments", paymentsToken)
+	ctx := engine.WithActor(context.Background(), "billing-job", "code")
+	if _, err := e.Disable(ctx, "GET:/free", "closing the books"); err != nil {
+		t.Fatal(err)
+	}
+	var ev admin.Event
+	for {
+		d := rv.next(t)
+		if err := json.Unmarshal(d.body, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Event == "disable" {
+			break
+		}
+	}
+	if ev.Path != "payments:GET:/free" || ev.Service != "payments" || ev.Actor != "payments/billing-job" || ev.Reason != "closing the books" || ev.Kind != "route" {
+		t.Errorf("event %+v", ev)
+	}
+	if ev.State == nil || ev.State.Status != route.StatusDisabled {
+		t.Errorf("event state %+v, want disabled", ev.State)
+	}
+}

@@ -90,6 +90,43 @@ func eventOf(c engine.Change) Event {
 	return ev
 }
 
+// eventOfForwarded describes a change a service's engine made, from the
+// audit entry its SDK forwarded (path, actor and service as the server
+// stamped them), with the new state as the server holds it.
+func eventOfForwarded(e audit.Entry, eng *engine.Engine) Event {
+	ev := Event{Event: string(e.Action), Kind: string(engine.KindRoute), Path: e.Path, Service: e.Service,
+		Reason: e.Reason, Actor: e.Actor, Timestamp: e.Timestamp.UTC()}
+	action := string(e.Action)
+	switch {
+	case strings.HasPrefix(action, "rl_") || strings.HasPrefix(action, "global_rl_") || strings.HasPrefix(action, "svc_rl_"):
+		ev.Kind = string(engine.KindRateLimit)
+	case e.Path == audit.PathGlobal:
+		ev.Kind = string(engine.KindGlobal)
+		m := eng.GlobalMaintenance()
+		ev.Maintenance = &m
+	case strings.HasPrefix(e.Path, "__service:"):
+		ev.Kind = string(engine.KindService)
+		m := eng.ServiceMaintenance(e.Service)
+		ev.Maintenance = &m
+	case strings.HasPrefix(e.Path, flagPath):
+		ev.Kind = string(engine.KindFlag)
+		if f, err := eng.Flag(strings.TrimPrefix(e.Path, flagPath)); err == nil {
+			ev.Flag = &f
+		}
+	case strings.HasPrefix(e.Path, segmentPath):
+		ev.Kind = string(engine.KindSegment)
+		if sg, err := eng.Segment(strings.TrimPrefix(e.Path, segmentPath)); err == nil {
+			ev.Segment = &sg
+		}
+	default:
+		if st, err := eng.Route(e.Path); err == nil {
+			st = withLists(st)
+			ev.State = &st
+		}
+	}
+	return ev
+}
+
 // Formatter turns an event into the JSON payload of a webhook. Returning
 // nil skips the event for that webhook.
 type Formatter func(Event) any
