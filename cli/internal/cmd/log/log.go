@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,13 +42,15 @@ func NewCmdLog(f *cmdutil.Factory, runF func(*LogOptions) error) *cobra.Command 
 		Aliases: []string{"audit"},
 		Short:   "Show the audit log, newest first",
 		Long: "Show who changed what, newest first. Filters combine; --route takes a route key\n" +
-			"(GET:/payments) or a pseudo path (__global__, __global_rl__, __service:NAME__).",
-		Example: "  waygate log\n  waygate log --route GET:/payments --limit 10\n" +
+			"(GET:/payments) or a pseudo path (__global__, __global_rl__, __service:NAME__,\n" +
+			"flag:KEY, segment:KEY).",
+		Example: "  waygate log\n  waygate log --route GET:/payments --limit 10\n  waygate log --route flag:new-checkout\n" +
 			"  waygate log --action maintenance_on --actor alice -o json\n  waygate log --page 2",
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Service = f.Service(service, cmd.Flags().Changed("service"))
-			if opts.Route != "" && opts.Route[0] != '_' {
+			pseudo := strings.HasPrefix(opts.Route, "_") || strings.HasPrefix(opts.Route, "flag:") || strings.HasPrefix(opts.Route, "segment:")
+			if opts.Route != "" && !pseudo {
 				key, err := cmdutil.RouteKey(opts.Route, opts.Service)
 				if err != nil {
 					return err
@@ -66,7 +69,7 @@ func NewCmdLog(f *cmdutil.Factory, runF func(*LogOptions) error) *cobra.Command 
 			return logRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Route, "route", "", "only entries of this route (METHOD:/path) or pseudo path")
+	cmd.Flags().StringVar(&opts.Route, "route", "", "only entries of this route (METHOD:/path), flag (flag:KEY), segment (segment:KEY) or pseudo path")
 	cmd.Flags().StringVarP(&service, "service", "s", "", "only entries of this service (default $WAYGATE_SERVICE)")
 	cmd.Flags().StringVar(&opts.Action, "action", "", "only this action (maintenance_on, disable, rl_policy_set, flag_created, ...)")
 	cmd.Flags().StringVar(&opts.Actor, "actor", "", "only changes made by this user")

@@ -24,6 +24,16 @@ func TestNewCmdLog(t *testing.T) {
 				t.Fatalf("%+v", o)
 			}
 		}},
+		{Name: "a flag's entries", Args: []string{"--route", "flag:new-checkout"}, Check: func(t *testing.T, o *LogOptions) {
+			if o.Route != "flag:new-checkout" {
+				t.Fatalf("%+v", o)
+			}
+		}},
+		{Name: "a segment's entries", Args: []string{"--route", "segment:beta"}, Check: func(t *testing.T, o *LogOptions) {
+			if o.Route != "segment:beta" {
+				t.Fatalf("%+v", o)
+			}
+		}},
 		{Name: "service from the environment", Env: map[string]string{"WAYGATE_SERVICE": "shop"}, Args: []string{"--route", "/x"},
 			Check: func(t *testing.T, o *LogOptions) {
 				if o.Service != "shop" || o.Route != "shop:/x" {
