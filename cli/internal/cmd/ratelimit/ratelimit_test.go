@@ -30,6 +30,17 @@ func TestSet(t *testing.T) {
 				t.Fatalf("%+v", o)
 			}
 		}},
+		{Name: "service flag", Args: []string{"GET:/limited", "4/minute", "--service", "orders"}, Check: func(t *testing.T, o *set.SetOptions) {
+			if o.Route != "orders:GET:/limited" {
+				t.Fatalf("%+v", o)
+			}
+		}},
+		{Name: "service from the environment", Env: map[string]string{"WAYGATE_SERVICE": "orders"}, Args: []string{"GET:/limited", "4/minute"},
+			Check: func(t *testing.T, o *set.SetOptions) {
+				if o.Route != "orders:GET:/limited" {
+					t.Fatalf("%+v", o)
+				}
+			}},
 		{Name: "no limit", Args: []string{"GET:/posts"}, Usage: true},
 		{Name: "bad limit", Args: []string{"GET:/posts", "5 per fortnight"}, Usage: true},
 		{Name: "bad on-missing", Args: []string{"GET:/posts", "5/minute", "--on-missing", "allow"}, Usage: true},
@@ -47,10 +58,20 @@ func TestOtherVerbs(t *testing.T) {
 				t.Fatalf("%+v", o)
 			}
 		}},
+		{Name: "service", Args: []string{"GET:/posts", "-s", "orders"}, Check: func(t *testing.T, o *deleterl.DeleteOptions) {
+			if o.Route != "orders:GET:/posts" {
+				t.Fatalf("%+v", o)
+			}
+		}},
 		{Name: "no route", Usage: true},
 	})
 	cmdtest.RunCases(t, reset.NewCmdReset, []cmdtest.Case[reset.ResetOptions]{
 		{Name: "route", Args: []string{"/posts"}},
+		{Name: "service", Env: map[string]string{"WAYGATE_SERVICE": "orders"}, Args: []string{"/posts"}, Check: func(t *testing.T, o *reset.ResetOptions) {
+			if o.Route != "orders:/posts" {
+				t.Fatalf("%+v", o)
+			}
+		}},
 		{Name: "bad route", Args: []string{"posts"}, Usage: true},
 	})
 	cmdtest.RunCases(t, hits.NewCmdHits, []cmdtest.Case[hits.HitsOptions]{
@@ -61,6 +82,11 @@ func TestOtherVerbs(t *testing.T) {
 		}},
 		{Name: "filters", Args: []string{"-r", "get:/posts", "-n", "5"}, Check: func(t *testing.T, o *hits.HitsOptions) {
 			if o.Limit != 5 || o.Route != "GET:/posts" {
+				t.Fatalf("%+v", o)
+			}
+		}},
+		{Name: "service", Args: []string{"-r", "GET:/posts", "--service", "orders"}, Check: func(t *testing.T, o *hits.HitsOptions) {
+			if o.Route != "orders:GET:/posts" {
 				t.Fatalf("%+v", o)
 			}
 		}},

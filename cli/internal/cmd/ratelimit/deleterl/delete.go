@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waygate-go/waygate/cli/internal/api"
+	"github.com/waygate-go/waygate/cli/internal/cmd/ratelimit/shared"
 	"github.com/waygate-go/waygate/cli/internal/cmdutil"
 	"github.com/waygate-go/waygate/cli/internal/iostreams"
 )
@@ -24,14 +25,15 @@ type DeleteOptions struct {
 // NewCmdDelete returns the rl delete command.
 func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
 	opts := &DeleteOptions{IO: f.IOStreams, APIClient: f.APIClient}
-	return &cobra.Command{
+	var service string
+	cmd := &cobra.Command{
 		Use:     "delete ROUTE",
 		Aliases: []string{"rm"},
 		Short:   "Remove a route's rate limit",
 		Example: "  waygate rl delete GET:/posts",
 		Args:    cmdutil.ExactArgs(1, "ROUTE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			key, err := cmdutil.RouteKey(args[0], "")
+			key, err := shared.RouteKey(f, cmd, args[0], service)
 			if err != nil {
 				return err
 			}
@@ -42,6 +44,8 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 			return deleteRun(cmd.Context(), opts)
 		},
 	}
+	shared.AddServiceFlag(cmd, &service)
+	return cmd
 }
 
 func deleteRun(ctx context.Context, opts *DeleteOptions) error {

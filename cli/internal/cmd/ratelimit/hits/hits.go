@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waygate-go/waygate/cli/internal/api"
+	"github.com/waygate-go/waygate/cli/internal/cmd/ratelimit/shared"
 	"github.com/waygate-go/waygate/cli/internal/cmdutil"
 	"github.com/waygate-go/waygate/cli/internal/iostreams"
 	"github.com/waygate-go/waygate/cli/internal/tableprinter"
@@ -31,6 +32,7 @@ type HitsOptions struct {
 // NewCmdHits returns the rl hits command.
 func NewCmdHits(f *cmdutil.Factory, runF func(*HitsOptions) error) *cobra.Command {
 	opts := &HitsOptions{IO: f.IOStreams, APIClient: f.APIClient}
+	var service string
 	cmd := &cobra.Command{
 		Use:     "hits",
 		Short:   "Show the latest requests rejected by rate limits (429)",
@@ -38,7 +40,7 @@ func NewCmdHits(f *cmdutil.Factory, runF func(*HitsOptions) error) *cobra.Comman
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Route != "" {
-				key, err := cmdutil.RouteKey(opts.Route, "")
+				key, err := shared.RouteKey(f, cmd, opts.Route, service)
 				if err != nil {
 					return err
 				}
@@ -54,6 +56,7 @@ func NewCmdHits(f *cmdutil.Factory, runF func(*HitsOptions) error) *cobra.Comman
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Route, "route", "r", "", "only hits of this route (METHOD:/path)")
+	shared.AddServiceFlag(cmd, &service)
 	cmd.Flags().IntVarP(&opts.Limit, "limit", "n", 50, "how many, newest first (1-1000)")
 	cmdutil.AddOutputFlag(cmd, &opts.Output)
 	return cmd

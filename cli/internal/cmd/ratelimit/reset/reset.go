@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waygate-go/waygate/cli/internal/api"
+	"github.com/waygate-go/waygate/cli/internal/cmd/ratelimit/shared"
 	"github.com/waygate-go/waygate/cli/internal/cmdutil"
 	"github.com/waygate-go/waygate/cli/internal/iostreams"
 )
@@ -24,13 +25,14 @@ type ResetOptions struct {
 // NewCmdReset returns the rl reset command.
 func NewCmdReset(f *cmdutil.Factory, runF func(*ResetOptions) error) *cobra.Command {
 	opts := &ResetOptions{IO: f.IOStreams, APIClient: f.APIClient}
-	return &cobra.Command{
+	var service string
+	cmd := &cobra.Command{
 		Use:     "reset ROUTE",
 		Short:   "Reset a route's counters: every client starts afresh",
 		Example: "  waygate rl reset GET:/posts",
 		Args:    cmdutil.ExactArgs(1, "ROUTE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			key, err := cmdutil.RouteKey(args[0], "")
+			key, err := shared.RouteKey(f, cmd, args[0], service)
 			if err != nil {
 				return err
 			}
@@ -41,6 +43,8 @@ func NewCmdReset(f *cmdutil.Factory, runF func(*ResetOptions) error) *cobra.Comm
 			return resetRun(cmd.Context(), opts)
 		},
 	}
+	shared.AddServiceFlag(cmd, &service)
+	return cmd
 }
 
 func resetRun(ctx context.Context, opts *ResetOptions) error {

@@ -29,6 +29,7 @@ type SetOptions struct {
 // NewCmdSet returns the rl set command.
 func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command {
 	opts := &SetOptions{IO: f.IOStreams, APIClient: f.APIClient}
+	var service string
 	cmd := &cobra.Command{
 		Use:   "set ROUTE LIMIT",
 		Short: "Create or change a route's rate limit",
@@ -39,7 +40,7 @@ func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command 
 			"  waygate rl set GET:/search \"10/second;1000/day\" --key api_key --on-missing block --burst 5",
 		Args: cmdutil.ExactArgs(2, "ROUTE LIMIT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			key, err := cmdutil.RouteKey(args[0], "")
+			key, err := shared.RouteKey(f, cmd, args[0], service)
 			if err != nil {
 				return err
 			}
@@ -57,6 +58,7 @@ func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command 
 		},
 	}
 	shared.AddPolicyFlags(cmd, &opts.Policy)
+	shared.AddServiceFlag(cmd, &service)
 	cmdutil.AddOutputFlag(cmd, &opts.Output)
 	return cmd
 }

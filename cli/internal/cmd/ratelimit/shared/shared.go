@@ -132,3 +132,14 @@ func (f *PolicyFlags) Patch(limit string) map[string]any {
 	}
 	return p
 }
+
+// RouteKey parses a ROUTE argument, scoped to the service of -s/--service
+// or $WAYGATE_SERVICE, as the route commands do.
+func RouteKey(f *cmdutil.Factory, cmd *cobra.Command, arg, service string) (string, error) {
+	return cmdutil.RouteKey(arg, f.Service(service, cmd.Flags().Changed("service")))
+}
+
+// AddServiceFlag registers -s/--service on cmd.
+func AddServiceFlag(cmd *cobra.Command, service *string) {
+	cmd.Flags().StringVarP(service, "service", "s", "", "service that owns the route (default $WAYGATE_SERVICE)")
+}
