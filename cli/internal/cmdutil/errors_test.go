@@ -14,9 +14,9 @@ import (
 // without strconv's words.
 func TestFlagErrorFuncSaysWhatToWrite(t *testing.T) {
 	for args, want := range map[string]string{
-		"--limit abc": `--limit "abc": want a whole number`,
-		"-n 1.5":      `--limit "1.5": want a whole number`,
-		"--wait soon": `--wait "soon": want a duration like 90s, 5m or 2h`,
+		"--limit abc":                  `--limit "abc": want a whole number`,
+		"-n 1.5":                       `--limit "1.5": want a whole number`,
+		"--wait soon":                  `--wait "soon": want a duration like 90s, 5m or 2h`,
 		"--limit 99999999999999999999": `--limit "99999999999999999999": too large`,
 	} {
 		cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
