@@ -54,23 +54,32 @@ func main() {
 }
 
 func run(ctx context.Context, log *slog.Logger, role, addr, server string) error {
-	tokens, err := serviceTokens(log)
-	if err != nil {
-		return err
-	}
 	switch role {
-	case "server":
-		return runServer(ctx, log, addr, tokens)
 	case "payments", "orders":
 		if server == "" {
 			server = "http://localhost:8000/waygate"
 		}
 		tok := os.Getenv("WAYGATE_SERVICE_TOKEN")
 		if tok == "" {
+			tokens, err := serviceTokens(log)
+			if err != nil {
+				return err
+			}
 			tok = tokens[role]
 		}
 		return runService(ctx, log, role, addr, server, tok)
-	case "all":
+	case "server", "all":
+	default:
+		return fmt.Errorf("-role %q: use all, server, payments or orders", role)
+	}
+	tokens, err := serviceTokens(log)
+	if err != nil {
+		return err
+	}
+	switch role {
+	case "server":
+		return runServer(ctx, log, addr, tokens, nil)
+	default: // all
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return fmt.Errorf("-addr %q: %w", addr, err)
@@ -83,7 +92,13 @@ func run(ctx context.Context, log *slog.Logger, role, addr, server string) error
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		errc := make(chan error, 3)
-		go func() { errc <- runServer(ctx, log, addr, tokens) }()
+		listening := make(chan struct{})
+		go func() { errc <- runServer(ctx, log, addr, tokens, func() { close(listening) }) }()
+		select { // the services' first sync finds the server up
+		case <-listening:
+		case err := <-errc:
+			return err
+		}
 		for i, svc := range []string{"payments", "orders"} {
 			a := net.JoinHostPort(host, strconv.Itoa(p+1+i))
 			go func() { errc <- runService(ctx, log.With("role", svc), svc, a, url, tokens[svc]) }()
@@ -97,7 +112,6 @@ func run(ctx context.Context, log *slog.Logger, role, addr, server string) error
 		}
 		return first
 	}
-	return fmt.Errorf("-role %q: use all, server, payments or orders", role)
 }
 
 // serviceTokens parses $WAYGATE_SERVICE_TOKENS.
@@ -119,10 +133,13 @@ func serviceTokens(log *slog.Logger) (map[string]string, error) {
 }
 
 // serve runs h on addr until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, log *slog.Logger, name, addr string, h http.Handler, onClose func()) error {
+func serve(ctx context.Context, log *slog.Logger, name, addr string, h http.Handler, onListen, onClose func()) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s: listen on %s: %w", name, addr, err)
+	}
+	if onListen != nil {
+		onListen()
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

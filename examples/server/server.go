@@ -12,7 +12,7 @@ import (
 
 // runServer runs the Waygate Server: an engine on $WAYGATE_BACKEND and the
 // admin handler, with the SDK endpoints, under /waygate.
-func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[string]string) error {
+func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[string]string, onListen func()) error {
 	b, err := engine.OpenBackend(os.Getenv(engine.EnvBackend))
 	if err != nil {
 		return fmt.Errorf("%s: %w", engine.EnvBackend, err)
@@ -39,5 +39,5 @@ func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[st
 		return err
 	}
 	defer h.Close()
-	return serve(ctx, log, "waygate server", addr, h, func() { h.Close() })
+	return serve(ctx, log, "waygate server", addr, h, onListen, func() { h.Close() })
 }

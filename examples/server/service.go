@@ -47,7 +47,7 @@ func runService(ctx context.Context, log *slog.Logger, service, addr, serverURL,
 		on := e.Flags().Bool("new-checkout", flag.EvaluationContext{Key: r.Header.Get("X-User")}, false)
 		writeJSON(w, map[string]any{"service": service, "new_checkout": on})
 	})
-	return serve(ctx, log, service, addr, identify(mux), nil)
+	return serve(ctx, log, service, addr, identify(mux), nil, nil)
 }
 
 // identify is the app's auth layer: X-User is the user.
