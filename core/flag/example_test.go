@@ -62,7 +62,7 @@ func ExampleFlag_Validate() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// flag "new-checkout": fallthrough: weights sum to 90000; they must sum to 100000 (100%)
+	// flag "new-checkout": fallthrough: weights sum to 90000 (90%); they must sum to 100000 (100%)
 }
 
 // Prerequisite cycles are rejected on write.

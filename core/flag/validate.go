@@ -198,7 +198,7 @@ func validateRollout(p *problems, field string, rollout []WeightedVariation, nam
 		sum += w.Weight
 	}
 	if sum != TotalWeight {
-		p.add(field, "weights sum to %d; they must sum to 100000 (100%%)", sum)
+		p.add(field, "weights sum to %d (%s%%); they must sum to 100000 (100%%)", sum, strconv.FormatFloat(float64(sum)/1000, 'f', -1, 64))
 	}
 }
 

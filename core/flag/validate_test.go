@@ -95,7 +95,7 @@ func TestValidateRejects(t *testing.T) {
 		{"empty rollout", func(f *Flag) { f.Fallthrough = Fallthrough{Rollout: []WeightedVariation{}} }, "a rollout needs at least one weighted variation"},
 		{"weights sum", func(f *Flag) {
 			f.Fallthrough = Fallthrough{Rollout: []WeightedVariation{{"on", 20000}, {"off", 70000}}}
-		}, "weights sum to 90000; they must sum to 100000"},
+		}, "weights sum to 90000 (90%); they must sum to 100000"},
 		{"weight range", func(f *Flag) {
 			f.Fallthrough = Fallthrough{Rollout: []WeightedVariation{{"on", 120000}, {"off", -20000}}}
 		}, "fallthrough[0].weight: weight 120000 is out of range"},
