@@ -134,9 +134,21 @@ func TestJunkBodiesAre400(t *testing.T) {
 				t.Errorf("%s with %s body: status %d, want 400 (%s)", ep.pattern, name, r.status, r.body)
 				continue
 			}
-			r.errorMessage(t)
+			msg := r.errorMessage(t)
+			if want, ok := notAnObject[name]; ok && !strings.Contains(msg, want) {
+				t.Errorf("%s with %s body: %q, want it to say %q", ep.pattern, name, msg, want)
+			}
 		}
 	}
+}
+
+// notAnObject is what the 400 says of bodies that are not a JSON object.
+var notAnObject = map[string]string{
+	"not JSON": "must be a JSON object {...}, not text that is not JSON",
+	"array":    "must be a JSON object {...}, not a JSON array",
+	"string":   "not a JSON string",
+	"number":   "not a JSON number",
+	"null":     "not a JSON null",
 }
 
 // Fields of the wrong JSON type are named in the 400 message.

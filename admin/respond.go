@@ -125,7 +125,11 @@ func readBody(w http.ResponseWriter, r *http.Request, required bool) ([]byte, er
 		return nil, nil
 	}
 	if raw[0] != '{' {
-		return nil, badRequest("the JSON body must be an object, like {\"reason\": \"...\"}")
+		got := "a JSON " + jsonTypeOf(raw[0])
+		if c := raw[0]; c != '-' && (c < '0' || c > '9') && jsonTypeOf(c) == "number" {
+			got = "text that is not JSON"
+		}
+		return nil, badRequest("the body must be a JSON object {...}, not %s: the fields are in GET /api/openapi.json", got)
 	}
 	return raw, nil
 }
