@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -177,8 +178,12 @@ func uiFuncs(u *ui) template.FuncMap {
 			}
 			return string(s)
 		},
-		"method": func(key string) string { _, m, _ := splitKey(key); return m },
-		"path":   func(key string) string { _, _, p := splitKey(key); return p },
+		"method":  func(key string) string { _, m, _ := splitKey(key); return m },
+		"path":    func(key string) string { _, _, p := splitKey(key); return p },
+		"service": func(key string) string { s, _, _ := splitKey(key); return s },
+		// client is the client part of a hit's counter key ("GET:/x:10.0.0.1"
+		// → "10.0.0.1").
+		"client": func(h ratelimit.Hit) string { return strings.TrimPrefix(h.Key, h.Policy+":") },
 		"when": func(t any) string {
 			switch x := t.(type) {
 			case time.Time:

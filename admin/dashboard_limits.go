@@ -16,7 +16,10 @@ type limitsData struct {
 	Service     *scopeCard
 	Policies    []keyedPolicy
 	Unprotected []route.State
-	Hits        []ratelimit.Hit
+	// ServiceRoutes: some listed routes belong to services, whose limits
+	// declared in code this server cannot see.
+	ServiceRoutes bool
+	Hits          []ratelimit.Hit
 }
 
 // scopeCard is the global or one service's policy with its action URLs'
@@ -96,6 +99,7 @@ func (h *Handler) limitsPage(w http.ResponseWriter, r *http.Request, v *view) er
 			continue
 		}
 		d.Unprotected = append(d.Unprotected, st)
+		d.ServiceRoutes = d.ServiceRoutes || st.Service != ""
 	}
 	for k, p := range all {
 		if svc, _, _ := splitKey(k); v.Service != "" && svc != v.Service {

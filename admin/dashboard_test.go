@@ -88,7 +88,11 @@ func TestDashboardPagesRenderEmptyAndFull(t *testing.T) {
 					continue
 				}
 				wantPage(t, "routes", s.get("/"), http.StatusOK, "reindex", "Maintenance", "Deprecated", "window", "protected")
-				wantPage(t, "limits", s.get("/rate-limits"), http.StatusOK, "100/minute", "5/minute", "Unprotected routes")
+				limits := s.get("/rate-limits")
+				wantPage(t, "limits", limits, http.StatusOK, "100/minute", "5/minute", "Unprotected routes", "<code>192.0.2.7</code>")
+				if strings.Contains(limits.body, "<code>GET:/posts:192.0.2.7</code>") {
+					t.Error("the latest blocked requests show the counter key, not the client")
+				}
 				wantPage(t, "blocked", s.get("/blocked"), http.StatusOK, "GET:/posts", "192.0.2.7")
 				wantPage(t, "services", s.get("/services"), http.StatusOK, "billing", "ledger move")
 				wantPage(t, "audit", s.get("/audit"), http.StatusOK, "maintenance_on", "seed")
@@ -464,6 +468,13 @@ func TestDashboardServicesOnAServer(t *testing.T) {
 	p := s.post("/routes/"+key("payments:GET:/free")+"/maintenance", url.Values{"reason": {"from the server"}}, true)
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("maintenance of a service route: %d %s", p.status, between(p.body, `role="alert">`, "</p>"))
+	}
+	// The Rate limits page names the service of each route, and says it
+	// cannot see limits declared in services' code.
+	limits := s.get("/rate-limits")
+	wantPage(t, "rate limits", limits, http.StatusOK, `id="service-declared-note"`, "enforced by the service")
+	if row := between(limits.body, `id="unprotected-`+key("payments:GET:/free")+`"`, "</tr>"); !strings.Contains(row, `<span class="chip">payments</span>`) {
+		t.Errorf("the unprotected row of payments:GET:/free has no service chip: %s", row)
 	}
 }
 
