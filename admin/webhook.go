@@ -9,6 +9,7 @@ import (
 	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -51,6 +52,9 @@ type Event struct {
 	// Segment is the segment's new definition (segment changes other than
 	// deletes).
 	Segment *flag.Segment `json:"segment,omitempty"`
+	// RateLimit is the new policy (rate-limit changes other than deletes
+	// and resets).
+	RateLimit *ratelimit.Policy `json:"rate_limit,omitempty"`
 }
 
 // Audit-log paths of flags and segments, which events share.
@@ -62,7 +66,7 @@ const (
 // eventOf describes an engine change.
 func eventOf(c engine.Change) Event {
 	ev := Event{Event: string(c.Action), Kind: string(c.Kind), Path: c.Key, Service: c.Service,
-		Actor: c.Actor, Timestamp: c.Time.UTC(), State: c.Route, Maintenance: c.Maintenance}
+		Actor: c.Actor, Timestamp: c.Time.UTC(), State: c.Route, Maintenance: c.Maintenance, RateLimit: c.Policy}
 	switch c.Kind {
 	case engine.KindGlobal:
 		ev.Path = audit.PathGlobal

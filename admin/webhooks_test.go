@@ -103,8 +103,8 @@ func TestWebhookPayloadAndSignature(t *testing.T) {
 		t.Errorf("service payload %s", d.body)
 	}
 	want(t, f.as("POST", "/api/rate-limits", `{"key":"GET:/posts","limit":"9/minute"}`), http.StatusOK)
-	if d := rv.next(t); !strings.Contains(string(d.body), `"event":"rl_policy_updated","kind":"rate_limit","path":"GET:/posts"`) {
-		t.Errorf("rate limit payload %s", d.body)
+	if d := rv.next(t); !strings.Contains(string(d.body), `"event":"rl_policy_updated","kind":"rate_limit","path":"GET:/posts"`) || !strings.Contains(string(d.body), `"rate_limit":{"path":"/posts","method":"GET","limit":"9/minute"`) {
+		t.Errorf("rate limit payload %s, want the new policy in rate_limit", d.body)
 	}
 }
 
