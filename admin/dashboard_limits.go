@@ -220,11 +220,15 @@ func (h *Handler) routeLimitSet(r *http.Request, v *view) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p, err := h.eng.SetRateLimit(r.Context(), key, patch)
+	resolved, err := h.eng.ResolveKey(key)
 	if err != nil {
 		return "", err
 	}
-	return policyKey(p) + " is limited to " + p.Limit, nil
+	p, err := h.eng.SetRateLimit(r.Context(), resolved, patch)
+	if err != nil {
+		return "", err
+	}
+	return resolved + " is limited to " + p.Limit, nil
 }
 
 // routeLimitConfirm confirms a reset or delete of a route's policy.

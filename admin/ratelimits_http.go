@@ -52,26 +52,21 @@ func (h *Handler) setRateLimit(w http.ResponseWriter, r *http.Request) error {
 	case key == "":
 		key = req.Path
 	}
-	before := h.eng.RateLimits()
-	p, err := h.eng.SetRateLimit(r.Context(), key, req.Patch)
+	resolved, err := h.eng.ResolveKey(key)
 	if err != nil {
 		return err
 	}
-	resolved := policyKey(p)
+	before := h.eng.RateLimits()
+	p, err := h.eng.SetRateLimit(r.Context(), resolved, req.Patch)
+	if err != nil {
+		return err
+	}
 	status := http.StatusCreated
 	if _, existed := before[resolved]; existed {
 		status = http.StatusOK
 	}
 	writeJSON(w, status, keyedPolicy{Key: resolved, Policy: p})
 	return nil
-}
-
-// policyKey rebuilds the route key the engine split into Path and Method.
-func policyKey(p ratelimit.Policy) string {
-	if p.Method == "" {
-		return p.Path
-	}
-	return p.Method + ":" + p.Path
 }
 
 func (h *Handler) deleteRateLimit(w http.ResponseWriter, r *http.Request) error {

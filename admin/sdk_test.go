@@ -788,3 +788,30 @@ func TestServerWebhooksSeeServicesChanges(t *testing.T) {
 		t.Errorf("event state %+v, want disabled", ev.State)
 	}
 }
+
+// A rate limit set on the server for a service's route answers with the
+// route's full key, and 201 only the first time.
+func TestServerRateLimitOfAServiceRoute(t *testing.T) {
+	s := newSDKServer(t, backend.NewMemory())
+	newService(t, s.base, "payments", paymentsToken)
+	eventually(t, "payments registered", func() bool { _, err := s.eng.Route("payments:GET:/free"); return err == nil })
+	tok := loginToken(t, s.base)
+	post := func(body string) (int, string) {
+		req, _ := http.NewRequest("POST", s.base+"/api/rate-limits", strings.NewReader(body))
+		req.Header.Set(admin.TokenHeader, tok)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	for i, want := range []int{http.StatusCreated, http.StatusOK} {
+		code, body := post(`{"key":"payments:GET:/free","limit":"3/minute"}`)
+		if code != want || !strings.Contains(body, `"key":"payments:GET:/free"`) {
+			t.Errorf("set %d: %d %s, want %d with the service's key", i+1, code, body, want)
+		}
+	}
+}
