@@ -67,6 +67,7 @@ func (b *Backend) follow(ctx context.Context, out chan<- backend.Change) {
 		case was:
 			b.log.Warn("waygate sdk: lost the Waygate Server; enforcing the last known state and reconnecting", "service", b.service, "server", b.base, "err", err)
 		case bo.attempts != 1 && bo.attempts%20 != 0:
+			// Failures repeat: the first and every twentieth are logged.
 		case errors.Is(err, ErrWrongService):
 			b.log.Error("waygate sdk: wrong service token; enforcing the declared state and retrying", "service", b.service, "server", b.base, "attempts", bo.attempts, "err", err)
 		case errors.As(err, &refused) && (refused.Status == http.StatusUnauthorized || refused.Status == http.StatusForbidden):
