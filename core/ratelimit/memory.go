@@ -288,6 +288,11 @@ func (m *Memory) hash(k *Key) uint64 {
 	if k.Tier != "" {
 		h ^= strHash(m.hseed^prime4, k.Tier)
 	}
+	// A final mix, so the low bits (the shard) depend on every bit: the
+	// multiplications above are by a constant of the store, which leaves
+	// some seeds spreading sequential IPs over a few shards.
+	h ^= h >> 32
+	h *= 0x9fb21c651e98df25
 	return h ^ h>>29
 }
 
