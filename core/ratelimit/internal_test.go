@@ -57,8 +57,10 @@ func TestHashSpreadsEveryKindOfKeyUnderEverySeed(t *testing.T) {
 			b[0], b[1], b[5], b[6], b[7] = 0x20, 0x01, byte(i>>16), byte(i>>8), byte(i)
 			return Key{Scope: "GET:/orders", IP: netip.AddrFrom16(b)}
 		},
-		"short ids": func(i int) Key { return Key{Scope: "GET:/orders", Client: fmt.Sprint(i % 100), Tier: fmt.Sprint(i / 100)} },
-		"user ids":  func(i int) Key { return Key{Scope: "GET:/orders", Client: fmt.Sprintf("user-%d", i)} },
+		"short ids": func(i int) Key {
+			return Key{Scope: "GET:/orders", Client: fmt.Sprint(i % 100), Tier: fmt.Sprint(i / 100)}
+		},
+		"user ids": func(i int) Key { return Key{Scope: "GET:/orders", Client: fmt.Sprintf("user-%d", i)} },
 	}
 	seeds := []uint64{prime2 ^ 1, prime2 ^ 1<<20, prime2 ^ 1<<40, prime2 ^ 1<<63}
 	for range 24 {
