@@ -221,6 +221,32 @@ func sdkCall(t *testing.T, method, url, token, body string) (int, string) {
 	return res.StatusCode, string(raw)
 }
 
+// adminCall calls the admin API with an admin session token.
+func adminCall(t *testing.T, method, url, token, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set(admin.TokenHeader, token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(raw)
+}
+
+// servicesStatus is GET /api/services/status on server base.
+func servicesStatus(t *testing.T, base string) []admin.ServiceStatus {
+	t.Helper()
+	code, body := adminCall(t, "GET", base+"/api/services/status", loginToken(t, base), "")
+	var rows []admin.ServiceStatus
+	if err := json.Unmarshal([]byte(body), &rows); code != http.StatusOK || err != nil {
+		t.Fatalf("services status: %d %s", code, body)
+	}
+	return rows
+}
+
 func TestSDKServiceIdentityComesFromTheToken(t *testing.T) {
 	s := newSDKServer(t, backend.NewMemory())
 	_, _ = newService(t, s.base, "orders", ordersToken)
@@ -290,17 +316,9 @@ func TestSDKServiceIdentityComesFromTheToken(t *testing.T) {
 	}
 
 	// Status of services, for the CLI and the dashboard.
-	var rows []admin.ServiceStatus
-	tok := loginToken(t, s.base)
-	req, _ := http.NewRequest("GET", s.base+"/api/services/status", nil)
-	req.Header.Set(admin.TokenHeader, tok)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if err := json.NewDecoder(res.Body).Decode(&rows); err != nil || len(rows) != 2 {
-		t.Fatalf("status rows %+v, %v", rows, err)
+	rows := servicesStatus(t, s.base)
+	if len(rows) != 2 {
+		t.Fatalf("status rows %+v", rows)
 	}
 	if rows[0].Service != "orders" || !rows[0].Connected || rows[0].Routes != 2 || rows[0].LastSeen == nil {
 		t.Errorf("orders row %+v", rows[0])
@@ -617,14 +635,8 @@ func TestAdminHandlerOnAnSDKService(t *testing.T) {
 
 	tok := loginToken(t, srv.URL+"/waygate")
 	call := func(method, path string) int {
-		req, _ := http.NewRequest(method, srv.URL+"/waygate"+path, nil)
-		req.Header.Set(admin.TokenHeader, tok)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
+		code, _ := adminCall(t, method, srv.URL+"/waygate"+path, tok, "")
+		return code
 	}
 	if code := call("GET", "/api/auth/me"); code != http.StatusOK {
 		t.Fatalf("me before logout: %d", code)
@@ -637,16 +649,9 @@ func TestAdminHandlerOnAnSDKService(t *testing.T) {
 	}
 
 	time.Sleep(300 * time.Millisecond) // several retry periods of the old loop
-	var rows []admin.ServiceStatus
-	req, _ := http.NewRequest("GET", s.base+"/api/services/status", nil)
-	req.Header.Set(admin.TokenHeader, loginToken(t, s.base))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if err := json.NewDecoder(res.Body).Decode(&rows); err != nil || len(rows) != 1 {
-		t.Fatalf("status rows %+v, %v", rows, err)
+	rows := servicesStatus(t, s.base)
+	if len(rows) != 1 {
+		t.Fatalf("status rows %+v", rows)
 	}
 	if rows[0].Connections != 1 {
 		t.Errorf("payments has %d event streams open on the server, want 1 (the engine's)", rows[0].Connections)
@@ -796,20 +801,8 @@ func TestServerRateLimitOfAServiceRoute(t *testing.T) {
 	newService(t, s.base, "payments", paymentsToken)
 	eventually(t, "payments registered", func() bool { _, err := s.eng.Route("payments:GET:/free"); return err == nil })
 	tok := loginToken(t, s.base)
-	post := func(body string) (int, string) {
-		req, _ := http.NewRequest("POST", s.base+"/api/rate-limits", strings.NewReader(body))
-		req.Header.Set(admin.TokenHeader, tok)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
-	}
 	for i, want := range []int{http.StatusCreated, http.StatusOK} {
-		code, body := post(`{"key":"payments:GET:/free","limit":"3/minute"}`)
+		code, body := adminCall(t, "POST", s.base+"/api/rate-limits", tok, `{"key":"payments:GET:/free","limit":"3/minute"}`)
 		if code != want || !strings.Contains(body, `"key":"payments:GET:/free"`) {
 			t.Errorf("set %d: %d %s, want %d with the service's key", i+1, code, body, want)
 		}
