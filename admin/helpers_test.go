@@ -71,15 +71,7 @@ func build(t *testing.T, eng *engine.Engine, clk *clock.Fake, opts []admin.Optio
 		admin.WithIterations(1000),
 		admin.WithWebhookRetry(3, time.Millisecond),
 	}, opts...)
-	h, err := admin.New(eng, all...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	mux := http.NewServeMux()
-	mux.Handle("/waygate/", http.StripPrefix("/waygate", h))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	h, srv := serveAdmin(t, eng, all...)
 	f := &fixture{t: t, eng: eng, clk: clk, h: h, srv: srv, base: srv.URL + "/waygate"}
 	if users {
 		f.adminToken = f.login("admin", adminPass)

@@ -56,7 +56,15 @@ func newSDKServer(t *testing.T, b backend.Backend, opts ...admin.Option) *sdkSer
 		admin.WithServiceToken("payments", paymentsToken),
 		admin.WithServiceToken("orders", ordersToken),
 	}, opts...)
-	h, err := admin.New(eng, all...)
+	h, srv := serveAdmin(t, eng, all...)
+	return &sdkServer{eng: eng, h: h, srv: srv, base: srv.URL + "/waygate"}
+}
+
+// serveAdmin starts an admin handler on eng, mounted at /waygate of a test
+// server; both close when the test ends.
+func serveAdmin(t *testing.T, eng *engine.Engine, opts ...admin.Option) (*admin.Handler, *httptest.Server) {
+	t.Helper()
+	h, err := admin.New(eng, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +73,7 @@ func newSDKServer(t *testing.T, b backend.Backend, opts ...admin.Option) *sdkSer
 	mux.Handle("/waygate/", http.StripPrefix("/waygate", h))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &sdkServer{eng: eng, h: h, srv: srv, base: srv.URL + "/waygate"}
+	return h, srv
 }
 
 // newService starts a service engine on the SDK with GET /pay declared in
@@ -622,16 +630,8 @@ func TestAdminHandlerOnAnSDKService(t *testing.T) {
 	s := newSDKServer(t, backend.NewMemory())
 	e, _ := newService(t, s.base, "payments", paymentsToken)
 	logs := &syncBuffer{}
-	svc, err := admin.New(e, admin.WithUser("admin", adminPass, admin.RoleAdmin), admin.WithIterations(1000), admin.WithSecret("signing-secret-0123456789abcdef-0123"),
+	_, srv := serveAdmin(t, e, admin.WithUser("admin", adminPass, admin.RoleAdmin), admin.WithIterations(1000), admin.WithSecret("signing-secret-0123456789abcdef-0123"),
 		admin.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	mux := http.NewServeMux()
-	mux.Handle("/waygate/", http.StripPrefix("/waygate", svc))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
 
 	tok := loginToken(t, srv.URL+"/waygate")
 	call := func(method, path string) int {
