@@ -213,28 +213,29 @@ func TestSDKWritesGoToTheServerAndAreNotReverted(t *testing.T) {
 	}
 }
 
-// sdkCall makes one raw SDK request.
+// sdkCall makes one raw SDK request with a service token.
 func sdkCall(t *testing.T, method, url, token, body string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	h := http.Header{}
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		h.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw)
+	return rawCall(t, method, url, h, body)
 }
 
 // adminCall calls the admin API with an admin session token.
 func adminCall(t *testing.T, method, url, token, body string) (int, string) {
 	t.Helper()
+	h := http.Header{}
+	h.Set(admin.TokenHeader, token)
+	h.Set("Content-Type", "application/json")
+	return rawCall(t, method, url, h, body)
+}
+
+func rawCall(t *testing.T, method, url string, h http.Header, body string) (int, string) {
+	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	req.Header.Set(admin.TokenHeader, token)
-	req.Header.Set("Content-Type", "application/json")
+	req.Header = h
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
