@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/engine"
 )
 
@@ -27,12 +26,10 @@ type Handler struct {
 	access   map[string]access
 	patterns []string
 	auth     *authenticator
-	store    docStore
 	hooks    *dispatcher
 	cop      *http.CrossOriginProtection
 	sdk      *sdkServer // the Waygate Server side of SDK connections
-	// syncMu orders writes of revocations and runtime webhooks with
-	// reloads, so a reload never undoes a write it did not see.
+	// syncMu serialises additions and deletions of runtime webhooks.
 	syncMu sync.Mutex
 
 	ctx       context.Context
@@ -72,7 +69,7 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 		return nil, errJoin(cfg.errs)
 	}
 	if cfg.logger == nil {
-		cfg.logger = e.Logger()
+		cfg.logger = engine.InternalsOf(e).Logger()
 	}
 	a, err := newAuthenticator(&cfg)
 	if err != nil {
@@ -89,12 +86,6 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 		}
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
-	h.store = docStore{b: e.Backend(), origin: h.id}
-	if sc, ok := e.Backend().(backend.ServiceScoped); ok {
-		// The Waygate Server refuses a service's writes of admin state.
-		h.store.b = backend.NewMemory()
-		h.log.Info("waygate admin: the engine's state is on a Waygate Server; this handler keeps its sessions' revocations and its webhooks in this process", "service", sc.Service())
-	}
 	if h.hooks, err = newDispatcher(h, cfg.hooks); err != nil {
 		h.cancel()
 		return nil, errJoin([]error{err})
@@ -105,10 +96,12 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	case cfg.secret == nil:
 		h.log.Warn("waygate admin: no token secret configured (WithSecret): a random one is used, so sessions end when the process restarts and are not shared between instances")
 	}
+	if svc, scoped := engine.InternalsOf(e).Service(); scoped {
+		h.log.Info("waygate admin: the engine's state is on a Waygate Server; this handler keeps its sessions' revocations and its webhooks in this process", "service", svc)
+	}
 	h.register()
-	loaded := h.syncRecords(h.ctx) == nil
-	h.wg.Add(2)
-	go h.followBackend(loaded)
+	h.followRecords()
+	h.wg.Add(1)
 	go h.hooks.run(h.ctx)
 	return h, nil
 }

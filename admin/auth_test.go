@@ -136,9 +136,10 @@ func TestTokenExpiry(t *testing.T) {
 func TestLogoutRevocationSurvivesRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	secret := strings.Repeat("s", 32)
+	var b *backend.File
 	start := func() *fixture {
-		b, err := backend.OpenFile(path)
-		if err != nil {
+		var err error
+		if b, err = backend.OpenFile(path); err != nil {
 			t.Fatal(err)
 		}
 		eng, clk := waygatetest.NewEngine(t, engine.WithBackend(b))
@@ -159,7 +160,7 @@ func TestLogoutRevocationSurvivesRestart(t *testing.T) {
 	}
 	f.h.Close()
 	f.eng.Close()
-	f.eng.Backend().Close()
+	b.Close()
 
 	g := start()
 	want(t, g.call("GET", "/api/auth/me", kept, ""), http.StatusOK)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/route"
 )
@@ -56,12 +57,12 @@ func TestDashboardActions(t *testing.T) {
 	}
 	ok("deprecate", "/routes/"+k+"/deprecate", url.Values{"sunset": {"2027-01-01"}, "successor": {"/v2/orders"}})
 	ok("global on", "/maintenance/global/enable", url.Values{"reason": {"upgrade"}, "exempt_paths": {"/health\nGET:/status"}})
-	if g := f.eng.GlobalMaintenance(); !g.Enabled || len(g.ExemptPaths) != 2 {
+	if g := f.eng.Maintenance(engine.GlobalScope()); !g.Enabled || len(g.ExemptPaths) != 2 {
 		t.Fatalf("global: %+v", g)
 	}
 	ok("global off", "/maintenance/global/disable", url.Values{})
 	ok("service on", "/maintenance/services/billing/enable", url.Values{"reason": {"move"}})
-	if c := f.eng.ServiceMaintenance("billing"); !c.Enabled {
+	if c := f.eng.Maintenance(engine.ServiceScope("billing")); !c.Enabled {
 		t.Fatalf("service: %+v", c)
 	}
 	// Rate limits: add to an unprotected route with every field.
@@ -78,36 +79,36 @@ func TestDashboardActions(t *testing.T) {
 	}
 	ok("global limit", "/rate-limits/global/edit", url.Values{"limit": {"50/second"}, "exempt_routes": {"/health"}})
 	ok("pause", "/rate-limits/global/pause", url.Values{})
-	if g, _ := f.eng.GlobalRateLimit(); g.Enabled || g.Limit != "50/second" {
+	if g, _ := f.eng.RateLimit(engine.GlobalScope()); g.Enabled || g.Limit != "50/second" {
 		t.Fatalf("global limit after pause: %+v", g)
 	}
 	ok("resume", "/rate-limits/global/resume", url.Values{})
 	ok("reset", "/rate-limits/global/reset", url.Values{})
 	ok("delete", "/rate-limits/global/delete", url.Values{})
-	if _, found := f.eng.GlobalRateLimit(); found {
+	if _, found := f.eng.RateLimit(engine.GlobalScope()); found {
 		t.Fatal("the global limit was not deleted")
 	}
 	ok("service limit", "/rate-limits/services/billing/edit", url.Values{"limit": {"10/second"}})
-	if _, found := f.eng.ServiceRateLimit("billing"); !found {
+	if _, found := f.eng.RateLimit(engine.ServiceScope("billing")); !found {
 		t.Fatal("no service limit")
 	}
 	// Flags: create with the type's defaults, add a rule, evaluate.
 	ok("create flag", "/flags/new", url.Values{"key": {"dark-mode"}, "name": {"Dark mode"}, "type": {"string"}})
-	fl, err := f.eng.Flag("dark-mode")
-	if err != nil || fl.Type != flag.TypeString || fl.OffVariation != "control" || len(fl.Variations) != 2 || !fl.Enabled {
-		t.Fatalf("created flag: %+v %v", fl, err)
+	fl, found := f.eng.Flags().Flag("dark-mode")
+	if !found || fl.Type != flag.TypeString || fl.OffVariation != "control" || len(fl.Variations) != 2 || !fl.Enabled {
+		t.Fatalf("created flag: %+v %v", fl, found)
 	}
 	ok("add rule", "/flags/dark-mode/rule", url.Values{"rule_id": {""}, "description": {"Germans"}, "clause.0.attribute": {"country"},
 		"clause.0.operator": {"in"}, "clause.0.values": {"DE, AT"}, "clause.1.attribute": {""}, "clause.1.operator": {"is"}, "clause.1.values": {""},
 		"serve_mode": {"variation"}, "variation": {"treatment"}})
-	fl, _ = f.eng.Flag("dark-mode")
+	fl, _ = f.eng.Flags().Flag("dark-mode")
 	if len(fl.Rules) != 1 || fl.Rules[0].Variation != "treatment" || len(fl.Rules[0].Clauses) != 1 || len(fl.Rules[0].Clauses[0].Values) != 2 {
 		t.Fatalf("rule: %+v", fl.Rules)
 	}
 	wantPage(t, "evaluate", s.post("/flags/dark-mode/evaluate", url.Values{"context_key": {"u1"}, "attributes": {"country = DE"}}, true),
 		http.StatusOK, `<strong class="variation">treatment</strong>`, "RULE_MATCH")
 	ok("rollout", "/flags/dark-mode/targeting", url.Values{"off_variation": {"control"}, "fallthrough_mode": {"rollout"}, "weight.control": {"25"}, "weight.treatment": {"75"}})
-	fl, _ = f.eng.Flag("dark-mode")
+	fl, _ = f.eng.Flags().Flag("dark-mode")
 	if len(fl.Fallthrough.Rollout) != 2 || fl.Fallthrough.Rollout[1].Weight != 75000 {
 		t.Fatalf("rollout: %+v", fl.Fallthrough)
 	}
@@ -118,21 +119,21 @@ func TestDashboardActions(t *testing.T) {
 	ok("prerequisites", "/flags/dark-mode/prerequisites", url.Values{"pre.0.flag": {"base"}, "pre.0.variation": {"on"}})
 	ok("schedule change", "/flags/dark-mode/schedule", url.Values{"execute_at_utc": {f.clk.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, "action": {"disable"}})
 	ok("settings", "/flags/dark-mode/settings", url.Values{"name": {"Dark"}, "tags": {"ui, beta"}, "status": {"launched"}, "maintainer": {"ana"}})
-	fl, _ = f.eng.Flag("dark-mode")
+	fl, _ = f.eng.Flags().Flag("dark-mode")
 	if len(fl.Variations) != 3 || len(fl.Targets["extra"]) != 2 || len(fl.Prerequisites) != 1 || len(fl.ScheduledChanges) != 1 || fl.Status != "launched" || len(fl.Tags) != 2 {
 		t.Fatalf("edited flag: %+v", fl)
 	}
 	ok("kill switch", "/flags/dark-mode/disable", url.Values{})
-	if fl, _ := f.eng.Flag("dark-mode"); fl.Enabled {
+	if fl, _ := f.eng.Flags().Flag("dark-mode"); fl.Enabled {
 		t.Fatal("the kill switch did not turn the flag off")
 	}
 	// Segments.
 	ok("create segment", "/segments/new", url.Values{"key": {"staff"}, "included": {"a\nb"}})
 	ok("members", "/segments/staff/members", url.Values{"name": {"Staff"}, "included": {"a, c"}, "excluded": {"b"}})
 	ok("segment rule", "/segments/staff/rules", url.Values{"clause.0.attribute": {"email"}, "clause.0.operator": {"ends_with"}, "clause.0.values": {"@example.com"}})
-	sg, err := f.eng.Segment("staff")
-	if err != nil || len(sg.Included) != 2 || len(sg.Excluded) != 1 || len(sg.Rules) != 1 {
-		t.Fatalf("segment: %+v %v", sg, err)
+	sg, found := f.eng.Flags().Segment("staff")
+	if !found || len(sg.Included) != 2 || len(sg.Excluded) != 1 || len(sg.Rules) != 1 {
+		t.Fatalf("segment: %+v %v", sg, found)
 	}
 	ok("delete segment rule", "/segments/staff/rules", url.Values{"delete_rule": {sg.Rules[0].ID}})
 	ok("delete segment", "/segments/staff/delete", url.Values{})

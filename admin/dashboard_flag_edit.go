@@ -20,7 +20,7 @@ import (
 func (h *Handler) flagEdit(tab string, edit func(r *http.Request, f *flag.Flag) (string, error)) {
 	h.page("POST /flags/{key}/"+tab, true, func(w http.ResponseWriter, r *http.Request, v *view) error {
 		key := r.PathValue("key")
-		stored, err := h.eng.Flag(key)
+		stored, err := h.flag(key)
 		if err != nil {
 			return flagError(key, err)
 		}

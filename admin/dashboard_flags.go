@@ -183,7 +183,7 @@ func (h *Handler) createFlagDo(r *http.Request, v *view) (string, error) {
 func (h *Handler) flagConfirm(title, intro string, danger bool) func(*http.Request, *view) (*formView, error) {
 	return func(r *http.Request, v *view) (*formView, error) {
 		key := r.PathValue("key")
-		if _, err := h.eng.Flag(key); err != nil {
+		if _, err := h.flag(key); err != nil {
 			return nil, flagError(key, err)
 		}
 		return &formView{Title: title + " flag " + key, Intro: intro, Action: v.Prefix + "/flags/" + key + "/" + actionOf(r),
@@ -216,7 +216,7 @@ func (h *Handler) deleteFlagDo(r *http.Request, v *view) (string, error) {
 // flagPage shows one flag on the tab ?tab= names.
 func (h *Handler) flagPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	key := r.PathValue("key")
-	f, err := h.eng.Flag(key)
+	f, err := h.flag(key)
 	if err != nil {
 		return flagError(key, err)
 	}
@@ -357,7 +357,7 @@ func (h *Handler) flagCounts(d *flagData) {
 // the result on the Evaluate tab.
 func (h *Handler) evaluateDo(w http.ResponseWriter, r *http.Request, v *view) error {
 	key := r.PathValue("key")
-	f, err := h.eng.Flag(key)
+	f, err := h.flag(key)
 	if err != nil {
 		return flagError(key, err)
 	}
@@ -382,7 +382,7 @@ func (h *Handler) evaluateDo(w http.ResponseWriter, r *http.Request, v *view) er
 		}
 		ctx.Attributes[name] = val
 	}
-	res, err := h.eng.EvaluateFlag(key, ctx)
+	res, err := h.evaluate(key, ctx)
 	if err != nil {
 		if errors.Is(err, flag.ErrInvalid) {
 			d.Error = err.Error()

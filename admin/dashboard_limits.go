@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
@@ -49,7 +50,7 @@ func (h *Handler) registerLimitPages() {
 			if err != nil {
 				return "", err
 			}
-			return "Counters of " + key + " reset", h.eng.ResetRateLimit(r.Context(), key)
+			return "Counters of " + key + " reset", h.eng.ResetRateLimit(r.Context(), engine.RouteScope(key))
 		},
 	})
 	h.formPage("/rate-limits/routes/{key}/delete", formSpec{
@@ -59,7 +60,7 @@ func (h *Handler) registerLimitPages() {
 			if err != nil {
 				return "", err
 			}
-			return "Limit of " + key + " removed", h.eng.DeleteRateLimit(r.Context(), key)
+			return "Limit of " + key + " removed", h.eng.DeleteRateLimit(r.Context(), engine.RouteScope(key))
 		},
 	})
 	for _, base := range []string{"/rate-limits/global", "/rate-limits/services/{service}"} {
@@ -77,13 +78,13 @@ func (h *Handler) limitsPage(w http.ResponseWriter, r *http.Request, v *view) er
 	v.Page, v.Title, v.Live = "ratelimits", "Rate limits", []string{"rate_limit", "route", "resync"}
 	v.Services, v.Service = h.eng.Services(), r.URL.Query().Get("service")
 	d := limitsData{Global: scopeCard{Name: "Global", Base: v.Prefix + "/rate-limits/global"}}
-	d.Global.Policy, d.Global.Set = h.eng.GlobalRateLimit()
+	d.Global.Policy, d.Global.Set = h.eng.RateLimit(engine.GlobalScope())
 	if v.Service != "" {
 		if !validServiceName(v.Service) {
 			return badRequest("service name %q: use letters, digits, '-', '_' and '.'", v.Service)
 		}
 		c := scopeCard{Name: "Service " + v.Service, Base: v.Prefix + "/rate-limits/services/" + v.Service}
-		c.Policy, c.Set = h.eng.ServiceRateLimit(v.Service)
+		c.Policy, c.Set = h.eng.RateLimit(engine.ServiceScope(v.Service))
 		d.Service = &c
 	}
 	all := h.eng.RateLimits()
@@ -220,11 +221,11 @@ func (h *Handler) routeLimitSet(r *http.Request, v *view) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resolved, err := h.eng.ResolveKey(key)
+	resolved, err := h.resolveKey(key)
 	if err != nil {
 		return "", err
 	}
-	p, err := h.eng.SetRateLimit(r.Context(), resolved, patch)
+	p, err := h.eng.SetRateLimit(r.Context(), engine.RouteScope(resolved), patch)
 	if err != nil {
 		return "", err
 	}
@@ -330,9 +331,9 @@ func (h *Handler) scopeReset(r *http.Request, v *view) (string, error) {
 		return "", err
 	}
 	if s.service == "" {
-		err = h.eng.ResetGlobalRateLimit(r.Context())
+		err = h.eng.ResetRateLimit(r.Context(), engine.GlobalScope())
 	} else {
-		err = h.eng.ResetServiceRateLimit(r.Context(), s.service)
+		err = h.eng.ResetRateLimit(r.Context(), engine.ServiceScope(s.service))
 	}
 	_, name := scopeBase(v, s)
 	return "Reset the counters of " + name, err
@@ -347,9 +348,9 @@ func (h *Handler) scopeDelete(r *http.Request, v *view) (string, error) {
 		return "", s.missing()
 	}
 	if s.service == "" {
-		err = h.eng.DeleteGlobalRateLimit(r.Context())
+		err = h.eng.DeleteRateLimit(r.Context(), engine.GlobalScope())
 	} else {
-		err = h.eng.DeleteServiceRateLimit(r.Context(), s.service)
+		err = h.eng.DeleteRateLimit(r.Context(), engine.ServiceScope(s.service))
 	}
 	_, name := scopeBase(v, s)
 	return "Removed " + name, err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/audit"
+	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
@@ -147,14 +148,14 @@ func (h *Handler) servicesPage(w http.ResponseWriter, r *http.Request, v *view) 
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		row := serviceRow{Name: name, ByStatus: map[route.Status]int{}, Maintenance: h.eng.ServiceMaintenance(name)}
+		row := serviceRow{Name: name, ByStatus: map[route.Status]int{}, Maintenance: h.eng.Maintenance(engine.ServiceScope(name))}
 		for _, st := range routes {
 			if st.Service == name {
 				row.Routes++
 				row.ByStatus[st.Status]++
 			}
 		}
-		if p, found := h.eng.ServiceRateLimit(name); found {
+		if p, found := h.eng.RateLimit(engine.ServiceScope(name)); found {
 			row.Limit = &p
 		}
 		if st, found := sdks[name]; found {

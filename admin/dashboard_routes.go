@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -56,7 +57,7 @@ func (h *Handler) registerRoutePages() {
 			if err != nil {
 				return route.State{}, err
 			}
-			return h.eng.DisableUntil(r.Context(), key, reason, t)
+			return h.eng.Disable(r.Context(), key, reason, engine.Until(t))
 		}, "is disabled"),
 	})
 	h.formPage("/routes/{key}/env", formSpec{
@@ -110,12 +111,12 @@ func (h *Handler) routesPage(w http.ResponseWriter, r *http.Request, v *view) er
 	q := r.URL.Query()
 	v.Page, v.Title, v.Live = "routes", "Routes", []string{"route", "global", "service", "resync"}
 	v.Services, v.Service = h.eng.Services(), q.Get("service")
-	d := routesData{Global: h.eng.GlobalMaintenance(), Q: strings.TrimSpace(q.Get("q")), Status: q.Get("status")}
+	d := routesData{Global: h.eng.Maintenance(engine.GlobalScope()), Q: strings.TrimSpace(q.Get("q")), Status: q.Get("status")}
 	if v.Service != "" {
 		if !validServiceName(v.Service) {
 			return badRequest("service name %q: use letters, digits, '-', '_' and '.'", v.Service)
 		}
-		c := h.eng.ServiceMaintenance(v.Service)
+		c := h.eng.Maintenance(engine.ServiceScope(v.Service))
 		d.ServiceCfg = &c
 	}
 	if d.Status != "" && !slices.Contains(routeStatuses, route.Status(d.Status)) {
@@ -199,7 +200,7 @@ func (h *Handler) routeDo(do func(r *http.Request, key string) (route.State, err
 // switch.
 func (h *Handler) maintenanceForm(on bool, scope string) func(*http.Request, *view) (*formView, error) {
 	return func(r *http.Request, v *view) (*formView, error) {
-		name, c := "global maintenance", h.eng.GlobalMaintenance()
+		name, c := "global maintenance", h.eng.Maintenance(engine.GlobalScope())
 		action := v.Prefix + "/maintenance/global/"
 		back := v.Prefix + "/"
 		if scope != "" {
@@ -207,7 +208,7 @@ func (h *Handler) maintenanceForm(on bool, scope string) func(*http.Request, *vi
 			if err != nil {
 				return nil, err
 			}
-			name, c = "maintenance of service "+svc, h.eng.ServiceMaintenance(svc)
+			name, c = "maintenance of service "+svc, h.eng.Maintenance(engine.ServiceScope(svc))
 			action = v.Prefix + "/maintenance/services/" + svc + "/"
 			back += query("service", svc)
 		}
@@ -242,14 +243,14 @@ func (h *Handler) maintenanceDo(on bool) func(*http.Request, *view) (string, err
 			paths := formLines(r.PostFormValue("exempt_paths"))
 			req := maintenanceOnRequest{Reason: r.PostFormValue("reason"), ExemptPaths: &paths, IncludeForceActive: r.PostFormValue("include_force_active") != ""}
 			if svc == "" {
-				_, err = h.eng.EnableGlobalMaintenance(r.Context(), req.Reason, req.options()...)
+				_, err = h.eng.EnableMaintenance(r.Context(), engine.GlobalScope(), req.Reason, req.options()...)
 			} else {
-				_, err = h.eng.EnableServiceMaintenance(r.Context(), svc, req.Reason, req.options()...)
+				_, err = h.eng.EnableMaintenance(r.Context(), engine.ServiceScope(svc), req.Reason, req.options()...)
 			}
 		case svc == "":
-			_, err = h.eng.DisableGlobalMaintenance(r.Context())
+			_, err = h.eng.DisableMaintenance(r.Context(), engine.GlobalScope())
 		default:
-			_, err = h.eng.DisableServiceMaintenance(r.Context(), svc)
+			_, err = h.eng.DisableMaintenance(r.Context(), engine.ServiceScope(svc))
 		}
 		if err != nil {
 			return "", err

@@ -73,7 +73,7 @@ func (h *Handler) createSegmentDo(r *http.Request, v *view) (string, error) {
 
 func (h *Handler) segmentConfirm(r *http.Request, v *view) (*formView, error) {
 	key := r.PathValue("key")
-	if _, err := h.eng.Segment(key); err != nil {
+	if _, err := h.segment(key); err != nil {
 		return nil, segmentError(key, err)
 	}
 	return &formView{Title: "Delete segment " + key, Intro: "Flags cannot refer to it any more; a segment in use cannot be deleted.",
@@ -91,7 +91,7 @@ func (h *Handler) deleteSegmentDo(r *http.Request, v *view) (string, error) {
 
 func (h *Handler) segmentPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	key := r.PathValue("key")
-	s, err := h.eng.Segment(key)
+	s, err := h.segment(key)
 	if err != nil {
 		return segmentError(key, err)
 	}
@@ -122,7 +122,7 @@ func (h *Handler) segmentView(v *view, s flag.Segment) *segmentData {
 func (h *Handler) segmentEdit(part string, edit func(r *http.Request, s *flag.Segment) (string, error)) {
 	h.page("POST /segments/{key}/"+part, true, func(w http.ResponseWriter, r *http.Request, v *view) error {
 		key := r.PathValue("key")
-		stored, err := h.eng.Segment(key)
+		stored, err := h.segment(key)
 		if err != nil {
 			return segmentError(key, err)
 		}

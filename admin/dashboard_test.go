@@ -48,18 +48,18 @@ func fillState(t *testing.T, f *fixture) {
 	must(e.Deprecate(ctx, "GET:/orders/{id}", "2027-01-01", "/v2/orders"))
 	now := f.clk.Now()
 	must(e.Schedule(ctx, "POST:/orders", route.Window{Start: now.Add(time.Hour), End: now.Add(2 * time.Hour), Reason: "upgrade"}))
-	must(e.EnableGlobalMaintenance(ctx, "all hands", engine.WithExemptPaths("/health")))
-	must(e.DisableGlobalMaintenance(ctx))
-	must(e.EnableServiceMaintenance(ctx, "billing", "ledger move"))
+	must(e.EnableMaintenance(ctx, engine.GlobalScope(), "all hands", engine.WithExemptPaths("/health")))
+	must(e.DisableMaintenance(ctx, engine.GlobalScope()))
+	must(e.EnableMaintenance(ctx, engine.ServiceScope("billing"), "ledger move"))
 	limit := "100/minute"
-	must(e.SetGlobalRateLimit(ctx, ratelimit.Patch{Limit: &limit}))
-	must(e.SetServiceRateLimit(ctx, "billing", ratelimit.Patch{Limit: &limit}))
+	must(e.SetRateLimit(ctx, engine.GlobalScope(), ratelimit.Patch{Limit: &limit}))
+	must(e.SetRateLimit(ctx, engine.ServiceScope("billing"), ratelimit.Patch{Limit: &limit}))
 	for range 8 {
 		e.Check(ctx, &engine.Request{Method: "GET", Route: "/posts", Path: "/posts", RemoteAddr: "192.0.2.7:1234"})
 	}
-	fl, err := e.Flag(demoFlag)
-	if err != nil {
-		t.Fatal(err)
+	fl, found := e.Flags().Flag(demoFlag)
+	if !found {
+		t.Fatalf("flag %s not found", demoFlag)
 	}
 	fl.Rules = append(fl.Rules, flag.Rule{Description: "beta", Variation: "on",
 		Clauses: []flag.Clause{{Attribute: "key", Operator: flag.OpInSegment, Values: []any{demoSegment}}}})
@@ -159,7 +159,7 @@ func TestDashboardRoles(t *testing.T) {
 	if after, _ := f.eng.Route("GET:/orders/{id}"); after.Status != before.Status {
 		t.Errorf("a viewer changed GET:/orders/{id}: %s → %s", before.Status, after.Status)
 	}
-	if fl, _ := f.eng.Flag(demoFlag); !fl.Enabled {
+	if fl, _ := f.eng.Flags().Flag(demoFlag); !fl.Enabled {
 		t.Error("a viewer turned the flag off")
 	}
 	// The debugger reads, so viewers may use it.
@@ -244,7 +244,7 @@ func TestDashboardEscapesHostileValues(t *testing.T) {
 	if _, err := eng.SetMaintenance(ctx, "GET:/orders", evil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := eng.EnableGlobalMaintenance(ctx, evil, engine.WithExemptPaths(`/"><b>x`)); err != nil {
+	if _, err := eng.EnableMaintenance(ctx, engine.GlobalScope(), evil, engine.WithExemptPaths(`/"><b>x`)); err != nil {
 		t.Fatal(err)
 	}
 	fl := flag.NewBoolean("hostile.flag_key-1")

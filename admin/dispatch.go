@@ -181,7 +181,7 @@ func (d *dispatcher) claim(ctx context.Context, ev Event) bool {
 	sum := sha256.Sum256(raw)
 	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	won, err := d.h.store.b.Claim(cctx, "webhook:"+hex.EncodeToString(sum[:]), 10*time.Minute)
+	won, err := engine.InternalsOf(d.h.eng).Claim(cctx, "webhook:"+hex.EncodeToString(sum[:]), 10*time.Minute)
 	if err != nil {
 		d.claimErrors.Add(1)
 		return true

@@ -81,7 +81,7 @@ func (h *Handler) createFlag(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) getFlag(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
-	f, err := h.eng.Flag(key)
+	f, err := h.flag(key)
 	if err != nil {
 		return flagError(key, err)
 	}
@@ -106,7 +106,7 @@ func (h *Handler) replaceFlag(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return badRequest("the body's key %q is not the URL's %q: leave it out, or create a flag under the new key with POST /api/flags", f.Key, key)
 	}
-	if _, err := h.eng.Flag(key); err != nil {
+	if _, err := h.flag(key); err != nil {
 		return flagError(key, err)
 	}
 	saved, err := h.eng.SaveFlag(r.Context(), f)
@@ -208,7 +208,7 @@ func (h *Handler) evaluateFlag(w http.ResponseWriter, r *http.Request) error {
 	if req.Context != nil {
 		ctx = *req.Context
 	}
-	res, err := h.eng.EvaluateFlag(key, ctx)
+	res, err := h.evaluate(key, ctx)
 	if err != nil {
 		return flagError(key, err)
 	}
@@ -238,7 +238,7 @@ type flagMetrics struct {
 // OpenFeature provider) on this instance.
 func (h *Handler) flagMetrics(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
-	f, err := h.eng.Flag(key)
+	f, err := h.flag(key)
 	if err != nil {
 		return flagError(key, err)
 	}
@@ -323,7 +323,7 @@ func (h *Handler) createSegment(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) getSegment(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
-	s, err := h.eng.Segment(key)
+	s, err := h.segment(key)
 	if err != nil {
 		return segmentError(key, err)
 	}
@@ -346,7 +346,7 @@ func (h *Handler) replaceSegment(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return badRequest("the body's key %q is not the URL's %q: leave it out, or create a segment under the new key with POST /api/segments", s.Key, key)
 	}
-	if _, err := h.eng.Segment(key); err != nil {
+	if _, err := h.segment(key); err != nil {
 		return segmentError(key, err)
 	}
 	saved, err := h.eng.SaveSegment(r.Context(), s)
@@ -401,7 +401,7 @@ func (h *Handler) moveKeys(w http.ResponseWriter, r *http.Request, include bool)
 			return badRequest("keys[%d] is empty: give context keys", i)
 		}
 	}
-	s, err := h.eng.Segment(key)
+	s, err := h.segment(key)
 	if err != nil {
 		return segmentError(key, err)
 	}
@@ -421,4 +421,36 @@ func (h *Handler) moveKeys(w http.ResponseWriter, r *http.Request, include bool)
 	}
 	writeJSON(w, http.StatusOK, saved)
 	return nil
+}
+
+// flag returns one flag, or an error the API answers 404.
+func (h *Handler) flag(key string) (flag.Flag, error) { return flagOf(h.eng, key) }
+
+// segment returns one segment, or an error the API answers 404.
+func (h *Handler) segment(key string) (flag.Segment, error) { return segmentOf(h.eng, key) }
+
+// evaluate is the debugger: the value, variation, reason and matched rule
+// for a context, not counted in the evaluation stream.
+func (h *Handler) evaluate(key string, ctx flag.EvaluationContext) (flag.Result, error) {
+	r, err := h.eng.Flags().Snapshot().Evaluate(key, ctx)
+	if errors.Is(err, flag.ErrNotFound) {
+		return r, fmt.Errorf("%w: flag %q", engine.ErrRouteNotFound, key)
+	}
+	return r, err
+}
+
+func flagOf(e *engine.Engine, key string) (flag.Flag, error) {
+	f, ok := e.Flags().Flag(key)
+	if !ok {
+		return f, fmt.Errorf("%w: flag %q", engine.ErrRouteNotFound, key)
+	}
+	return f, nil
+}
+
+func segmentOf(e *engine.Engine, key string) (flag.Segment, error) {
+	s, ok := e.Flags().Segment(key)
+	if !ok {
+		return s, fmt.Errorf("%w: segment %q", engine.ErrRouteNotFound, key)
+	}
+	return s, nil
 }

@@ -81,9 +81,9 @@ func TestCreateFlag(t *testing.T) {
 		got.Status != flag.StatusActive || len(got.Rules) != 1 || got.CreatedAt.IsZero() {
 		t.Errorf("created %s", r.body)
 	}
-	stored, err := f.eng.Flag("new-checkout")
-	if err != nil || stored.Name != "New checkout" || stored.Targets["on"][0] != "beta_tester_1" {
-		t.Fatalf("engine: %+v, %v", stored, err)
+	stored, found := f.eng.Flags().Flag("new-checkout")
+	if !found || stored.Name != "New checkout" || stored.Targets["on"][0] != "beta_tester_1" {
+		t.Fatalf("engine: %+v, %v", stored, found)
 	}
 	if e := auditOf(t, f, "flag:new-checkout"); len(e) != 1 || e[0].Action != audit.ActionFlagCreated || e[0].Actor != "admin" || e[0].Platform != "cli" {
 		t.Errorf("audit %+v", e)
@@ -91,7 +91,7 @@ func TestCreateFlag(t *testing.T) {
 	// Never overwrites (reference quirk 46).
 	dup := strings.Replace(checkoutFlag, "New checkout", "Overwritten", 1)
 	wantError(t, f.as("POST", "/api/flags", dup), http.StatusConflict, "new-checkout", "already exists", "PUT")
-	if stored, _ := f.eng.Flag("new-checkout"); stored.Name != "New checkout" {
+	if stored, _ := f.eng.Flags().Flag("new-checkout"); stored.Name != "New checkout" {
 		t.Errorf("a duplicate create changed the flag: %+v", stored)
 	}
 }
@@ -166,7 +166,7 @@ func TestFlagPrerequisiteCycle(t *testing.T) {
 	wantError(t, r, http.StatusBadRequest, "cycle")
 	r = f.as("PUT", "/api/flags/a", strings.Replace(a, `"tags"`, `"prerequisites":[{"flag_key":"b","variation":"on"}],"tags"`, 1))
 	wantError(t, r, http.StatusBadRequest, "cycle")
-	if fl, _ := f.eng.Flag("a"); len(fl.Prerequisites) != 0 {
+	if fl, _ := f.eng.Flags().Flag("a"); len(fl.Prerequisites) != 0 {
 		t.Errorf("the cycle was stored: %+v", fl.Prerequisites)
 	}
 }
@@ -234,7 +234,7 @@ func TestGetFlag(t *testing.T) {
 func TestReplaceFlag(t *testing.T) {
 	f := newFixture(t)
 	seedFlags(t, f)
-	before, _ := f.eng.Flag("new-checkout")
+	before, _ := f.eng.Flags().Flag("new-checkout")
 	f.clk.Advance(time.Hour)
 	body := strings.NewReplacer(`"key":"new-checkout",`, ``, `"name":"New checkout"`, `"name":"Checkout v2"`, `"fallthrough":"off"`, `"fallthrough":"on"`).Replace(checkoutFlag)
 	r := f.as("PUT", "/api/flags/new-checkout", body)
@@ -244,7 +244,7 @@ func TestReplaceFlag(t *testing.T) {
 		!got.CreatedAt.Equal(before.CreatedAt) || got.CreatedBy != "admin" || !got.UpdatedAt.After(before.UpdatedAt) {
 		t.Errorf("replaced %s (before %+v)", r.body, before)
 	}
-	if stored, _ := f.eng.Flag("new-checkout"); stored.Name != "Checkout v2" {
+	if stored, _ := f.eng.Flags().Flag("new-checkout"); stored.Name != "Checkout v2" {
 		t.Errorf("engine %+v", stored)
 	}
 	if !f.eng.Flags().Bool("new-checkout", flag.EvaluationContext{Key: "anyone"}, false) {
@@ -256,14 +256,14 @@ func TestReplaceFlag(t *testing.T) {
 	want(t, f.as("PUT", "/api/flags/new-checkout", checkoutFlag), http.StatusOK)
 	// A missing flag is 404 and is not created.
 	wantError(t, f.as("PUT", "/api/flags/brand-new", body), http.StatusNotFound, `flag "brand-new" does not exist`, "POST /api/flags")
-	if _, err := f.eng.Flag("brand-new"); err == nil {
+	if _, found := f.eng.Flags().Flag("brand-new"); found {
 		t.Error("PUT created a flag")
 	}
 	// Invalid replacements are refused and change nothing.
 	wantError(t, f.as("PUT", "/api/flags/new-checkout", strings.Replace(body, `"off_variation":"off"`, `"off_variation":"none"`, 1)),
 		http.StatusBadRequest, "off_variation")
 	wantError(t, f.as("PUT", "/api/flags/new-checkout", ``), http.StatusBadRequest, "body is required")
-	if stored, _ := f.eng.Flag("new-checkout"); stored.OffVariation != "off" {
+	if stored, _ := f.eng.Flags().Flag("new-checkout"); stored.OffVariation != "off" {
 		t.Errorf("an invalid PUT changed the flag: %+v", stored)
 	}
 	// What GET answers, PUT takes back unchanged (nulls, times, rollouts,
@@ -294,7 +294,7 @@ func TestPatchFlag(t *testing.T) {
 		len(got.Rules) != 1 || got.Targets["on"][0] != "beta_tester_1" || !got.Enabled {
 		t.Errorf("patched %s", r.body)
 	}
-	if stored, _ := f.eng.Flag("new-checkout"); stored.Name != "Renamed" || len(stored.Rules) != 1 {
+	if stored, _ := f.eng.Flags().Flag("new-checkout"); stored.Name != "Renamed" || len(stored.Rules) != 1 {
 		t.Errorf("engine %+v", stored)
 	}
 	if e := auditOf(t, f, "flag:new-checkout"); e[0].Action != audit.ActionFlagUpdated || e[0].Actor != "admin" || e[0].Platform != "dashboard" {
@@ -309,7 +309,7 @@ func TestPatchFlag(t *testing.T) {
 	wantError(t, f.as("PATCH", "/api/flags/new-checkout", `[{"name":"x"}]`), http.StatusBadRequest, "object")
 	wantError(t, f.as("PATCH", "/api/flags/new-checkout", ``), http.StatusBadRequest, "body is required")
 	wantError(t, f.as("PATCH", "/api/flags/missing", `{"name":"x"}`), http.StatusNotFound, `flag "missing" does not exist`)
-	if stored, _ := f.eng.Flag("new-checkout"); stored.Name != "Renamed" || stored.Fallthrough.Variation != "off" {
+	if stored, _ := f.eng.Flags().Flag("new-checkout"); stored.Name != "Renamed" || stored.Fallthrough.Variation != "off" {
 		t.Errorf("a refused patch changed the flag: %+v", stored)
 	}
 }
@@ -326,7 +326,7 @@ func TestDeleteFlag(t *testing.T) {
 	if got := compact(t, r.body); got != `{"ok":true,"deleted":"dependent"}` {
 		t.Errorf("delete %s", got)
 	}
-	if _, err := f.eng.Flag("dependent"); err == nil {
+	if _, found := f.eng.Flags().Flag("dependent"); found {
 		t.Error("the flag is still there")
 	}
 	if e := auditOf(t, f, "flag:dependent"); e[0].Action != audit.ActionFlagDeleted || e[0].Actor != "admin" {
@@ -525,8 +525,8 @@ func TestCreateAndListSegments(t *testing.T) {
 	if got := segmentOf(t, r); got.Key != "beta-testers" || got.Name != "Beta testers" || !slices.Equal(got.Included, []string{"u1"}) || got.CreatedAt.IsZero() {
 		t.Errorf("created %s", r.body)
 	}
-	if s, err := f.eng.Segment("beta-testers"); err != nil || s.Name != "Beta testers" {
-		t.Errorf("engine %+v %v", s, err)
+	if s, found := f.eng.Flags().Segment("beta-testers"); !found || s.Name != "Beta testers" {
+		t.Errorf("engine %+v %v", s, found)
 	}
 	if e := auditOf(t, f, "segment:beta-testers"); len(e) != 1 || e[0].Action != audit.ActionSegmentCreated || e[0].Actor != "admin" {
 		t.Errorf("audit %+v", e)
@@ -566,12 +566,12 @@ func TestReplaceAndDeleteSegment(t *testing.T) {
 	if got := segmentOf(t, r); got.Key != "beta-testers" || got.Name != "Beta" || !slices.Equal(got.Included, []string{"u7"}) || len(got.Tags) != 0 {
 		t.Errorf("replaced %s", r.body)
 	}
-	if s, _ := f.eng.Segment("beta-testers"); !slices.Equal(s.Excluded, []string{"u8"}) {
+	if s, _ := f.eng.Flags().Segment("beta-testers"); !slices.Equal(s.Excluded, []string{"u8"}) {
 		t.Errorf("engine %+v", s)
 	}
 	wantError(t, f.as("PUT", "/api/segments/beta-testers", `{"key":"other"}`), http.StatusBadRequest, `"other"`)
 	wantError(t, f.as("PUT", "/api/segments/new-one", `{"name":"x"}`), http.StatusNotFound, `segment "new-one" does not exist`)
-	if _, err := f.eng.Segment("new-one"); err == nil {
+	if _, found := f.eng.Flags().Segment("new-one"); found {
 		t.Error("PUT created a segment")
 	}
 	// A segment a flag uses stays.
@@ -584,7 +584,7 @@ func TestReplaceAndDeleteSegment(t *testing.T) {
 	if got := compact(t, r.body); got != `{"ok":true,"deleted":"beta-testers"}` {
 		t.Errorf("delete %s", got)
 	}
-	if _, err := f.eng.Segment("beta-testers"); err == nil {
+	if _, found := f.eng.Flags().Segment("beta-testers"); found {
 		t.Error("the segment is still there")
 	}
 	if e := auditOf(t, f, "segment:beta-testers"); e[0].Action != audit.ActionSegmentDeleted || e[0].Actor != "admin" {
@@ -623,7 +623,7 @@ func TestSegmentIncludeExclude(t *testing.T) {
 	if on("a") || !on("b") {
 		t.Error("exclusion not applied")
 	}
-	if s, _ := f.eng.Segment("beta-testers"); !slices.Equal(s.Excluded, []string{"a", "z"}) {
+	if s, _ := f.eng.Flags().Segment("beta-testers"); !slices.Equal(s.Excluded, []string{"a", "z"}) {
 		t.Errorf("engine %+v", s)
 	}
 	if e := auditOf(t, f, "segment:beta-testers"); e[0].Action != audit.ActionSegmentUpdated || e[0].Actor != "admin" {
@@ -655,7 +655,7 @@ func TestFlagAccess(t *testing.T) {
 	} {
 		wantError(t, f.call(c.method, c.path, f.viewerToken, c.body), http.StatusForbidden, "viewer")
 	}
-	if fl, _ := f.eng.Flag("new-checkout"); !fl.Enabled || fl.Name != "New checkout" {
+	if fl, _ := f.eng.Flags().Flag("new-checkout"); !fl.Enabled || fl.Name != "New checkout" {
 		t.Errorf("a viewer changed the flag: %+v", fl)
 	}
 	for _, p := range []string{"/api/flags/login", "/api/flags/login/evaluate", "/api/segments/login", "/api/flags/login/metrics", "/api/flags/stream"} {
@@ -746,7 +746,7 @@ func TestFlagBackendDown(t *testing.T) {
 	f := newFixtureOn(t, eng, clk)
 	wantError(t, f.as("POST", "/api/flags", checkoutFlag), http.StatusServiceUnavailable)
 	wantError(t, f.as("POST", "/api/segments", betaSegment), http.StatusServiceUnavailable)
-	if _, err := eng.Flag("new-checkout"); err == nil {
+	if _, found := eng.Flags().Flag("new-checkout"); found {
 		t.Error("the flag was stored")
 	}
 }

@@ -2,9 +2,7 @@ package admin
 
 import (
 	"net/http"
-	"slices"
 
-	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/route"
 )
@@ -60,7 +58,7 @@ func answerConfig(w http.ResponseWriter, c route.MaintenanceConfig, err error) e
 }
 
 func (h *Handler) getGlobal(w http.ResponseWriter, r *http.Request) error {
-	return answerConfig(w, h.eng.GlobalMaintenance(), nil)
+	return answerConfig(w, h.eng.Maintenance(engine.GlobalScope()), nil)
 }
 
 func (h *Handler) enableGlobal(w http.ResponseWriter, r *http.Request) error {
@@ -68,7 +66,7 @@ func (h *Handler) enableGlobal(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &req, false); err != nil {
 		return err
 	}
-	c, err := h.eng.EnableGlobalMaintenance(r.Context(), req.Reason, req.options()...)
+	c, err := h.eng.EnableMaintenance(r.Context(), engine.GlobalScope(), req.Reason, req.options()...)
 	return answerConfig(w, c, err)
 }
 
@@ -76,7 +74,7 @@ func (h *Handler) disableGlobal(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &struct{}{}, false); err != nil {
 		return err
 	}
-	c, err := h.eng.DisableGlobalMaintenance(r.Context())
+	c, err := h.eng.DisableMaintenance(r.Context(), engine.GlobalScope())
 	return answerConfig(w, c, err)
 }
 
@@ -90,7 +88,7 @@ func (h *Handler) globalExempt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.eng.SetGlobalExemptPaths(r.Context(), paths)
+	c, err := h.eng.SetExemptPaths(r.Context(), engine.GlobalScope(), paths)
 	return answerConfig(w, c, err)
 }
 
@@ -99,7 +97,7 @@ func (h *Handler) getServiceMaintenance(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	return answerConfig(w, h.eng.ServiceMaintenance(svc), nil)
+	return answerConfig(w, h.eng.Maintenance(engine.ServiceScope(svc)), nil)
 }
 
 func (h *Handler) enableService(w http.ResponseWriter, r *http.Request) error {
@@ -111,7 +109,7 @@ func (h *Handler) enableService(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &req, false); err != nil {
 		return err
 	}
-	c, err := h.eng.EnableServiceMaintenance(r.Context(), svc, req.Reason, req.options()...)
+	c, err := h.eng.EnableMaintenance(r.Context(), engine.ServiceScope(svc), req.Reason, req.options()...)
 	return answerConfig(w, c, err)
 }
 
@@ -123,7 +121,7 @@ func (h *Handler) disableService(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &struct{}{}, false); err != nil {
 		return err
 	}
-	c, err := h.eng.DisableServiceMaintenance(r.Context(), svc)
+	c, err := h.eng.DisableMaintenance(r.Context(), engine.ServiceScope(svc))
 	return answerConfig(w, c, err)
 }
 
@@ -140,34 +138,17 @@ func (h *Handler) serviceExempt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.eng.SetServiceExemptPaths(r.Context(), svc, paths)
+	c, err := h.eng.SetExemptPaths(r.Context(), engine.ServiceScope(svc), paths)
 	return answerConfig(w, c, err)
 }
 
-// listServices lists the sorted service names found in route states and in
-// service maintenance and rate-limit configurations. The engine has no
-// listing of the latter, so they are read from the backend; if it cannot be
-// read, the names from route states are returned.
+// listServices lists the sorted names of the services the engine knows:
+// owners of routes and services with maintenance or a rate limit.
 func (h *Handler) listServices(w http.ResponseWriter, r *http.Request) error {
-	names := []string{}
-	add := func(s string) {
-		if s != "" && !slices.Contains(names, s) {
-			names = append(names, s)
-		}
+	names := h.eng.Services()
+	if names == nil {
+		names = []string{}
 	}
-	for _, st := range h.eng.Routes() {
-		add(st.Service)
-	}
-	if snap, err := h.eng.Backend().Load(r.Context()); err == nil {
-		for _, kind := range []backend.Kind{backend.KindService, backend.KindServiceRateLimit} {
-			for name := range snap[kind] {
-				add(name)
-			}
-		}
-	} else {
-		h.log.Warn("waygate admin: services list: backend unreadable; listing services of routes only", "err", err)
-	}
-	slices.Sort(names)
 	writeJSON(w, http.StatusOK, names)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -45,7 +46,7 @@ func TestGlobalMaintenance(t *testing.T) {
 	if c := config(t, r); !c.Enabled || !c.IncludeForceActive || !slices.Equal(c.ExemptPaths, []string{"/status"}) {
 		t.Errorf("re-enable: %+v", c)
 	}
-	if !f.eng.GlobalMaintenance().Enabled {
+	if !f.eng.Maintenance(engine.GlobalScope()).Enabled {
 		t.Error("the engine did not switch global maintenance on")
 	}
 	for _, tc := range []struct{ method, path, body, contains string }{

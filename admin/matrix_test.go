@@ -98,11 +98,11 @@ func TestViewerReadsButCannotMutate(t *testing.T) {
 	if st, _ := f.eng.Route("GET:/orders"); st.Status != "active" {
 		t.Errorf("a viewer changed GET:/orders: %+v", st)
 	}
-	if fl, err := f.eng.Flag(demoFlag); err != nil || !fl.Enabled || fl.Name != "New checkout" {
-		t.Errorf("a viewer changed flag %s: %+v, %v", demoFlag, fl, err)
+	if fl, found := f.eng.Flags().Flag(demoFlag); !found || !fl.Enabled || fl.Name != "New checkout" {
+		t.Errorf("a viewer changed flag %s: %+v, %v", demoFlag, fl, found)
 	}
-	if s, err := f.eng.Segment(demoSegment); err != nil || len(s.Included) != 1 || len(s.Excluded) != 0 {
-		t.Errorf("a viewer changed segment %s: %+v, %v", demoSegment, s, err)
+	if s, found := f.eng.Flags().Segment(demoSegment); !found || len(s.Included) != 1 || len(s.Excluded) != 0 {
+		t.Errorf("a viewer changed segment %s: %+v, %v", demoSegment, s, found)
 	}
 	// Viewers may read through unsafe methods where nothing changes: the
 	// flag debugger.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
@@ -52,12 +53,12 @@ func (h *Handler) setRateLimit(w http.ResponseWriter, r *http.Request) error {
 	case key == "":
 		key = req.Path
 	}
-	resolved, err := h.eng.ResolveKey(key)
+	resolved, err := h.resolveKey(key)
 	if err != nil {
 		return err
 	}
 	before := h.eng.RateLimits()
-	p, err := h.eng.SetRateLimit(r.Context(), resolved, req.Patch)
+	p, err := h.eng.SetRateLimit(r.Context(), engine.RouteScope(resolved), req.Patch)
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func (h *Handler) deleteRateLimit(w http.ResponseWriter, r *http.Request) error 
 	if err := decodeBody(w, r, &struct{}{}, false); err != nil {
 		return err
 	}
-	if err := h.eng.DeleteRateLimit(r.Context(), key); err != nil {
+	if err := h.eng.DeleteRateLimit(r.Context(), engine.RouteScope(key)); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "key": key})
@@ -92,7 +93,7 @@ func (h *Handler) resetRateLimit(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &struct{}{}, false); err != nil {
 		return err
 	}
-	if err := h.eng.ResetRateLimit(r.Context(), key); err != nil {
+	if err := h.eng.ResetRateLimit(r.Context(), engine.RouteScope(key)); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "key": key})
@@ -134,16 +135,16 @@ func (h *Handler) scopeOf(r *http.Request) (scope, error) {
 
 func (s scope) get() (ratelimit.Policy, bool) {
 	if s.service == "" {
-		return s.h.eng.GlobalRateLimit()
+		return s.h.eng.RateLimit(engine.GlobalScope())
 	}
-	return s.h.eng.ServiceRateLimit(s.service)
+	return s.h.eng.RateLimit(engine.ServiceScope(s.service))
 }
 
 func (s scope) set(r *http.Request, p ratelimit.Patch) (ratelimit.Policy, error) {
 	if s.service == "" {
-		return s.h.eng.SetGlobalRateLimit(r.Context(), p)
+		return s.h.eng.SetRateLimit(r.Context(), engine.GlobalScope(), p)
 	}
-	return s.h.eng.SetServiceRateLimit(r.Context(), s.service, p)
+	return s.h.eng.SetRateLimit(r.Context(), engine.ServiceScope(s.service), p)
 }
 
 func (s scope) missing() error {
@@ -207,9 +208,9 @@ func (h *Handler) deleteScopeLimit(w http.ResponseWriter, r *http.Request) error
 		return s.missing()
 	}
 	if s.service == "" {
-		err = h.eng.DeleteGlobalRateLimit(r.Context())
+		err = h.eng.DeleteRateLimit(r.Context(), engine.GlobalScope())
 	} else {
-		err = h.eng.DeleteServiceRateLimit(r.Context(), s.service)
+		err = h.eng.DeleteRateLimit(r.Context(), engine.ServiceScope(s.service))
 	}
 	if err != nil {
 		return err
@@ -227,9 +228,9 @@ func (h *Handler) resetScopeLimit(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if s.service == "" {
-		err = h.eng.ResetGlobalRateLimit(r.Context())
+		err = h.eng.ResetRateLimit(r.Context(), engine.GlobalScope())
 	} else {
-		err = h.eng.ResetServiceRateLimit(r.Context(), s.service)
+		err = h.eng.ResetRateLimit(r.Context(), engine.ServiceScope(s.service))
 	}
 	if err != nil {
 		return err

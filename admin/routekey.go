@@ -37,3 +37,14 @@ func validServiceName(s string) bool {
 	}
 	return true
 }
+
+// resolveKey returns the route key a mutation given key acts on: key
+// itself, normalised, or the one method key of a bare path. It fails as the
+// mutation would.
+func (h *Handler) resolveKey(key string) (string, error) {
+	st, err := h.eng.Route(key)
+	if err != nil {
+		return "", err
+	}
+	return st.Path, nil
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -99,7 +100,7 @@ func (h *Handler) disableRoute(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return route.State{}, err
 		}
-		return h.eng.DisableUntil(r.Context(), key, req.Reason, until)
+		return h.eng.Disable(r.Context(), key, req.Reason, engine.Until(until))
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/sdk"
@@ -142,12 +143,9 @@ func (h *Handler) sdkAppendLogs(w http.ResponseWriter, r *http.Request) error {
 		log     backend.Log
 		entries [][]byte
 	}{{backend.LogAudit, audits}, {backend.LogHits, hits}} {
-		keep := h.eng.LogRetention(l.log)
-		for _, e := range l.entries {
-			if err := h.eng.Backend().Append(r.Context(), l.log, e, keep); err != nil {
-				h.log.Warn("waygate server: forwarded log entry not stored", "service", svc, "log", l.log, "err", err)
-				return errorf(http.StatusServiceUnavailable, "the server's backend is unavailable: retry later")
-			}
+		if err := engine.InternalsOf(h.eng).Append(r.Context(), l.log, l.entries...); err != nil {
+			h.log.Warn("waygate server: forwarded log entry not stored", "service", svc, "log", l.log, "err", err)
+			return errorf(http.StatusServiceUnavailable, "the server's backend is unavailable: retry later")
 		}
 	}
 	h.hooks.forwarded(r.Context(), entries)
@@ -182,7 +180,7 @@ func (h *Handler) sdkTailLogs(w http.ResponseWriter, r *http.Request) error {
 	if n <= 0 || n > 10_000 {
 		n = 10_000
 	}
-	all, err := h.eng.Backend().Tail(r.Context(), log, 0)
+	all, err := engine.InternalsOf(h.eng).Tail(r.Context(), log, 0)
 	if err != nil {
 		return errorf(http.StatusServiceUnavailable, "the server's backend is unavailable: retry later")
 	}
@@ -236,7 +234,7 @@ func (h *Handler) sdkClaim(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	ttl := min(max(time.Duration(req.TTLMillis)*time.Millisecond, time.Second), time.Hour)
-	ok, err := h.eng.Backend().Claim(r.Context(), "window:"+svc+":"+rest, ttl)
+	ok, err := engine.InternalsOf(h.eng).Claim(r.Context(), "window:"+svc+":"+rest, ttl)
 	if err != nil {
 		return errorf(http.StatusServiceUnavailable, "the server's backend is unavailable: retry later")
 	}

@@ -96,7 +96,7 @@ func (h *Handler) registerSDK() {
 	h.handle("GET /api/services/status", accessRead, h.servicesStatus)
 
 	changes := h.eng.Subscribe(h.ctx) // before the first diff: nothing slips between
-	h.sdk.docs = h.eng.Documents()
+	h.sdk.docs = engine.InternalsOf(h.eng).Documents()
 	h.sdk.version = 1
 	h.wg.Add(1)
 	go h.sdk.run(changes)
@@ -131,7 +131,7 @@ func (s *sdkServer) publish() {
 }
 
 func (s *sdkServer) publishLocked() {
-	docs := s.h.eng.Documents()
+	docs := engine.InternalsOf(s.h.eng).Documents()
 	recs := diffDocuments(s.docs, docs)
 	s.docs = docs
 	if len(recs) == 0 {
@@ -253,7 +253,7 @@ func (s *sdkServer) write(ctx context.Context, origin string, recs []backend.Rec
 	defer s.mu.Unlock()
 	s.publishLocked() // bring s.docs up to date, so a no-op write is seen as one
 	s.expectLocked(origin, recs)
-	if err := s.h.eng.Apply(ctx, recs...); err != nil {
+	if err := engine.InternalsOf(s.h.eng).Apply(ctx, recs...); err != nil {
 		s.forgetLocked(origin, recs) // nothing changed, so no echo will come
 		return 0, err
 	}

@@ -147,22 +147,22 @@ func TestSDKRegistersAndFollowsTheServer(t *testing.T) {
 		t.Errorf("orders GET:/free = %s, want active", got)
 	}
 	// Global maintenance reaches both; service maintenance only its service.
-	if _, err := s.eng.EnableServiceMaintenance(ctx, "orders", "orders down"); err != nil {
+	if _, err := s.eng.EnableMaintenance(ctx, engine.ServiceScope("orders"), "orders down"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "orders sees its maintenance", func() bool { return ord.ServiceMaintenance("orders").Enabled })
-	if _, err := s.eng.EnableGlobalMaintenance(ctx, "everything down"); err != nil {
+	eventually(t, "orders sees its maintenance", func() bool { return ord.Maintenance(engine.ServiceScope("orders")).Enabled })
+	if _, err := s.eng.EnableMaintenance(ctx, engine.GlobalScope(), "everything down"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "both see global maintenance", func() bool {
-		return pay.GlobalMaintenance().Enabled && ord.GlobalMaintenance().Enabled
+		return pay.Maintenance(engine.GlobalScope()).Enabled && ord.Maintenance(engine.GlobalScope()).Enabled
 	})
-	if pay.ServiceMaintenance("orders").Enabled {
+	if pay.Maintenance(engine.ServiceScope("orders")).Enabled {
 		t.Error("payments sees the maintenance of orders")
 	}
 	// A rate limit set for a payments route on the server reaches payments
 	// under its local key.
-	if _, err := s.eng.SetRateLimit(ctx, "payments:GET:/free", rlPatch("3/minute")); err != nil {
+	if _, err := s.eng.SetRateLimit(ctx, engine.RouteScope("payments:GET:/free"), rlPatch("3/minute")); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "payments sees the rate limit", func() bool { _, ok := pay.RateLimits()["GET:/free"]; return ok })
@@ -205,10 +205,10 @@ func TestSDKWritesGoToTheServerAndAreNotReverted(t *testing.T) {
 		return false
 	})
 	// Global state cannot be written with a service token.
-	if _, err := pay.EnableGlobalMaintenance(ctx, "nope"); err == nil || !strings.Contains(err.Error(), "403") {
+	if _, err := pay.EnableMaintenance(ctx, engine.GlobalScope(), "nope"); err == nil || !strings.Contains(err.Error(), "403") {
 		t.Errorf("global maintenance through the SDK: %v, want a 403 refusal", err)
 	}
-	if s.eng.GlobalMaintenance().Enabled {
+	if s.eng.Maintenance(engine.GlobalScope()).Enabled {
 		t.Error("the server took global maintenance from a service token")
 	}
 }
@@ -375,7 +375,7 @@ func TestSDKFailsOpenAndSyncsWhenTheServerAppears(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	if _, err := eng.EnableGlobalMaintenance(context.Background(), "already on"); err != nil {
+	if _, err := eng.EnableMaintenance(context.Background(), engine.GlobalScope(), "already on"); err != nil {
 		t.Fatal(err)
 	}
 	h, err := admin.New(eng, admin.WithOpenAccess(), admin.WithLogger(quiet()), admin.WithServiceToken("payments", paymentsToken))
@@ -392,14 +392,14 @@ func TestSDKFailsOpenAndSyncsWhenTheServerAppears(t *testing.T) {
 	defer srv.Close()
 
 	eventually(t, "synced after the server appeared", func() bool {
-		return pb.Status().Connected && pay.GlobalMaintenance().Enabled && status(eng, "payments:GET:/pay") == route.StatusMaintenance
+		return pb.Status().Connected && pay.Maintenance(engine.GlobalScope()).Enabled && status(eng, "payments:GET:/pay") == route.StatusMaintenance
 	})
 
 	// The server goes away: the last state keeps being enforced.
 	h.Close()
 	srv.Close()
 	eventually(t, "disconnected", func() bool { return !pb.Status().Connected })
-	if !pay.GlobalMaintenance().Enabled || status(pay, "GET:/pay") != route.StatusMaintenance {
+	if !pay.Maintenance(engine.GlobalScope()).Enabled || status(pay, "GET:/pay") != route.StatusMaintenance {
 		t.Error("the last known state was dropped when the server went away")
 	}
 }
@@ -418,7 +418,7 @@ func TestSDKSharedStateTokenAndClaims(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `"version":`) {
 		t.Fatalf("shared write: %d %s", code, body)
 	}
-	if !s.eng.GlobalMaintenance().Enabled || !s.eng.ServiceMaintenance("orders").Enabled {
+	if !s.eng.Maintenance(engine.GlobalScope()).Enabled || !s.eng.Maintenance(engine.ServiceScope("orders")).Enabled {
 		t.Error("the trusted write was not applied")
 	}
 	code, _ = sdkCall(t, "POST", s.base+sdk.PathRecords, "ops-token-0123456789abcdef",
@@ -441,7 +441,7 @@ func TestSDKSharedStateTokenAndClaims(t *testing.T) {
 	if !claim("window:GET:/pay:start:1:2", ordersToken) || claim("window:GET:/pay:start:1:2", ordersToken) {
 		t.Error("a window transition was not claimed exactly once")
 	}
-	if ok, _ := s.eng.Backend().Claim(context.Background(), "window:orders:GET:/pay:start:1:2", time.Minute); ok {
+	if ok, _ := engine.InternalsOf(s.eng).Claim(context.Background(), "window:orders:GET:/pay:start:1:2", time.Minute); ok {
 		t.Error("the server engine's token for the same transition was still free")
 	}
 	if claim("flag:new-checkout:abc", ordersToken) {

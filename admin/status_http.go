@@ -72,7 +72,7 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) error {
 	default:
 		resp.Status = "degraded"
 	}
-	resp.Bypass.Lifecycle, resp.Bypass.RateLimits = h.eng.Bypass()
+	resp.Bypass.Lifecycle, resp.Bypass.RateLimits = resp.Engine.BypassLifecycle, resp.Engine.BypassRateLimits
 	for _, hk := range h.hooks.list() {
 		st := hk.status()
 		t := &resp.Webhooks

@@ -106,20 +106,20 @@ func eventOfForwarded(e audit.Entry, eng *engine.Engine) Event {
 		ev.Kind = string(engine.KindRateLimit)
 	case e.Path == audit.PathGlobal:
 		ev.Kind = string(engine.KindGlobal)
-		m := eng.GlobalMaintenance()
+		m := eng.Maintenance(engine.GlobalScope())
 		ev.Maintenance = &m
 	case strings.HasPrefix(e.Path, "__service:"):
 		ev.Kind = string(engine.KindService)
-		m := eng.ServiceMaintenance(e.Service)
+		m := eng.Maintenance(engine.ServiceScope(e.Service))
 		ev.Maintenance = &m
 	case strings.HasPrefix(e.Path, flagPath):
 		ev.Kind = string(engine.KindFlag)
-		if f, err := eng.Flag(strings.TrimPrefix(e.Path, flagPath)); err == nil {
+		if f, err := flagOf(eng, strings.TrimPrefix(e.Path, flagPath)); err == nil {
 			ev.Flag = &f
 		}
 	case strings.HasPrefix(e.Path, segmentPath):
 		ev.Kind = string(engine.KindSegment)
-		if sg, err := eng.Segment(strings.TrimPrefix(e.Path, segmentPath)); err == nil {
+		if sg, err := segmentOf(eng, strings.TrimPrefix(e.Path, segmentPath)); err == nil {
 			ev.Segment = &sg
 		}
 	default:

@@ -26,9 +26,9 @@ type State struct {
 func StateFromEngine(e *engine.Engine) State {
 	return State{
 		Routes:      e.Routes(),
-		Maintenance: e.GlobalMaintenance(),
+		Maintenance: e.Maintenance(engine.GlobalScope()),
 		Env:         e.Env(),
-		Now:         e.Now(),
+		Now:         engine.InternalsOf(e).Clock().Now().UTC(),
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
 	waygatefiber "github.com/waygate-go/waygate/adapters/fiber"
 	"github.com/waygate-go/waygate/core/engine"
 )
@@ -84,7 +85,7 @@ func TestMiddlewareTranslatesDecisions(t *testing.T) {
 
 	// Global maintenance: app.Use(mw) must not judge the request under the
 	// middleware's own route, or force-active routes would be blocked too.
-	if _, err := e.EnableGlobalMaintenance(context.Background(), "deploy"); err != nil {
+	if _, err := e.EnableMaintenance(context.Background(), engine.GlobalScope(), "deploy"); err != nil {
 		t.Fatal(err)
 	}
 	if status, body, _ := do(t, app, "GET", "/health"); status != 200 || body != "ok" {

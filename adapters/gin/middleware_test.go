@@ -38,7 +38,7 @@ func TestResponders(t *testing.T) {
 		{name: "app responder for every outcome", path: "/busy", wantStatus: 599, wantBody: "all maintenance GET:/busy"},
 		{name: "route responder under global maintenance", path: "/own", wantStatus: 418, wantBody: "own maintenance GET:/own",
 			setup: func(ctx context.Context, e *engine.Engine) error {
-				_, err := e.EnableGlobalMaintenance(ctx, "deploy")
+				_, err := e.EnableMaintenance(ctx, engine.GlobalScope(), "deploy")
 				return err
 			}},
 		{name: "silent responder still stops the chain", path: "/silent", wantStatus: http.StatusOK, wantBody: ""},
@@ -95,7 +95,7 @@ func TestUnmatchedRequests(t *testing.T) {
 	if rec := serve(g, http.MethodGet, "/nowhere"); rec.Code != http.StatusNotFound {
 		t.Errorf("unmatched = %d, want gin's 404", rec.Code)
 	}
-	if _, err := e.EnableGlobalMaintenance(t.Context(), "deploy"); err != nil {
+	if _, err := e.EnableMaintenance(t.Context(), engine.GlobalScope(), "deploy"); err != nil {
 		t.Fatal(err)
 	}
 	rec := serve(g, http.MethodGet, "/nowhere")

@@ -10,7 +10,8 @@
 // backend is never on the request path.
 //
 // Implementations: [NewMemory] (the default), [OpenFile] (a JSON file with
-// atomic writes and a lock file), and [Open], which picks one from a
+// atomic writes and a lock file), package redisbackend (Redis) and the
+// Waygate Server client in package sdk; engine.OpenBackend picks one from a
 // WAYGATE_BACKEND-style spec.
 package backend
 
@@ -18,6 +19,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // Kind groups the documents a backend stores.
@@ -70,7 +73,8 @@ var ErrClosed = errors.New("backend is closed")
 // Backend is the storage contract every backend implements. All methods are
 // safe for concurrent use.
 type Backend interface {
-	// Load returns every stored document.
+	// Load returns every stored document, of every kind written (components
+	// built on the engine store kinds of their own).
 	Load(ctx context.Context) (Snapshot, error)
 	// Write applies the records atomically and in order.
 	Write(ctx context.Context, records ...Record) error
@@ -86,13 +90,28 @@ type Backend interface {
 	Close() error
 }
 
+// A backend may offer more than the Backend contract. The engine finds out
+// what through the small interfaces below, by type assertion, as an
+// OpenFeature provider's optional capabilities are found: a backend
+// implements the ones that fit it, and a backend of a new kind gets the
+// same treatment as the built-in ones.
+
 // ServiceScoped is implemented by backends that hold one service's state
-// on a Waygate Server (the SDK). The server keeps its own admin state
-// (sessions, webhooks), so an admin handler on such a backend keeps its
-// own in its process.
+// on a Waygate Server (the SDK). An engine on such a backend enforces for
+// that service; records of components built on the engine (the admin
+// handler's sessions, runtime webhooks) stay in its process, as the server
+// keeps its own.
 type ServiceScoped interface {
 	// Service names the service whose state the backend holds.
 	Service() string
+}
+
+// SharedCounters is implemented by backends whose instances can also share
+// rate-limit counters (Redis): an engine on such a backend counts there
+// unless it was given a store of its own.
+type SharedCounters interface {
+	// RateLimitStore returns a store counting in the backend.
+	RateLimitStore() ratelimit.Store
 }
 
 // Watcher is implemented by backends that can tell an engine about writes

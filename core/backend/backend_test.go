@@ -160,25 +160,6 @@ func TestFileWatchPicksUpOutsideEdits(t *testing.T) {
 	}
 }
 
-func TestOpenSpecs(t *testing.T) {
-	if b, err := backend.Open(""); err != nil {
-		t.Fatal(err)
-	} else if _, ok := b.(*backend.Memory); !ok {
-		t.Fatalf("Open(\"\") = %T, want memory", b)
-	}
-	path := filepath.Join(t.TempDir(), "s.json")
-	b, err := backend.Open("file:" + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
-	for _, bad := range []string{"mysql://x", "file:"} {
-		if _, err := backend.Open(bad); err == nil {
-			t.Errorf("Open(%q) succeeded", bad)
-		}
-	}
-}
-
 func FuzzFileContents(f *testing.F) {
 	f.Add([]byte(`{"format":1,"documents":{"route":{"GET:/a":{"status":"active"}}},"logs":{"audit":[{}]}}`))
 	f.Add([]byte(``))

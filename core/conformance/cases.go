@@ -100,7 +100,7 @@ type setup = func(ctx context.Context, t testing.TB, e *engine.Engine, clk *cloc
 
 func globalOn(reason string, opts ...engine.MaintenanceOption) setup {
 	return func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
-		must(t)(e.EnableGlobalMaintenance(ctx, reason, opts...))
+		must(t)(e.EnableMaintenance(ctx, engine.GlobalScope(), reason, opts...))
 	}
 }
 
@@ -228,17 +228,17 @@ func Cases() []Case {
 			Setup: globalOn("deploy", engine.WithExemptPaths("/orders/{id}")), Want: ok200},
 		{Name: "exempt paths set without toggling apply on enable", Method: "GET", Path: "/orders",
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
-				must(t)(e.SetGlobalExemptPaths(ctx, []string{"GET:/orders"}))
-				must(t)(e.EnableGlobalMaintenance(ctx, "deploy"))
+				must(t)(e.SetExemptPaths(ctx, engine.GlobalScope(), []string{"GET:/orders"}))
+				must(t)(e.EnableMaintenance(ctx, engine.GlobalScope(), "deploy"))
 			}, Want: ok200},
 		{Name: "global maintenance off restores route states", Method: "GET", Path: "/orders",
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
-				must(t)(e.EnableGlobalMaintenance(ctx, "deploy"))
-				must(t)(e.DisableGlobalMaintenance(ctx))
+				must(t)(e.EnableMaintenance(ctx, engine.GlobalScope(), "deploy"))
+				must(t)(e.DisableMaintenance(ctx, engine.GlobalScope()))
 			}, Want: ok200},
 		{Name: "another service's maintenance does not apply", Method: "GET", Path: "/orders",
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
-				must(t)(e.EnableServiceMaintenance(ctx, "billing", "billing down"))
+				must(t)(e.EnableMaintenance(ctx, engine.ServiceScope("billing"), "billing down"))
 			}, Want: ok200},
 
 		// Windows.
@@ -279,12 +279,12 @@ func Cases() []Case {
 			}},
 		{Name: "disable until blocks before its end", Method: "GET", Path: "/orders", Want: disabled("paused", "/orders"),
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, clk *clock.Fake) {
-				must(t)(e.DisableUntil(ctx, "GET:/orders", "paused", Start.Add(time.Hour)))
+				must(t)(e.Disable(ctx, "GET:/orders", "paused", engine.Until(Start.Add(time.Hour))))
 				clk.Advance(30 * time.Minute)
 			}},
 		{Name: "disable until re-enables at its end", Method: "GET", Path: "/orders", Want: ok200,
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, clk *clock.Fake) {
-				must(t)(e.DisableUntil(ctx, "GET:/orders", "paused", Start.Add(time.Hour)))
+				must(t)(e.Disable(ctx, "GET:/orders", "paused", engine.Until(Start.Add(time.Hour))))
 				clk.Advance(time.Hour)
 			}},
 
@@ -321,7 +321,7 @@ func Cases() []Case {
 			Setup: func(_ context.Context, _ testing.TB, e *engine.Engine, _ *clock.Fake) { e.SetBypass(true, false) }},
 		{Name: "bypass lifecycle ignores global maintenance", Method: "GET", Path: "/orders", Want: ok200,
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
-				must(t)(e.EnableGlobalMaintenance(ctx, "deploy"))
+				must(t)(e.EnableMaintenance(ctx, engine.GlobalScope(), "deploy"))
 				e.SetBypass(true, false)
 			}},
 	}, rateLimitCases()...)

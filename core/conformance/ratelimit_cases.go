@@ -153,18 +153,18 @@ func rateLimitCases() []Case {
 			Prior:  append(times(6, get("/posts", 503)), do(func(ctx context.Context, t testing.TB, e *engine.Engine) { must(t)(e.Enable(ctx, "GET:/posts")) })),
 			Method: "GET", Path: "/posts", Want: served(5, 4)},
 		{Name: "rl: a runtime limit on a plain route", Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
-			must(t)(e.SetRateLimit(ctx, "GET:/orders", ratelimit.Patch{Limit: ptr("1/minute")}))
+			must(t)(e.SetRateLimit(ctx, engine.RouteScope("GET:/orders"), ratelimit.Patch{Limit: ptr("1/minute")}))
 		}, Prior: []Step{get("/orders", 200)}, Method: "GET", Path: "/orders", Want: limited("1/minute", 60, "/orders")},
 		{Name: "rl: a runtime update keeps the tiers", Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
-			must(t)(e.SetRateLimit(ctx, "GET:/reports", ratelimit.Patch{Limit: ptr("1/minute")}))
+			must(t)(e.SetRateLimit(ctx, engine.RouteScope("GET:/reports"), ratelimit.Patch{Limit: ptr("1/minute")}))
 		}, Prior: times(10, getAs("/reports", pro, 200)), Method: "GET", Path: "/reports", Header: pro, Want: limited("10/minute", 60, "/reports")},
 		{Name: "rl: deleting a declared limit", Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
-			if err := e.DeleteRateLimit(ctx, "GET:/posts"); err != nil {
+			if err := e.DeleteRateLimit(ctx, engine.RouteScope("GET:/posts")); err != nil {
 				t.Fatal(err)
 			}
 		}, Prior: times(6, get("/posts", 200)), Method: "GET", Path: "/posts", Want: Want{Status: 200, NoHeader: noRateHeaders}},
 		{Name: "rl: reset clears the route's counters", Prior: append(times(5, get("/posts", 200)), do(func(ctx context.Context, t testing.TB, e *engine.Engine) {
-			if err := e.ResetRateLimit(ctx, "/posts"); err != nil {
+			if err := e.ResetRateLimit(ctx, engine.RouteScope("/posts")); err != nil {
 				t.Fatal(err)
 			}
 		})), Method: "GET", Path: "/posts", Want: served(5, 4)},
@@ -179,12 +179,12 @@ func setGlobal(limit string, exempt ...string) func(ctx context.Context, t testi
 		if len(exempt) > 0 {
 			p.ExemptRoutes = &exempt
 		}
-		must(t)(e.SetGlobalRateLimit(ctx, p))
+		must(t)(e.SetRateLimit(ctx, engine.GlobalScope(), p))
 	}
 }
 
 func deleteGlobal(ctx context.Context, t testing.TB, e *engine.Engine) {
-	if err := e.DeleteGlobalRateLimit(ctx); err != nil {
+	if err := e.DeleteRateLimit(ctx, engine.GlobalScope()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -77,7 +77,7 @@ func BenchmarkCheck_EnvGated(b *testing.B) {
 
 func BenchmarkCheck_GlobalMaintenanceExempt(b *testing.B) {
 	e := benchEngine(b)
-	if _, err := e.EnableGlobalMaintenance(context.Background(), "deploy", engine.WithExemptPaths("/orders/{id}")); err != nil {
+	if _, err := e.EnableMaintenance(context.Background(), engine.GlobalScope(), "deploy", engine.WithExemptPaths("/orders/{id}")); err != nil {
 		b.Fatal(err)
 	}
 	benchCheck(b, e, &engine.Request{Method: "GET", Route: "/orders/:id", Path: "/orders/42"}, engine.Allow)

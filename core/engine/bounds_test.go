@@ -42,7 +42,7 @@ func TestHitsLogIsBounded(t *testing.T) {
 	}
 	defer e.Close()
 	must0(t, e.Register(ctx, reg("GET", "/a")))
-	must(e.SetRateLimit(ctx, "GET:/a", ratelimit.Patch{Limit: strp("1/minute")}))(t)
+	must(e.SetRateLimit(ctx, engine.RouteScope("GET:/a"), ratelimit.Patch{Limit: strp("1/minute")}))(t)
 	req := &engine.Request{Method: "GET", Route: "/a", Path: "/a", RemoteAddr: "192.0.2.1:5"}
 	if d := e.Check(ctx, req); !d.Allowed() {
 		t.Fatal("first request blocked")

@@ -19,6 +19,7 @@ import (
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/ratelimit/memlimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -55,6 +56,12 @@ type Engine struct {
 	changes changeHub
 	stats   counters
 	logs    failLog
+
+	records      map[backend.Kind]map[string][]byte // records of components built on the engine; under mu
+	followers    map[backend.Kind]map[int]RecordFunc
+	nextFollower int
+	localRecords bool            // records stay in the process (a service-scoped backend)
+	localClaims  *backend.Memory // and so do components' claims
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -99,7 +106,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("waygate: IPv6 prefix %d must be between 0 and 128", cfg.ipv6Bits)
 	}
 	if cfg.rlStore == nil {
-		cfg.rlStore = ratelimit.NewMemory(ratelimit.WithClock(cfg.clock.Now))
+		cfg.rlStore = memlimit.New(memlimit.WithClock(cfg.clock.Now))
 	}
 	e := &Engine{
 		cfg:        cfg,
@@ -115,6 +122,11 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		hits:       make(chan ratelimit.Hit, 1024),
 		flags:      flag.NewStore(flag.WithRecorder(flag.NewRecorder(1000))),
 		synced:     make(chan struct{}),
+		records:    map[backend.Kind]map[string][]byte{},
+		followers:  map[backend.Kind]map[int]RecordFunc{},
+	}
+	if _, e.localRecords = cfg.backend.(backend.ServiceScoped); e.localRecords {
+		e.localClaims = backend.NewMemory()
 	}
 	e.logs.logger = cfg.logger
 	e.bypassLifecycle.Store(cfg.bypassLifecycle)
@@ -151,10 +163,6 @@ func (e *Engine) Close() error {
 	}
 	return nil
 }
-
-// Now returns the engine's current time (its clock), for callers that
-// compute windows relative to it.
-func (e *Engine) Now() time.Time { return e.now() }
 
 // Services lists every service the engine knows of: owners of stored
 // routes, and services with maintenance or a rate limit, sorted.
@@ -198,14 +206,8 @@ func (e *Engine) Unguard(prefix string) {
 	e.commitLocked()
 }
 
-// Logger returns the engine's logger, for adapters to log through.
-func (e *Engine) Logger() *slog.Logger { return e.cfg.logger }
-
 // Env returns the environment env-gated routes are compared against.
 func (e *Engine) Env() string { return e.cfg.env }
-
-// Backend returns the engine's backend.
-func (e *Engine) Backend() backend.Backend { return e.cfg.backend }
 
 // Synced returns a channel closed once the persisted state has been loaded.
 func (e *Engine) Synced() <-chan struct{} { return e.synced }
@@ -214,11 +216,6 @@ func (e *Engine) Synced() <-chan struct{} { return e.synced }
 // values.
 func (e *Engine) SetBypass(lifecycle, rateLimits bool) (prevLifecycle, prevRateLimits bool) {
 	return e.bypassLifecycle.Swap(lifecycle), e.bypassRateLimits.Swap(rateLimits)
-}
-
-// Bypass reports the current test bypasses.
-func (e *Engine) Bypass() (lifecycle, rateLimits bool) {
-	return e.bypassLifecycle.Load(), e.bypassRateLimits.Load()
 }
 
 func (e *Engine) now() time.Time { return e.cfg.clock.Now().UTC() }
@@ -300,6 +297,7 @@ func (e *Engine) applyLoaded(ctx context.Context, snap backend.Snapshot) {
 		missing = append(missing, key)
 	}
 	e.ensureRegisteredLocked(ctx, missing)
+	e.loadRecordsLocked(snap)
 	e.commitLocked()
 }
 
@@ -453,7 +451,8 @@ func (e *Engine) applyRecordLocked(r backend.Record) {
 			return
 		}
 	default:
-		return // a kind this version does not know
+		e.applyRecordRemoteLocked(r) // a component's record, or a kind this version does not know
+		return
 	}
 	e.commitLocked()
 	e.changes.emit(c)

@@ -128,17 +128,17 @@ func TestValidationErrors(t *testing.T) {
 		"window in the past": func() (route.State, error) {
 			return e.Schedule(ctx, "GET:/x", route.Window{Start: t0.Add(-2 * time.Hour), End: t0.Add(-time.Hour)})
 		},
-		"disable until the past": func() (route.State, error) { return e.DisableUntil(ctx, "GET:/x", "", t0.Add(-time.Minute)) },
+		"disable until the past": func() (route.State, error) { return e.Disable(ctx, "GET:/x", "", engine.Until(t0.Add(-time.Minute))) },
 	}
 	for name, c := range cases {
 		if _, err := c(); !errors.Is(err, engine.ErrInvalid) {
 			t.Errorf("%s: error = %v, want ErrInvalid", name, err)
 		}
 	}
-	if _, err := e.EnableGlobalMaintenance(ctx, "x", engine.WithExemptPaths("health")); !errors.Is(err, engine.ErrInvalid) {
+	if _, err := e.EnableMaintenance(ctx, engine.GlobalScope(), "x", engine.WithExemptPaths("health")); !errors.Is(err, engine.ErrInvalid) {
 		t.Errorf("bad exempt path: error = %v, want ErrInvalid", err)
 	}
-	if e.GlobalMaintenance().Enabled {
+	if e.Maintenance(engine.GlobalScope()).Enabled {
 		t.Error("a rejected global maintenance was applied")
 	}
 	if status(t, e, "GET:/x") != route.StatusActive {
@@ -310,7 +310,7 @@ func TestAuditRetentionFiltersAndPaging(t *testing.T) {
 		must(e.Disable(alice, "GET:/a", fmt.Sprint("a", i)))(t)
 	}
 	must(e.SetMaintenance(ctx, "GET:/b", "b"))(t)
-	must(e.EnableGlobalMaintenance(alice, "g"))(t)
+	must(e.EnableMaintenance(alice, engine.GlobalScope(), "g"))(t)
 
 	all, err := e.Audit(ctx, audit.Query{Limit: 100})
 	if err != nil {
@@ -371,8 +371,8 @@ func TestConcurrentMutationsAndChecks(t *testing.T) {
 					must(e.Enable(ctx, key))(t)
 				}
 				if i%10 == 0 {
-					must(e.EnableGlobalMaintenance(ctx, "g"))(t)
-					must(e.DisableGlobalMaintenance(ctx))(t)
+					must(e.EnableMaintenance(ctx, engine.GlobalScope(), "g"))(t)
+					must(e.DisableMaintenance(ctx, engine.GlobalScope()))(t)
 				}
 			}
 		}()
@@ -472,7 +472,8 @@ func TestEnvVariables(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	if l, r := e.Bypass(); l || !r {
+	if s := e.Stats(); s.BypassLifecycle || !s.BypassRateLimits {
+		l, r := s.BypassLifecycle, s.BypassRateLimits
 		t.Fatalf("bypass = %v, %v; want false (\"0\"), true (\"TRUE\")", l, r)
 	}
 	if e.Env() != "staging" {
@@ -511,7 +512,7 @@ func TestUnguardedPrefixes(t *testing.T) {
 			t.Fatal("a route under the unguarded prefix was registered")
 		}
 	}
-	must(e.EnableGlobalMaintenance(ctx, "deploy"))(t)
+	must(e.EnableMaintenance(ctx, engine.GlobalScope(), "deploy"))(t)
 	for path, want := range map[string]engine.Outcome{
 		"/waygate":            engine.Allow,
 		"/waygate/api/routes": engine.Allow,
@@ -527,9 +528,9 @@ func TestUnguardedPrefixes(t *testing.T) {
 func TestServicesLists(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t, nil, nil)
-	must(e.EnableServiceMaintenance(ctx, "billing", "x"))(t)
+	must(e.EnableMaintenance(ctx, engine.ServiceScope("billing"), "x"))(t)
 	lim := "1/minute"
-	must(e.SetServiceRateLimit(ctx, "search", ratelimit.Patch{Limit: &lim}))(t)
+	must(e.SetRateLimit(ctx, engine.ServiceScope("search"), ratelimit.Patch{Limit: &lim}))(t)
 	if got := e.Services(); !slices.Equal(got, []string{"billing", "search"}) {
 		t.Fatalf("Services() = %v", got)
 	}

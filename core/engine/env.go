@@ -7,9 +7,6 @@ import (
 	"strings"
 
 	"github.com/waygate-go/waygate/core/backend"
-	"github.com/waygate-go/waygate/core/backend/redisbackend"
-	"github.com/waygate-go/waygate/core/ratelimit/redislimit"
-	"github.com/waygate-go/waygate/core/sdk"
 )
 
 // Environment variables read by New when the matching option is not given.
@@ -53,37 +50,21 @@ func (c *config) applyEnv() (opened bool, err error) {
 		c.backend, opened = b, true
 	}
 	// An engine on a Waygate Server enforces for the SDK's service.
-	if sb, ok := c.backend.(*sdk.Backend); ok {
+	if sb, ok := c.backend.(backend.ServiceScoped); ok {
 		switch {
 		case c.service == "":
 			c.service = sb.Service()
 		case c.service != sb.Service():
 			if opened {
-				sb.Close()
+				_ = c.backend.Close()
 			}
-			return false, fmt.Errorf("WithService(%q) but the SDK backend acts for service %q: use one name", c.service, sb.Service())
+			return false, fmt.Errorf("WithService(%q) but the backend acts for service %q: use one name", c.service, sb.Service())
 		}
 	}
-	// Instances sharing a Redis backend share rate-limit counters too.
-	if rb, ok := c.backend.(*redisbackend.Backend); ok && c.rlStore == nil {
-		c.rlStore = redislimit.New(rb.Client())
+	// Instances sharing a backend share rate-limit counters too, when the
+	// backend can hold them.
+	if sc, ok := c.backend.(backend.SharedCounters); ok && c.rlStore == nil {
+		c.rlStore = sc.RateLimitStore()
 	}
 	return opened, nil
-}
-
-// OpenBackend opens the backend a WAYGATE_BACKEND-style spec names: "memory"
-// (or ""), "file:/path/state.json", "redis://host:6379/0" (also rediss://
-// and unix://), or a Waygate Server, "waygate+http://host:8000/waygate"
-// (also waygate+https://), for the service WAYGATE_SERVICE with the token
-// WAYGATE_SERVICE_TOKEN.
-func OpenBackend(spec string) (backend.Backend, error) {
-	if rest, ok := strings.CutPrefix(spec, "waygate+"); ok {
-		return sdk.New(rest, os.Getenv(EnvService), os.Getenv(EnvServiceToken))
-	}
-	for _, scheme := range []string{"redis://", "rediss://", "unix://"} {
-		if strings.HasPrefix(spec, scheme) {
-			return redisbackend.Open(spec)
-		}
-	}
-	return backend.Open(spec)
 }

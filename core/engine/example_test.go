@@ -11,6 +11,7 @@ import (
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -54,7 +55,7 @@ func Example_fileBackend() {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "state.json")
 
-	start := func() *engine.Engine {
+	start := func() (*engine.Engine, *backend.File) {
 		b, err := backend.OpenFile(path)
 		if err != nil {
 			panic(err)
@@ -66,18 +67,18 @@ func Example_fileBackend() {
 		if err := e.Register(ctx, engine.Registration{Method: "GET", Template: "/orders"}); err != nil {
 			panic(err)
 		}
-		return e
+		return e, b
 	}
 
-	first := start()
+	first, file := start()
 	if _, err := first.Disable(ctx, "GET:/orders", "inventory audit"); err != nil {
 		panic(err)
 	}
 	first.Close()
-	first.Backend().Close() // release the file for the next process
+	file.Close() // release the file for the next process
 
-	second := start()
-	defer second.Backend().Close()
+	second, file := start()
+	defer file.Close()
 	defer second.Close()
 	st, _ := second.Route("GET:/orders")
 	fmt.Println(st.Status, st.Reason)
@@ -117,7 +118,7 @@ func ExampleEngine_Schedule() {
 
 // Global maintenance blocks everything except exempt paths and force-active
 // routes. Every change is audited with the actor from the context.
-func ExampleEngine_EnableGlobalMaintenance() {
+func ExampleEngine_EnableMaintenance() {
 	ctx := context.Background()
 	e, _ := engine.New(ctx, engine.WithBackend(backend.NewMemory()))
 	defer e.Close()
@@ -127,7 +128,7 @@ func ExampleEngine_EnableGlobalMaintenance() {
 	)
 
 	ops := engine.WithActor(ctx, "alice", "cli")
-	_, err := e.EnableGlobalMaintenance(ops, "Deploying v2", engine.WithExemptPaths("GET:/status"))
+	_, err := e.EnableMaintenance(ops, engine.GlobalScope(), "Deploying v2", engine.WithExemptPaths("GET:/status"))
 	if err != nil {
 		panic(err)
 	}
@@ -141,4 +142,33 @@ func ExampleEngine_EnableGlobalMaintenance() {
 	// /orders maintenance
 	// /status allow
 	// global_maintenance_on Deploying v2
+}
+
+// Rate limits are set, read, reset and deleted by scope: one route, one
+// service or every route.
+func ExampleEngine_SetRateLimit() {
+	ctx := context.Background()
+	e, _ := engine.New(ctx, engine.WithBackend(backend.NewMemory()))
+	defer e.Close()
+	_ = e.Register(ctx, engine.Registration{Method: "GET", Template: "/posts"})
+
+	limit := "2/minute"
+	if _, err := e.SetRateLimit(ctx, engine.RouteScope("GET:/posts"), ratelimit.Patch{Limit: &limit}); err != nil {
+		panic(err)
+	}
+	global := "1000/minute"
+	if _, err := e.SetRateLimit(ctx, engine.GlobalScope(), ratelimit.Patch{Limit: &global}); err != nil {
+		panic(err)
+	}
+	for range 3 {
+		d := e.Check(ctx, &engine.Request{Method: "GET", Route: "/posts", Path: "/posts", RemoteAddr: "203.0.113.7:4000"})
+		fmt.Println(d.Outcome)
+	}
+	p, _ := e.RateLimit(engine.GlobalScope())
+	fmt.Println("global:", p.Limit, p.Enabled)
+	// Output:
+	// allow
+	// allow
+	// rate_limited
+	// global: 1000/minute true
 }

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,28 +14,14 @@ import (
 )
 
 // Flags returns the engine's flag store: the typed evaluator for hot paths
-// (Bool, String, Int, Float, Object) and the source of the OpenFeature
-// provider (flag.NewProvider(e.Flags())). It always holds the current
-// flags and segments, including changes made by other instances.
+// (Bool, String, Int, Float, Object), the definitions (Flag, Segment), the
+// debugger (Snapshot().Evaluate: value, variation, reason and matched rule,
+// not counted in the evaluation stream) and the source of the OpenFeature
+// provider (flag.NewProvider(e.Flags())). It always holds the current flags
+// and segments, including changes made by other instances. Change them
+// through the engine (CreateFlag, SaveFlag, ...), which validates, persists
+// and audits; the store's own setters change only this process.
 func (e *Engine) Flags() *flag.Store { return e.flags }
-
-// Flag returns one flag.
-func (e *Engine) Flag(key string) (flag.Flag, error) {
-	f, ok := e.flags.Snapshot().Flag(key)
-	if !ok {
-		return flag.Flag{}, flagNotFound(key)
-	}
-	return f, nil
-}
-
-// Segment returns one segment.
-func (e *Engine) Segment(key string) (flag.Segment, error) {
-	s, ok := e.flags.Snapshot().Segment(key)
-	if !ok {
-		return flag.Segment{}, segmentNotFound(key)
-	}
-	return s, nil
-}
 
 // CreateFlag stores a new flag; ErrExists when the key is taken.
 func (e *Engine) CreateFlag(ctx context.Context, f flag.Flag) (flag.Flag, error) {
@@ -158,16 +143,6 @@ func (e *Engine) DeleteFlag(ctx context.Context, key string) error {
 	e.changes.emit(Change{Kind: KindFlag, Key: key, Action: audit.ActionFlagDeleted, Actor: actorOf(ctx).Actor, Time: e.now()})
 	e.rescheduleLocked()
 	return nil
-}
-
-// EvaluateFlag is the debugger: the value, variation, reason and matched
-// rule for a context, not counted in the evaluation stream.
-func (e *Engine) EvaluateFlag(key string, ctx flag.EvaluationContext) (flag.Result, error) {
-	r, err := e.flags.Snapshot().Evaluate(key, ctx)
-	if errors.Is(err, flag.ErrNotFound) {
-		return r, flagNotFound(key)
-	}
-	return r, err
 }
 
 // CreateSegment stores a new segment; ErrExists when the key is taken.
@@ -365,9 +340,9 @@ func (e *Engine) PatchFlag(ctx context.Context, key string, patch json.RawMessag
 	if k, ok := fields["key"]; ok && string(k) != strconvQuote(key) {
 		return flag.Flag{}, invalid("a patch cannot rename a flag (key %s); create a new flag instead", k)
 	}
-	cur, err := e.Flag(key)
-	if err != nil {
-		return flag.Flag{}, err
+	cur, ok := e.flags.Flag(key)
+	if !ok {
+		return flag.Flag{}, flagNotFound(key)
 	}
 	raw, err := json.Marshal(cur)
 	if err != nil {

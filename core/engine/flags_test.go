@@ -24,16 +24,15 @@ func checkoutFlag() flag.Flag {
 func TestFlagsPersistAcrossRestart(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "state.json")
+	// Opened from WAYGATE_BACKEND, the engine owns the file and releases it
+	// when closed, as a restarted process would find it.
+	t.Setenv(engine.EnvBackend, "file:"+path)
 	open := func() *engine.Engine {
-		b, err := backend.OpenFile(path)
+		e, err := engine.New(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, err := engine.New(ctx, engine.WithBackend(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { e.Close(); b.Close() })
+		t.Cleanup(func() { e.Close() })
 		return e
 	}
 	e1 := open()
@@ -49,12 +48,11 @@ func TestFlagsPersistAcrossRestart(t *testing.T) {
 		t.Fatal("targeted user not served on")
 	}
 	e1.Close()
-	e1.Backend().Close()
 
 	e2 := open()
-	f, err := e2.Flag("new-checkout")
-	if err != nil || f.CreatedBy != "alice" {
-		t.Fatalf("after restart: %+v, %v", f, err)
+	f, ok := e2.Flags().Flag("new-checkout")
+	if !ok || f.CreatedBy != "alice" {
+		t.Fatalf("after restart: %+v, found %v", f, ok)
 	}
 	for _, u := range users {
 		if got := e2.Flags().Bool("new-checkout", flag.EvaluationContext{Key: u}, false); got != before[u] {
@@ -95,7 +93,7 @@ func TestFlagWritesAreValidated(t *testing.T) {
 	if _, err := e.SetFlagEnabled(ctx, "new-checkout", false); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := e.EvaluateFlag("new-checkout", flag.EvaluationContext{Key: "beta_tester_1"}); r.Reason != flag.ReasonOff {
+	if r, _ := e.Flags().Snapshot().Evaluate("new-checkout", flag.EvaluationContext{Key: "beta_tester_1"}); r.Reason != flag.ReasonOff {
 		t.Fatalf("disabled flag reason = %s, want OFF", r.Reason)
 	}
 	entries, _ := e.Audit(ctx, audit.Query{Route: "flag:new-checkout"})
@@ -116,7 +114,7 @@ func TestScheduledFlagChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	on := func(e *engine.Engine) bool {
-		got, _ := e.Flag("launch")
+		got, _ := e.Flags().Flag("launch")
 		return got.Enabled
 	}
 	clk.Advance(59 * time.Minute)
@@ -127,7 +125,7 @@ func TestScheduledFlagChanges(t *testing.T) {
 	if !on(e) {
 		t.Fatal("not enabled at its time")
 	}
-	if got, _ := e.Flag("launch"); len(got.ScheduledChanges) != 0 {
+	if got, _ := e.Flags().Flag("launch"); len(got.ScheduledChanges) != 0 {
 		t.Fatalf("applied change still pending: %+v", got.ScheduledChanges)
 	}
 
@@ -139,7 +137,7 @@ func TestScheduledFlagChanges(t *testing.T) {
 	}
 	e.Close()
 	later := newEngine(t, b, clock.NewFake(t0.Add(5*time.Hour)))
-	if got, _ := later.Flag("late"); got.Enabled {
+	if got, _ := later.Flags().Flag("late"); got.Enabled {
 		t.Fatal("overdue change not applied at startup")
 	}
 }

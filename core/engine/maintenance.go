@@ -13,8 +13,7 @@ import (
 
 const globalKey = "maintenance"
 
-// MaintenanceOption refines EnableGlobalMaintenance and
-// EnableServiceMaintenance.
+// MaintenanceOption refines EnableMaintenance.
 type MaintenanceOption func(*route.MaintenanceConfig)
 
 // WithExemptPaths replaces the exempt paths: templates ("/health") or keys
@@ -28,86 +27,60 @@ func IncludeForceActive() MaintenanceOption {
 	return func(c *route.MaintenanceConfig) { c.IncludeForceActive = true }
 }
 
-// GlobalMaintenance returns the global maintenance configuration.
-func (e *Engine) GlobalMaintenance() route.MaintenanceConfig {
+// Maintenance returns the maintenance configuration of the global scope or
+// of a service (the zero configuration for other scopes).
+func (e *Engine) Maintenance(s Scope) route.MaintenanceConfig {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.global.Clone()
+	switch {
+	case s.IsGlobal():
+		return e.global.Clone()
+	case s.Service() != "":
+		return e.services[s.Service()].Clone()
+	}
+	return route.MaintenanceConfig{}
 }
 
-// EnableGlobalMaintenance blocks every route (except exempt paths and, unless
-// IncludeForceActive, force-active routes) with 503 MAINTENANCE_MODE. Exempt
-// paths set earlier are kept unless WithExemptPaths replaces them.
-func (e *Engine) EnableGlobalMaintenance(ctx context.Context, reason string, opts ...MaintenanceOption) (route.MaintenanceConfig, error) {
-	return e.setMaintenance(ctx, "", func(c *route.MaintenanceConfig) {
+// EnableMaintenance blocks every route of the scope (global, or one
+// service) with 503 MAINTENANCE_MODE, except exempt paths and, unless
+// IncludeForceActive, force-active routes. Exempt paths set earlier are
+// kept unless WithExemptPaths replaces them.
+func (e *Engine) EnableMaintenance(ctx context.Context, s Scope, reason string, opts ...MaintenanceOption) (route.MaintenanceConfig, error) {
+	return e.setMaintenance(ctx, s, func(c *route.MaintenanceConfig) {
 		c.Enabled, c.Reason, c.IncludeForceActive = true, reason, false
 		for _, o := range opts {
 			o(c)
 		}
-	}, audit.ActionGlobalMaintenanceOn)
+	}, audit.ActionGlobalMaintenanceOn, audit.ActionServiceMaintenanceOn)
 }
 
-// DisableGlobalMaintenance ends global maintenance; exempt paths are kept for
-// next time. Route states are untouched.
-func (e *Engine) DisableGlobalMaintenance(ctx context.Context) (route.MaintenanceConfig, error) {
-	return e.setMaintenance(ctx, "", func(c *route.MaintenanceConfig) {
+// DisableMaintenance ends the scope's maintenance; exempt paths are kept
+// for next time. Route states are untouched.
+func (e *Engine) DisableMaintenance(ctx context.Context, s Scope) (route.MaintenanceConfig, error) {
+	return e.setMaintenance(ctx, s, func(c *route.MaintenanceConfig) {
 		c.Enabled, c.Reason, c.IncludeForceActive = false, "", false
-	}, audit.ActionGlobalMaintenanceOff)
+	}, audit.ActionGlobalMaintenanceOff, audit.ActionServiceMaintenanceOff)
 }
 
-// SetGlobalExemptPaths replaces the exempt paths without switching global
-// maintenance on or off.
-func (e *Engine) SetGlobalExemptPaths(ctx context.Context, paths []string) (route.MaintenanceConfig, error) {
-	return e.setMaintenance(ctx, "", func(c *route.MaintenanceConfig) {
+// SetExemptPaths replaces the scope's exempt paths, templates ("/health")
+// or keys ("GET:/health"), without switching its maintenance on or off.
+func (e *Engine) SetExemptPaths(ctx context.Context, s Scope, paths []string) (route.MaintenanceConfig, error) {
+	return e.setMaintenance(ctx, s, func(c *route.MaintenanceConfig) {
 		c.ExemptPaths = slices.Clone(paths)
-	}, audit.ActionGlobalExemptPaths)
+	}, audit.ActionGlobalExemptPaths, audit.ActionServiceExemptPaths)
 }
 
-// ServiceMaintenance returns the maintenance configuration of a service.
-func (e *Engine) ServiceMaintenance(service string) route.MaintenanceConfig {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.services[service].Clone()
-}
-
-// EnableServiceMaintenance blocks every route of one service, like global
-// maintenance scoped to the service.
-func (e *Engine) EnableServiceMaintenance(ctx context.Context, service, reason string, opts ...MaintenanceOption) (route.MaintenanceConfig, error) {
-	if service == "" {
-		return route.MaintenanceConfig{}, invalid("service name is empty")
+// setMaintenance edits the global or a service's maintenance
+// configuration, persisting it before applying it; the audit action is
+// globalAction or serviceAction.
+func (e *Engine) setMaintenance(ctx context.Context, s Scope, edit func(*route.MaintenanceConfig), globalAction, serviceAction audit.Action) (route.MaintenanceConfig, error) {
+	if err := s.check(false); err != nil {
+		return route.MaintenanceConfig{}, err
 	}
-	return e.setMaintenance(ctx, service, func(c *route.MaintenanceConfig) {
-		c.Enabled, c.Reason, c.IncludeForceActive = true, reason, false
-		for _, o := range opts {
-			o(c)
-		}
-	}, audit.ActionServiceMaintenanceOn)
-}
-
-// DisableServiceMaintenance ends maintenance of one service.
-func (e *Engine) DisableServiceMaintenance(ctx context.Context, service string) (route.MaintenanceConfig, error) {
-	if service == "" {
-		return route.MaintenanceConfig{}, invalid("service name is empty")
+	service, action := s.Service(), globalAction
+	if service != "" {
+		action = serviceAction
 	}
-	return e.setMaintenance(ctx, service, func(c *route.MaintenanceConfig) {
-		c.Enabled, c.Reason, c.IncludeForceActive = false, "", false
-	}, audit.ActionServiceMaintenanceOff)
-}
-
-// SetServiceExemptPaths replaces a service's exempt paths without switching
-// its maintenance on or off.
-func (e *Engine) SetServiceExemptPaths(ctx context.Context, service string, paths []string) (route.MaintenanceConfig, error) {
-	if service == "" {
-		return route.MaintenanceConfig{}, invalid("service name is empty")
-	}
-	return e.setMaintenance(ctx, service, func(c *route.MaintenanceConfig) {
-		c.ExemptPaths = slices.Clone(paths)
-	}, audit.ActionServiceExemptPaths)
-}
-
-// setMaintenance edits the global (service "") or a service's maintenance
-// configuration, persisting it before applying it.
-func (e *Engine) setMaintenance(ctx context.Context, service string, edit func(*route.MaintenanceConfig), action audit.Action) (route.MaintenanceConfig, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var c route.MaintenanceConfig

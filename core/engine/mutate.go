@@ -64,18 +64,38 @@ func (e *Engine) Enable(ctx context.Context, key string) (route.State, error) {
 	})
 }
 
+// DisableOption refines Disable.
+type DisableOption func(*disableConfig)
+
+type disableConfig struct{ until time.Time }
+
+// Until re-enables the route at t: the route is disabled now and returns
+// to the status it had at t, like a window that has started.
+func Until(t time.Time) DisableOption {
+	return func(c *disableConfig) { c.until = t }
+}
+
 // Disable disables the route: requests get 503 ROUTE_DISABLED. Any window is
-// cancelled.
-func (e *Engine) Disable(ctx context.Context, key, reason string) (route.State, error) {
+// cancelled. With Until, the route is re-enabled at the given time.
+func (e *Engine) Disable(ctx context.Context, key, reason string, opts ...DisableOption) (route.State, error) {
+	var c disableConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if !c.until.IsZero() {
+		return e.disableUntil(ctx, key, reason, c.until)
+	}
 	return e.mutateRoute(ctx, key, audit.ActionDisable, func(st *route.State, _ time.Time) (string, error) {
 		st.Status, st.Reason, st.Window = route.StatusDisabled, reason, nil
 		return reason, nil
 	})
 }
 
-// DisableUntil disables the route now and restores its previous status at
+// disableUntil disables the route now and restores its previous status at
 // until.
-func (e *Engine) DisableUntil(ctx context.Context, key, reason string, until time.Time) (route.State, error) {
+func (e *Engine) disableUntil(ctx context.Context, key, reason string, until time.Time) (route.State, error) {
 	return e.mutateRoute(ctx, key, audit.ActionDisable, func(st *route.State, now time.Time) (string, error) {
 		if !until.After(now) {
 			return "", invalid("until %s is not in the future", until.UTC().Format(time.RFC3339))

@@ -31,7 +31,7 @@ func TestFileBackendFromEnvSurvivesRestart(t *testing.T) {
 	must0(t, e1.Register(ctx, regs...))
 	must(e1.Enable(ctx, "GET:/payments"))(t)
 	must(e1.Disable(ctx, "GET:/orders", "audit"))(t)
-	must(e1.EnableGlobalMaintenance(ctx, "deploy", engine.WithExemptPaths("/health")))(t)
+	must(e1.EnableMaintenance(ctx, engine.GlobalScope(), "deploy", engine.WithExemptPaths("/health")))(t)
 	if err := e1.Close(); err != nil { // releases the file lock
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestFileBackendFromEnvSurvivesRestart(t *testing.T) {
 	if st, _ := e2.Route("GET:/orders"); st.Status != route.StatusDisabled || st.Reason != "audit" {
 		t.Errorf("GET:/orders after restart = %+v", st)
 	}
-	if g := e2.GlobalMaintenance(); !g.Enabled || g.ExemptPaths[0] != "/health" {
+	if g := e2.Maintenance(engine.GlobalScope()); !g.Enabled || g.ExemptPaths[0] != "/health" {
 		t.Errorf("global maintenance after restart = %+v", g)
 	}
 }

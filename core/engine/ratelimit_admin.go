@@ -147,13 +147,23 @@ func (e *Engine) RateLimits() map[string]ratelimit.Policy {
 		keys = append(keys, k)
 	}
 	for _, k := range keys {
-		if p, _, ok := e.routePolicyLocked(k); ok {
-			p.Path, p.Method = splitKey(k)
-			p.Enabled = true // a route's limit applies while it exists
-			out[k] = p.WithDefaults()
+		if p, ok := e.effectiveRoutePolicyLocked(k); ok {
+			out[k] = p
 		}
 	}
 	return out
+}
+
+// effectiveRoutePolicyLocked returns a route's policy as listed: with its
+// path and method, enabled, defaults filled in.
+func (e *Engine) effectiveRoutePolicyLocked(k string) (ratelimit.Policy, bool) {
+	p, _, ok := e.routePolicyLocked(k)
+	if !ok {
+		return ratelimit.Policy{}, false
+	}
+	p.Path, p.Method = splitKey(k)
+	p.Enabled = true // a route's limit applies while it exists
+	return p.WithDefaults(), true
 }
 
 func splitKey(key string) (path, method string) {
@@ -164,12 +174,80 @@ func splitKey(key string) (path, method string) {
 	return k.Path, k.Method
 }
 
-// SetRateLimit creates or updates a route's rate limit. Fields left nil in
-// patch keep their current value (declared in code or set earlier), so an
-// update never drops tiers or exemptions it does not mention. The route's
-// counters restart. A route's limit applies while it exists: a patch with
-// Enabled false is refused (delete the limit instead).
-func (e *Engine) SetRateLimit(ctx context.Context, key string, patch ratelimit.Patch) (ratelimit.Policy, error) {
+// RateLimit returns the policy of a scope, if one is set: the global or a
+// service's policy, or a route's effective policy (set at runtime, else
+// declared in code).
+func (e *Engine) RateLimit(s Scope) (ratelimit.Policy, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case s.IsGlobal():
+		if e.globalRL == nil {
+			return ratelimit.Policy{}, false
+		}
+		return *e.globalRL, true
+	case s.Service() != "":
+		p, ok := e.serviceRLs[s.Service()]
+		return p, ok
+	case s.Route() != "":
+		k, err := e.resolveLocked(s.Route())
+		if err != nil {
+			return ratelimit.Policy{}, false
+		}
+		return e.effectiveRoutePolicyLocked(k)
+	}
+	return ratelimit.Policy{}, false
+}
+
+// SetRateLimit creates or updates the policy of a scope. Fields left nil
+// in patch keep their current value (declared in code or set earlier), so
+// an update never drops tiers or exemptions it does not mention, and the
+// scope's counters restart.
+//
+// The global policy applies to every route before service and route
+// policies, a service's to its routes before route policies. A new global
+// or service policy is enabled unless patch says otherwise; pause one with
+// Patch{Enabled: false}. A route's limit applies while it exists: a patch
+// with Enabled false is refused for a route (delete the limit instead).
+func (e *Engine) SetRateLimit(ctx context.Context, s Scope, patch ratelimit.Patch) (ratelimit.Policy, error) {
+	if err := s.check(true); err != nil {
+		return ratelimit.Policy{}, err
+	}
+	if s.Route() == "" {
+		return e.setScopePolicy(ctx, s.Service(), patch)
+	}
+	return e.setRoutePolicy(ctx, s.Route(), patch)
+}
+
+// DeleteRateLimit removes the policy of a scope. A route's limit is removed
+// even when it was declared in code; the removal is persisted.
+func (e *Engine) DeleteRateLimit(ctx context.Context, s Scope) error {
+	if err := s.check(true); err != nil {
+		return err
+	}
+	if s.Route() == "" {
+		return e.deleteScopePolicy(ctx, s.Service())
+	}
+	return e.deleteRoutePolicy(ctx, s.Route())
+}
+
+// ResetRateLimit clears the counters of a scope; a route scope names
+// exactly one route key (a bare path resolves to its one method; several
+// are ambiguous).
+func (e *Engine) ResetRateLimit(ctx context.Context, s Scope) error {
+	if err := s.check(true); err != nil {
+		return err
+	}
+	switch {
+	case s.IsGlobal():
+		return e.resetScope(ctx, scopeGlobal, audit.PathGlobalRateLimit, audit.ActionGlobalRateLimitReset)
+	case s.Service() != "":
+		return e.resetScope(ctx, scopeService(s.Service()), audit.ServiceRateLimitPath(s.Service()), audit.ActionServiceRateLimitReset)
+	}
+	return e.resetRoute(ctx, s.Route())
+}
+
+func (e *Engine) setRoutePolicy(ctx context.Context, key string, patch ratelimit.Patch) (ratelimit.Policy, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k, err := e.resolveLocked(key)
@@ -206,9 +284,7 @@ func (e *Engine) SetRateLimit(ctx context.Context, key string, patch ratelimit.P
 	return p, nil
 }
 
-// DeleteRateLimit removes a route's rate limit, including one declared in
-// code; the removal is persisted.
-func (e *Engine) DeleteRateLimit(ctx context.Context, key string) error {
+func (e *Engine) deleteRoutePolicy(ctx context.Context, key string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k, err := e.resolveLocked(key)
@@ -227,9 +303,7 @@ func (e *Engine) DeleteRateLimit(ctx context.Context, key string) error {
 	return nil
 }
 
-// ResetRateLimit clears the counters of exactly one route key (a bare path
-// resolves to its one method; several are ambiguous).
-func (e *Engine) ResetRateLimit(ctx context.Context, key string) error {
+func (e *Engine) resetRoute(ctx context.Context, key string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k, err := e.resolveLocked(key)
@@ -241,62 +315,6 @@ func (e *Engine) ResetRateLimit(ctx context.Context, key string) error {
 	}
 	e.auditLocked(ctx, audit.Entry{Path: k, Action: audit.ActionRateLimitReset})
 	return nil
-}
-
-// GlobalRateLimit returns the global policy, if one is set.
-func (e *Engine) GlobalRateLimit() (ratelimit.Policy, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.globalRL == nil {
-		return ratelimit.Policy{}, false
-	}
-	return *e.globalRL, true
-}
-
-// SetGlobalRateLimit creates or updates the policy applied to every route
-// (before service and route policies). A new policy is enabled unless patch
-// says otherwise; pause one with Patch{Enabled: false}.
-func (e *Engine) SetGlobalRateLimit(ctx context.Context, patch ratelimit.Patch) (ratelimit.Policy, error) {
-	return e.setScopePolicy(ctx, "", patch)
-}
-
-// DeleteGlobalRateLimit removes the global policy.
-func (e *Engine) DeleteGlobalRateLimit(ctx context.Context) error {
-	return e.deleteScopePolicy(ctx, "")
-}
-
-// ResetGlobalRateLimit clears the global policy's counters.
-func (e *Engine) ResetGlobalRateLimit(ctx context.Context) error {
-	return e.resetScope(ctx, scopeGlobal, audit.PathGlobalRateLimit, audit.ActionGlobalRateLimitReset)
-}
-
-// ServiceRateLimit returns a service's policy, if one is set.
-func (e *Engine) ServiceRateLimit(service string) (ratelimit.Policy, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p, ok := e.serviceRLs[service]
-	return p, ok
-}
-
-// SetServiceRateLimit creates or updates a service's policy.
-func (e *Engine) SetServiceRateLimit(ctx context.Context, service string, patch ratelimit.Patch) (ratelimit.Policy, error) {
-	if service == "" {
-		return ratelimit.Policy{}, invalid("service name is empty")
-	}
-	return e.setScopePolicy(ctx, service, patch)
-}
-
-// DeleteServiceRateLimit removes a service's policy.
-func (e *Engine) DeleteServiceRateLimit(ctx context.Context, service string) error {
-	if service == "" {
-		return invalid("service name is empty")
-	}
-	return e.deleteScopePolicy(ctx, service)
-}
-
-// ResetServiceRateLimit clears a service policy's counters.
-func (e *Engine) ResetServiceRateLimit(ctx context.Context, service string) error {
-	return e.resetScope(ctx, scopeService(service), audit.ServiceRateLimitPath(service), audit.ActionServiceRateLimitReset)
 }
 
 func (e *Engine) setScopePolicy(ctx context.Context, service string, patch ratelimit.Patch) (ratelimit.Policy, error) {

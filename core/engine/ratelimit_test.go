@@ -32,21 +32,21 @@ func TestRateLimitPolicyValidation(t *testing.T) {
 		"paused route limit":  {Limit: strp("5/minute"), Enabled: &off},
 	}
 	for name, p := range bad {
-		_, err := e.SetRateLimit(ctx, "GET:/x", p)
+		_, err := e.SetRateLimit(ctx, engine.RouteScope("GET:/x"), p)
 		if !errors.Is(err, engine.ErrInvalid) {
 			t.Errorf("%s: error = %v, want ErrInvalid", name, err)
 		}
 	}
-	if _, err := e.SetRateLimit(ctx, "GET:/x", ratelimit.Patch{Limit: strp("nope")}); err == nil || !strings.Contains(err.Error(), "100/minute") {
+	if _, err := e.SetRateLimit(ctx, engine.RouteScope("GET:/x"), ratelimit.Patch{Limit: strp("nope")}); err == nil || !strings.Contains(err.Error(), "100/minute") {
 		t.Errorf("limit error %v does not show the format", err)
 	}
 	if _, ok := e.RateLimits()["GET:/x"]; ok {
 		t.Error("a rejected policy was stored")
 	}
-	if _, err := e.SetRateLimit(ctx, "GET:/nope", ratelimit.Patch{Limit: strp("1/minute")}); !errors.Is(err, engine.ErrRouteNotFound) {
+	if _, err := e.SetRateLimit(ctx, engine.RouteScope("GET:/nope"), ratelimit.Patch{Limit: strp("1/minute")}); !errors.Is(err, engine.ErrRouteNotFound) {
 		t.Errorf("policy on an unknown route: %v", err)
 	}
-	if err := e.DeleteRateLimit(ctx, "GET:/x"); !errors.Is(err, engine.ErrRouteNotFound) {
+	if err := e.DeleteRateLimit(ctx, engine.RouteScope("GET:/x")); !errors.Is(err, engine.ErrRouteNotFound) {
 		t.Errorf("delete of a missing policy: %v", err)
 	}
 }
@@ -58,11 +58,11 @@ func TestRateLimitPoliciesPersistAndMerge(t *testing.T) {
 	b := backend.NewMemory()
 	declared := route.RateLimit("5/minute", ratelimit.Tiers(ratelimit.Tier{Name: "pro", Limit: "50/minute"}), ratelimit.ExemptRoles("admin"))
 	e1 := newEngine(t, b, nil, reg("GET", "/reports", declared), reg("GET", "/posts", route.RateLimit("5/minute")))
-	p, err := e1.SetRateLimit(engine.WithActor(ctx, "ops", "cli"), "/reports", ratelimit.Patch{Limit: strp(" 7/MINUTE ")})
+	p, err := e1.SetRateLimit(engine.WithActor(ctx, "ops", "cli"), engine.RouteScope("/reports"), ratelimit.Patch{Limit: strp(" 7/MINUTE ")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tiers, err := e1.SetRateLimit(ctx, "GET:/posts", ratelimit.Patch{Tiers: &[]ratelimit.Tier{{Name: "pro", Limit: "50 per 60 Minutes"}}})
+	tiers, err := e1.SetRateLimit(ctx, engine.RouteScope("GET:/posts"), ratelimit.Patch{Tiers: &[]ratelimit.Tier{{Name: "pro", Limit: "50 per 60 Minutes"}}})
 	if err != nil || tiers.Tiers[0].Limit != "50/hour" {
 		t.Fatalf("tier limit stored as %+v (%v), want canonical 50/hour", tiers.Tiers, err)
 	}
@@ -72,10 +72,10 @@ func TestRateLimitPoliciesPersistAndMerge(t *testing.T) {
 	if p.Limit != "7/minute" || len(p.Tiers) != 1 || p.Tiers[0].Limit != "50/minute" || p.ExemptRoles[0] != "admin" || p.KeyStrategy != ratelimit.KeyUser {
 		t.Fatalf("merged policy = %+v, want the tiers, exempt roles and user key kept", p)
 	}
-	if err := e1.DeleteRateLimit(ctx, "GET:/posts"); err != nil {
+	if err := e1.DeleteRateLimit(ctx, engine.RouteScope("GET:/posts")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e1.SetGlobalRateLimit(ctx, ratelimit.Patch{Limit: strp(" 100 per 60 SECONDS ")}); err != nil {
+	if _, err := e1.SetRateLimit(ctx, engine.GlobalScope(), ratelimit.Patch{Limit: strp(" 100 per 60 SECONDS ")}); err != nil {
 		t.Fatal(err)
 	}
 	e1.Close()
@@ -88,7 +88,7 @@ func TestRateLimitPoliciesPersistAndMerge(t *testing.T) {
 	if _, ok := all["GET:/posts"]; ok {
 		t.Error("a deleted declared policy came back after restart")
 	}
-	if g, ok := e2.GlobalRateLimit(); !ok || g.Limit != "100/minute" || !g.Enabled {
+	if g, ok := e2.RateLimit(engine.GlobalScope()); !ok || g.Limit != "100/minute" || !g.Enabled {
 		t.Errorf("global policy after restart = %+v, %v", g, ok)
 	}
 	entries, _ := e2.Audit(ctx, audit.Query{Route: "GET:/reports"})
@@ -100,7 +100,7 @@ func TestRateLimitPoliciesPersistAndMerge(t *testing.T) {
 func TestGlobalRateLimitPauseAndHits(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t, nil, nil, reg("GET", "/a"))
-	if _, err := e.SetGlobalRateLimit(ctx, ratelimit.Patch{Limit: strp("1/minute")}); err != nil {
+	if _, err := e.SetRateLimit(ctx, engine.GlobalScope(), ratelimit.Patch{Limit: strp("1/minute")}); err != nil {
 		t.Fatal(err)
 	}
 	req := &engine.Request{Method: "GET", Route: "/a", Path: "/a", RemoteAddr: "192.0.2.1:5"}
@@ -112,7 +112,7 @@ func TestGlobalRateLimitPauseAndHits(t *testing.T) {
 		t.Fatalf("second request: %v %d", d.Outcome, d.Status)
 	}
 	off := false
-	if _, err := e.SetGlobalRateLimit(ctx, ratelimit.Patch{Enabled: &off}); err != nil {
+	if _, err := e.SetRateLimit(ctx, engine.GlobalScope(), ratelimit.Patch{Enabled: &off}); err != nil {
 		t.Fatal(err)
 	}
 	if d := e.Check(ctx, req); !d.Allowed() || len(d.Header) != 0 {

@@ -122,16 +122,6 @@ func (e *Engine) ensureRegisteredLocked(ctx context.Context, keys []string) {
 	}
 }
 
-// ResolveKey returns the route key a mutation given key acts on: key
-// itself, normalised, or the one method key of a bare path. It fails as
-// the mutation would: ErrInvalid, ErrRouteNotFound, or an
-// *AmbiguousRouteError.
-func (e *Engine) ResolveKey(key string) (string, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.resolveLocked(key)
-}
-
 // resolveLocked maps a key given to a mutation to a stored route key. A bare
 // path resolves to its one method key; several are ambiguous.
 func (e *Engine) resolveLocked(key string) (string, error) {

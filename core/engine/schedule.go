@@ -109,14 +109,3 @@ func earliest(a, b time.Time) time.Time {
 	}
 	return a
 }
-
-// Windows lists the routes with a scheduled or running window.
-func (e *Engine) Windows() []route.State {
-	var out []route.State
-	for _, st := range e.Routes() {
-		if st.Window != nil {
-			out = append(out, st)
-		}
-	}
-	return out
-}

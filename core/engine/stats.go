@@ -19,6 +19,10 @@ type Stats struct {
 	// DroppedHits counts 429s not written to the hits log because its queue
 	// was full.
 	DroppedHits uint64 `json:"dropped_hits"`
+	// BypassLifecycle and BypassRateLimits are the test bypasses in force
+	// (BypassLifecycle, BypassRateLimits, SetBypass).
+	BypassLifecycle  bool `json:"-"`
+	BypassRateLimits bool `json:"-"`
 }
 
 type counters struct {
@@ -27,13 +31,16 @@ type counters struct {
 	droppedHits atomic.Uint64
 }
 
-// Stats returns the current counters.
+// Stats returns the current counters and test bypasses.
 func (e *Engine) Stats() Stats {
 	return Stats{
 		FailOpen:       e.stats.failOpen.Load(),
 		Resyncs:        e.stats.resyncs.Load(),
 		DroppedChanges: e.changes.droppedCount(),
 		DroppedHits:    e.stats.droppedHits.Load(),
+
+		BypassLifecycle:  e.bypassLifecycle.Load(),
+		BypassRateLimits: e.bypassRateLimits.Load(),
 	}
 }
 

@@ -59,6 +59,12 @@ func (s *Store) Recorder() *Recorder { return s.rec }
 // recorded.
 func (s *Store) Snapshot() *Snapshot { return s.cur.Load() }
 
+// Flag returns the current definition of one flag.
+func (s *Store) Flag(key string) (Flag, bool) { return s.cur.Load().Flag(key) }
+
+// Segment returns the current definition of one segment.
+func (s *Store) Segment(key string) (Segment, bool) { return s.cur.Load().Segment(key) }
+
 // Watch calls fn after every write, in write order, with what changed. fn
 // runs while writes are blocked and must not write to the store. stop ends
 // the watch.

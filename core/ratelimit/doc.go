@@ -1,5 +1,10 @@
-// Package ratelimit is Waygate's rate limiting: limit strings, policies,
-// the four algorithms and counter stores.
+// Package ratelimit is Waygate's rate-limit model: limit strings, policies,
+// the declarations routes carry, how a request is turned into a counter key,
+// and the Store contract that counts. It imports no other Waygate package,
+// so the route model can use it; the counting lives in the stores,
+// [github.com/waygate-go/waygate/core/ratelimit/memlimit] (in process, the
+// default) and [github.com/waygate-go/waygate/core/ratelimit/redislimit]
+// (shared by every instance on one Redis).
 //
 // A limit is "N/unit" or "N per M units" (second, minute, hour, day,
 // month = 30 days, year = 365 days), several joined by ";" (all enforced),
@@ -8,12 +13,11 @@
 // global, custom), what happens when the key is missing, per-tier limits,
 // burst, and exempt IPs and roles.
 //
-// Counting is done by a Store: [NewMemory] (sharded, bounded, expiring) or
-// the Redis store. A store counts one request against every rate of a
-// limit atomically: the request is allowed only if every rate allows it,
-// and a blocked request uses up no quota. (A single fixed window counts it
-// past the cap, where it changes no answer: that is what lets the Redis
-// store count with two plain commands instead of a script.)
+// A [Store] counts one request against every rate of a limit atomically:
+// the request is allowed only if every rate allows it, and a blocked
+// request uses up no quota. (A single fixed window counts it past the cap,
+// where it changes no answer: that is what lets the Redis store count with
+// two plain commands instead of a script.)
 //
 // Algorithms:
 //

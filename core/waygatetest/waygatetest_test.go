@@ -25,7 +25,8 @@ func TestBypassRestoresAfterTheTest(t *testing.T) {
 	if d := e.Check(context.Background(), req); d.Outcome != engine.BlockMaintenance || d.Status != 503 {
 		t.Fatalf("after the subtest: outcome = %v status %d, want maintenance 503", d.Outcome, d.Status)
 	}
-	if l, r := e.Bypass(); l || r {
+	if s := e.Stats(); s.BypassLifecycle || s.BypassRateLimits {
+		l, r := s.BypassLifecycle, s.BypassRateLimits
 		t.Fatalf("bypass still (%v, %v) after the subtest", l, r)
 	}
 }

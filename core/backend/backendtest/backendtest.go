@@ -31,6 +31,7 @@ func Run(t *testing.T, open Open) {
 		{"EmptyLoad", testEmptyLoad},
 		{"WriteAndLoad", testWriteAndLoad},
 		{"DeleteAndBatch", testDeleteAndBatch},
+		{"KindsItDoesNotKnow", testForeignKinds},
 		{"ValuesAreCopied", testValuesAreCopied},
 		{"LogIsBoundedNewestFirst", testLog},
 		{"ClaimOnce", testClaim},
@@ -70,6 +71,20 @@ func rec(kind backend.Kind, key, value string) backend.Record {
 		r.Value = []byte(value)
 	}
 	return r
+}
+
+// testForeignKinds: components built on the engine keep records of kinds of
+// their own, which Load must return like the engine's.
+func testForeignKinds(t *testing.T, b backend.Backend) {
+	write(t, b, rec("admin_webhook", "wh_1", `{"url":"https://example.com/hook"}`))
+	s := load(t, b)
+	if got := string(s["admin_webhook"]["wh_1"]); got != `{"url":"https://example.com/hook"}` {
+		t.Fatalf("a document of a kind the backend does not know came back as %q", got)
+	}
+	write(t, b, rec("admin_webhook", "wh_1", ""))
+	if _, ok := load(t, b)["admin_webhook"]["wh_1"]; ok {
+		t.Fatal("a deleted document of an unknown kind came back")
+	}
 }
 
 func testEmptyLoad(t *testing.T, b backend.Backend) {

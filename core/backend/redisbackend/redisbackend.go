@@ -36,6 +36,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/ratelimit/redislimit"
 )
 
 //go:embed write.lua
@@ -86,8 +88,12 @@ func Open(url string, opts ...Option) (*Backend, error) {
 	return b, nil
 }
 
-// Client returns the Redis client, for a rate-limit store sharing it.
+// Client returns the Redis client.
 func (b *Backend) Client() redis.UniversalClient { return b.client }
+
+// RateLimitStore returns a rate-limit store on the backend's Redis, so every
+// instance on it shares counters (backend.SharedCounters).
+func (b *Backend) RateLimitStore() ratelimit.Store { return redislimit.New(b.client) }
 
 func (b *Backend) docKey(k backend.Kind) string { return b.prefix + "{state}:doc:" + string(k) }
 func (b *Backend) versionKey() string           { return b.prefix + "{state}:version" }

@@ -147,10 +147,10 @@ func TestEnginesShareStateThroughRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "B to see A's maintenance", func() bool { return b.Check(ctx, req).Outcome == engine.BlockMaintenance })
-	if _, err := b.EnableGlobalMaintenance(ctx, "deploy"); err != nil {
+	if _, err := b.EnableMaintenance(ctx, engine.GlobalScope(), "deploy"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "A to see B's global maintenance", func() bool { return a.GlobalMaintenance().Enabled })
+	waitFor(t, "A to see B's global maintenance", func() bool { return a.Maintenance(engine.GlobalScope()).Enabled })
 	if _, err := a.Enable(ctx, "GET:/pay"); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestEnginesShareStateThroughRedis(t *testing.T) {
 	if _, err := a.CreateFlag(ctx, f); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "B to see A's flag", func() bool { _, err := b.Flag("new-checkout"); return err == nil })
+	waitFor(t, "B to see A's flag", func() bool { _, ok := b.Flags().Flag("new-checkout"); return ok })
 	for i := range 200 {
 		c := flag.EvaluationContext{Key: fmt.Sprint("user-", i)}
 		if a.Flags().Bool("new-checkout", c, false) != b.Flags().Bool("new-checkout", c, false) {
@@ -274,12 +274,12 @@ func TestScheduledFlagChangeHappensOnceAcrossEngines(t *testing.T) {
 	if _, err := a.SaveFlag(ctx, f); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "B to see the flag", func() bool { _, err := b.Flag("launch"); return err == nil })
+	waitFor(t, "B to see the flag", func() bool { _, ok := b.Flags().Flag("launch"); return ok })
 	clkA.Advance(time.Hour)
 	clkB.Advance(time.Hour)
 	waitFor(t, "both engines to see the flag enabled", func() bool {
-		fa, _ := a.Flag("launch")
-		fb, _ := b.Flag("launch")
+		fa, _ := a.Flags().Flag("launch")
+		fb, _ := b.Flags().Flag("launch")
 		return fa.Enabled && fb.Enabled
 	})
 	entries, _ := a.Audit(ctx, audit.Query{Route: "flag:launch", Action: audit.ActionFlagScheduledChange})

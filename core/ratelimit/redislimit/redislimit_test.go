@@ -16,6 +16,7 @@ import (
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/ratelimit/memlimit"
 	"github.com/waygate-go/waygate/core/ratelimit/redislimit"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/waygatetest"
@@ -262,7 +263,7 @@ func TestHelperProcess(t *testing.T) {
 func TestRedisAgreesWithMemory(t *testing.T) {
 	srv := waygatetest.StartRedis(t)
 	rs := redislimit.New(client(t, srv.URL))
-	ms := ratelimit.NewMemory()
+	ms := memlimit.New()
 	ctx := context.Background()
 	for _, alg := range []ratelimit.Algorithm{ratelimit.FixedWindow, ratelimit.SlidingWindow, ratelimit.MovingWindow, ratelimit.TokenBucket} {
 		for _, limit := range []string{"5/hour", "5/hour;8/day", "3/day;6/hour"} {
@@ -301,7 +302,7 @@ func TestRedisAgreesWithMemory(t *testing.T) {
 // difference.
 func TestWhatABlockedRequestCounts(t *testing.T) {
 	srv := waygatetest.StartRedis(t)
-	stores := map[string]ratelimit.Store{"redis": redislimit.New(client(t, srv.URL)), "memory": ratelimit.NewMemory()}
+	stores := map[string]ratelimit.Store{"redis": redislimit.New(client(t, srv.URL)), "memory": memlimit.New()}
 	cases := []struct {
 		alg           ratelimit.Algorithm
 		before, after string

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/ratelimit/memlimit"
 )
 
 // BenchmarkMemoryCheck counts one request for one client against a limit
@@ -38,7 +39,7 @@ func BenchmarkMemoryCheck(b *testing.B) {
 	})
 	waygate := func(alg ratelimit.Algorithm) func(b *testing.B) {
 		return func(b *testing.B) {
-			s := ratelimit.NewMemory()
+			s := memlimit.New()
 			k := ratelimit.Key{Scope: "GET:/posts", IP: netip.MustParseAddr("192.0.2.1")}
 			rates := []ratelimit.Rate{{Amount: 1 << 40, Period: time.Hour}}
 			b.ReportAllocs()

@@ -1,4 +1,4 @@
-package ratelimit_test
+package memlimit_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/ratelimit/memlimit"
 )
 
 // BenchmarkXTimeRate_Allow is the baseline: golang.org/x/time/rate, one
@@ -22,7 +23,7 @@ func BenchmarkXTimeRate_Allow(b *testing.B) {
 }
 
 func benchTake(b *testing.B, alg ratelimit.Algorithm) {
-	s := ratelimit.NewMemory()
+	s := memlimit.New()
 	k := ratelimit.Key{Scope: "GET:/posts", IP: netip.MustParseAddr("192.0.2.1")}
 	rates := []ratelimit.Rate{{Amount: 1 << 40, Period: time.Hour}}
 	if alg == ratelimit.MovingWindow {
@@ -41,7 +42,7 @@ func BenchmarkMemory_TokenBucket(b *testing.B)   { benchTake(b, ratelimit.TokenB
 
 // BenchmarkMemory_ManyClients spreads requests over 10,000 client keys.
 func BenchmarkMemory_ManyClients(b *testing.B) {
-	s := ratelimit.NewMemory()
+	s := memlimit.New()
 	keys := make([]ratelimit.Key, 10000)
 	for i := range keys {
 		keys[i] = ratelimit.Key{Scope: "GET:/posts", IP: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})}

@@ -1,4 +1,4 @@
-package ratelimit
+package memlimit
 
 import (
 	"sync/atomic"

@@ -1,8 +1,10 @@
-package ratelimit
+package memlimit
 
 import (
 	"sort"
 	"time"
+
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // state is one rate's counter for one key. Which fields are used depends on
@@ -25,9 +27,9 @@ type verdict struct {
 }
 
 // peek judges a request against one rate at now without changing s.
-func peek(s *state, alg Algorithm, amount int64, period, now int64) verdict {
+func peek(s *state, alg ratelimit.Algorithm, amount int64, period, now int64) verdict {
 	switch alg {
-	case SlidingWindow:
+	case ratelimit.SlidingWindow:
 		idx := now / period
 		curr, prev := s.count, s.prev
 		switch {
@@ -51,7 +53,7 @@ func peek(s *state, alg Algorithm, amount int64, period, now int64) verdict {
 			retry = int64(need*float64(period)) - (now - windowStart) + 1
 		}
 		return verdict{remaining: 0, reset: windowStart + period, retry: max(retry, 1)}
-	case MovingWindow:
+	case ratelimit.MovingWindow:
 		n := len(s.log)
 		// Times are in order from head; find the first inside the window.
 		expired := sort.Search(n, func(i int) bool { return s.log[(s.head+i)%n] > now-period })
@@ -65,9 +67,9 @@ func peek(s *state, alg Algorithm, amount int64, period, now int64) verdict {
 		}
 		oldest := s.log[(s.head+expired)%n]
 		return verdict{reset: oldest + period, retry: oldest + period - now}
-	case TokenBucket:
+	case ratelimit.TokenBucket:
 		return verdict{} // handled by gcra, which needs the base amount
-	default: // FixedWindow
+	default: // ratelimit.FixedWindow
 		start, count := s.start, s.count
 		if count == 0 || now >= start+period {
 			start, count = now, 0
@@ -80,9 +82,9 @@ func peek(s *state, alg Algorithm, amount int64, period, now int64) verdict {
 }
 
 // commit counts an allowed request in s.
-func commit(s *state, alg Algorithm, amount int64, period, now int64) {
+func commit(s *state, alg ratelimit.Algorithm, amount int64, period, now int64) {
 	switch alg {
-	case SlidingWindow:
+	case ratelimit.SlidingWindow:
 		idx := now / period
 		switch {
 		case s.start == idx:
@@ -93,7 +95,7 @@ func commit(s *state, alg Algorithm, amount int64, period, now int64) {
 		}
 		s.start = idx
 		s.count++
-	case MovingWindow:
+	case ratelimit.MovingWindow:
 		if int64(len(s.log)) < amount {
 			s.log = append(s.log, now)
 			return
@@ -131,17 +133,17 @@ func gcra(s *state, base, burst, period, now int64, apply bool) verdict {
 }
 
 // expiry is when s can be forgotten.
-func expiry(s *state, alg Algorithm, period int64) int64 {
+func expiry(s *state, alg ratelimit.Algorithm, period int64) int64 {
 	switch alg {
-	case SlidingWindow:
+	case ratelimit.SlidingWindow:
 		return (s.start + 2) * period
-	case MovingWindow:
+	case ratelimit.MovingWindow:
 		if len(s.log) == 0 {
 			return 0
 		}
 		newest := s.log[(s.head+len(s.log)-1)%len(s.log)]
 		return newest + period
-	case TokenBucket:
+	case ratelimit.TokenBucket:
 		return s.tat + period // kept a period past full, so busy keys are not churned
 	default:
 		return s.start + period

@@ -1,4 +1,9 @@
-package ratelimit
+// Package memlimit counts rate-limit requests in process memory: the
+// engine's default [ratelimit.Store], sharded by key, bounded in size and
+// forgetting counters once they expire. It implements the four algorithms of
+// package ratelimit; package redislimit implements the same ones in Redis
+// for counters shared by several instances.
+package memlimit
 
 import (
 	"context"
@@ -9,14 +14,16 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 const shardCount = 64
 
-// Memory counts requests in process memory: sharded by key, bounded in
+// Store counts requests in process memory: sharded by key, bounded in
 // size, forgetting counters once they expire. It is the default store and
 // the right one for a single instance.
-type Memory struct {
+type Store struct {
 	hseed    uint64 // random per store, so hashes differ between processes
 	shards   [shardCount]memShard
 	perShard int
@@ -35,30 +42,30 @@ type memShard struct {
 }
 
 type entry struct {
-	key     Key
+	key     ratelimit.Key
 	next    *entry // another key with the same hash
 	expires int64
 	states  []state
 }
 
-// MemoryOption configures NewMemory.
-type MemoryOption func(*Memory)
+// Option configures New.
+type Option func(*Store)
 
 // WithMaxKeys bounds how many counters are kept (default 1,000,000). When
 // full, expired counters go first, then arbitrary ones (counted by
 // Evicted).
-func WithMaxKeys(n int) MemoryOption {
-	return func(m *Memory) { m.perShard = max(1, n/shardCount) }
+func WithMaxKeys(n int) Option {
+	return func(m *Store) { m.perShard = max(1, n/shardCount) }
 }
 
 // WithClock sets the time source (tests).
-func WithClock(now func() time.Time) MemoryOption {
-	return func(m *Memory) { m.now = now }
+func WithClock(now func() time.Time) Option {
+	return func(m *Store) { m.now = now }
 }
 
-// NewMemory returns an empty in-memory store.
-func NewMemory(opts ...MemoryOption) *Memory {
-	m := &Memory{hseed: maphash.Comparable(maphash.MakeSeed(), 0), perShard: 1_000_000 / shardCount}
+// New returns an empty in-memory store.
+func New(opts ...Option) *Store {
+	m := &Store{hseed: maphash.Comparable(maphash.MakeSeed(), 0), perShard: 1_000_000 / shardCount}
 	for _, o := range opts {
 		o(m)
 	}
@@ -72,19 +79,19 @@ func NewMemory(opts ...MemoryOption) *Memory {
 }
 
 // Take counts one request; see Store.
-func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, burst int64) (Result, error) {
+func (m *Store) Take(_ context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
 	if len(rates) == 0 {
-		return Result{Allowed: true}, nil
+		return ratelimit.Result{Allowed: true}, nil
 	}
 	now := m.nanos()
 	h := m.hash(&k)
 	sh := &m.shards[h%shardCount]
 	sh.mu.Lock()
 	e := sh.m[h]
-	for e != nil && !e.key.equal(&k) {
+	for e != nil && !keyEqual(&e.key, &k) {
 		e = e.next
 	}
-	if e == nil || len(rates) != 1 || len(e.states) != 1 || (alg != FixedWindow && alg != TokenBucket) {
+	if e == nil || len(rates) != 1 || len(e.states) != 1 || (alg != ratelimit.FixedWindow && alg != ratelimit.TokenBucket) {
 		return m.take(sh, h, e, &k, alg, rates, burst, now)
 	}
 	// The common cases, written out so little is copied or called: a known
@@ -92,7 +99,7 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 	// token bucket.
 	s, r := &e.states[0], rates[0]
 	amount, period := r.Amount+burst, nanos(r.Period)
-	if alg == TokenBucket {
+	if alg == ratelimit.TokenBucket {
 		if e.expires <= now {
 			*s = state{}
 		}
@@ -102,9 +109,9 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 		}
 		sh.mu.Unlock()
 		if !v.ok {
-			return Result{Limit: amount, Period: r.Period, Reset: time.Unix(0, v.reset), RetryAfter: time.Duration(v.retry)}, nil
+			return ratelimit.Result{Limit: amount, Period: r.Period, Reset: time.Unix(0, v.reset), RetryAfter: time.Duration(v.retry)}, nil
 		}
-		return Result{Allowed: true, Limit: amount, Period: r.Period, Remaining: v.remaining, Reset: time.Unix(0, v.reset)}, nil
+		return ratelimit.Result{Allowed: true, Limit: amount, Period: r.Period, Remaining: v.remaining, Reset: time.Unix(0, v.reset)}, nil
 	}
 	if s.count == 0 || now >= s.start+period || e.expires <= now {
 		s.start, s.count = now, 0
@@ -115,15 +122,15 @@ func (m *Memory) Take(_ context.Context, k Key, alg Algorithm, rates []Rate, bur
 	count := s.count
 	sh.mu.Unlock()
 	if count > amount {
-		return Result{Limit: amount, Period: r.Period, Reset: time.Unix(0, reset), RetryAfter: time.Duration(reset - now)}, nil
+		return ratelimit.Result{Limit: amount, Period: r.Period, Reset: time.Unix(0, reset), RetryAfter: time.Duration(reset - now)}, nil
 	}
-	return Result{Allowed: true, Limit: amount, Period: r.Period, Remaining: amount - count, Reset: time.Unix(0, reset)}, nil
+	return ratelimit.Result{Allowed: true, Limit: amount, Period: r.Period, Remaining: amount - count, Reset: time.Unix(0, reset)}, nil
 }
 
 // take is Take for everything but Take's common case: a new client,
 // several rates, or another algorithm. It is called with sh locked and
 // unlocks it; e is the client's counter, nil when it has none.
-func (m *Memory) take(sh *memShard, h uint64, e *entry, k *Key, alg Algorithm, rates []Rate, burst, now int64) (Result, error) {
+func (m *Store) take(sh *memShard, h uint64, e *entry, k *ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst, now int64) (ratelimit.Result, error) {
 	defer sh.mu.Unlock()
 	known := e != nil
 	switch {
@@ -139,7 +146,7 @@ func (m *Memory) take(sh *memShard, h uint64, e *entry, k *Key, alg Algorithm, r
 	}
 	if len(rates) == 1 {
 		v := take1(&e.states[0], alg, rates[0], burst, now)
-		if v.ok || alg == FixedWindow { // take1 counted it
+		if v.ok || alg == ratelimit.FixedWindow { // take1 counted it
 			e.expires = expiry(&e.states[0], alg, nanos(rates[0].Period))
 			if !known {
 				m.insertCopy(sh, h, k, e, now)
@@ -171,7 +178,7 @@ func (m *Memory) take(sh *memShard, h uint64, e *entry, k *Key, alg Algorithm, r
 }
 
 // nanos is the time in Unix nanoseconds, to a millisecond (see coarseClock).
-func (m *Memory) nanos() int64 {
+func (m *Store) nanos() int64 {
 	if m.now != nil {
 		return m.now().UnixNano()
 	}
@@ -187,7 +194,7 @@ func (m *Memory) nanos() int64 {
 // Between sweeps, or when a sweep frees nothing, one counter makes room:
 // an expired one if a short look finds one, else an arbitrary live one
 // (counted by Evicted).
-func (m *Memory) insertCopy(sh *memShard, h uint64, k *Key, e *entry, now int64) {
+func (m *Store) insertCopy(sh *memShard, h uint64, k *ratelimit.Key, e *entry, now int64) {
 	e.key = *k
 	e.key.Client, e.key.Tier = strings.Clone(k.Client), strings.Clone(k.Tier)
 	sh.ops++
@@ -272,7 +279,7 @@ func (sh *memShard) sweep(drop func(*entry) bool) {
 // come from requests, so the seed keeps collisions (and long chains) out of
 // an attacker's reach, and short strings cost a few multiplications instead
 // of a call into maphash.
-func (m *Memory) hash(k *Key) uint64 {
+func (m *Store) hash(k *ratelimit.Key) uint64 {
 	h := strHash(m.hseed, k.Scope)
 	switch {
 	case k.IP.Is4():
@@ -344,7 +351,7 @@ func le32(s string) uint32 {
 
 // result reports the binding rate: when allowed, the one with the least
 // remaining; when blocked, the blocking one that frees up last.
-func result(allowed bool, rates []Rate, verdicts []verdict, burst int64) Result {
+func result(allowed bool, rates []ratelimit.Rate, verdicts []verdict, burst int64) ratelimit.Result {
 	b := -1
 	for i, v := range verdicts {
 		switch {
@@ -355,7 +362,7 @@ func result(allowed bool, rates []Rate, verdicts []verdict, burst int64) Result 
 		}
 	}
 	v := verdicts[b]
-	res := Result{Allowed: allowed, Limit: rates[b].Amount + burst, Period: rates[b].Period, Remaining: v.remaining, Reset: time.Unix(0, v.reset)}
+	res := ratelimit.Result{Allowed: allowed, Limit: rates[b].Amount + burst, Period: rates[b].Period, Remaining: v.remaining, Reset: time.Unix(0, v.reset)}
 	if !allowed {
 		res.Remaining, res.RetryAfter = 0, time.Duration(v.retry)
 	}
@@ -363,8 +370,8 @@ func result(allowed bool, rates []Rate, verdicts []verdict, burst int64) Result 
 }
 
 // result1 is result for a single rate.
-func result1(v verdict, r Rate, burst int64) Result {
-	res := Result{Allowed: v.ok, Limit: r.Amount + burst, Period: r.Period, Remaining: v.remaining, Reset: time.Unix(0, v.reset)}
+func result1(v verdict, r ratelimit.Rate, burst int64) ratelimit.Result {
+	res := ratelimit.Result{Allowed: v.ok, Limit: r.Amount + burst, Period: r.Period, Remaining: v.remaining, Reset: time.Unix(0, v.reset)}
 	if !v.ok {
 		res.Remaining, res.RetryAfter = 0, time.Duration(v.retry)
 	}
@@ -372,12 +379,12 @@ func result1(v verdict, r Rate, burst int64) Result {
 }
 
 // take1 judges one rate and counts the request when it is allowed.
-func take1(s *state, alg Algorithm, r Rate, burst, now int64) verdict {
+func take1(s *state, alg ratelimit.Algorithm, r ratelimit.Rate, burst, now int64) verdict {
 	period := nanos(r.Period)
 	switch alg {
-	case TokenBucket:
+	case ratelimit.TokenBucket:
 		return gcra(s, r.Amount, burst, period, now, true)
-	case FixedWindow:
+	case ratelimit.FixedWindow:
 		// A single window counts blocked requests too, past its cap, where
 		// they change no answer: the rest of the window is blocked either
 		// way and ends when it would have. It lets the Redis store count
@@ -401,15 +408,15 @@ func take1(s *state, alg Algorithm, r Rate, burst, now int64) verdict {
 	return v
 }
 
-// equal compares keys, cheapest field first.
-func (k *Key) equal(o *Key) bool {
+// keyEqual compares keys, cheapest field first.
+func keyEqual(k, o *ratelimit.Key) bool {
 	return k.IP == o.IP && len(k.Scope) == len(o.Scope) && k.Client == o.Client && k.Scope == o.Scope && k.Tier == o.Tier
 }
 
 // judge peeks (apply false) or counts (apply true) one rate.
-func judge(s *state, alg Algorithm, r Rate, burst, now int64, apply bool) verdict {
+func judge(s *state, alg ratelimit.Algorithm, r ratelimit.Rate, burst, now int64, apply bool) verdict {
 	period := nanos(r.Period)
-	if alg == TokenBucket {
+	if alg == ratelimit.TokenBucket {
 		return gcra(s, r.Amount, burst, period, now, apply)
 	}
 	if apply {
@@ -420,7 +427,7 @@ func judge(s *state, alg Algorithm, r Rate, burst, now int64, apply bool) verdic
 }
 
 // Reset deletes every counter of scope.
-func (m *Memory) Reset(_ context.Context, scope string) error {
+func (m *Store) Reset(_ context.Context, scope string) error {
 	for i := range m.shards {
 		sh := &m.shards[i]
 		sh.mu.Lock()
@@ -431,7 +438,7 @@ func (m *Memory) Reset(_ context.Context, scope string) error {
 }
 
 // Len returns how many counters are kept.
-func (m *Memory) Len() int {
+func (m *Store) Len() int {
 	n := 0
 	for i := range m.shards {
 		sh := &m.shards[i]
@@ -444,4 +451,4 @@ func (m *Memory) Len() int {
 
 // Evicted returns how many live counters were dropped because the store
 // was full.
-func (m *Memory) Evicted() uint64 { return m.evicted.Load() }
+func (m *Store) Evicted() uint64 { return m.evicted.Load() }

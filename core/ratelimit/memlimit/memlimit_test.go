@@ -1,4 +1,4 @@
-package ratelimit_test
+package memlimit_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/ratelimit/memlimit"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -17,9 +18,9 @@ type fakeNow struct{ t time.Time }
 
 func (f *fakeNow) now() time.Time      { return f.t }
 func (f *fakeNow) add(d time.Duration) { f.t = f.t.Add(d) }
-func newStore() (*ratelimit.Memory, *fakeNow) {
+func newStore() (*memlimit.Store, *fakeNow) {
 	c := &fakeNow{t: t0}
-	return ratelimit.NewMemory(ratelimit.WithClock(c.now)), c
+	return memlimit.New(memlimit.WithClock(c.now)), c
 }
 
 var key = ratelimit.Key{Scope: "GET:/posts", IP: netip.MustParseAddr("192.0.2.1")}
@@ -199,7 +200,7 @@ func TestClientsAndScopesAreSeparate(t *testing.T) {
 
 func TestMemoryIsBoundedAndForgets(t *testing.T) {
 	c := &fakeNow{t: t0}
-	s := ratelimit.NewMemory(ratelimit.WithClock(c.now), ratelimit.WithMaxKeys(6400))
+	s := memlimit.New(memlimit.WithClock(c.now), memlimit.WithMaxKeys(6400))
 	ctx := context.Background()
 	rates := []ratelimit.Rate{{Amount: 5, Period: time.Minute}}
 	for i := range 20000 {

@@ -1,4 +1,4 @@
-package ratelimit_test
+package memlimit_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/ratelimit"
+	"github.com/waygate-go/waygate/core/ratelimit/memlimit"
 )
 
 // bytesPerKeyBound is the documented memory bound of the in-memory store
@@ -47,7 +48,7 @@ func checkMemoryBound(t *testing.T, n int) {
 	clk := &fakeNow{t: t0}
 	rates := []ratelimit.Rate{{Amount: 10, Period: time.Minute}}
 	before := heapBytes()
-	s := ratelimit.NewMemory(ratelimit.WithClock(clk.now), ratelimit.WithMaxKeys(2*n))
+	s := memlimit.New(memlimit.WithClock(clk.now), memlimit.WithMaxKeys(2*n))
 	for i := range n {
 		if r, err := s.Take(ctx, ipKey("GET:/posts", i), ratelimit.FixedWindow, rates, 0); err != nil || !r.Allowed {
 			t.Fatalf("client %d: %+v, %v; want its first request allowed", i, r, err)
@@ -99,7 +100,7 @@ func TestMemoryCapIsRespected(t *testing.T) {
 	ctx := context.Background()
 	clk := &fakeNow{t: t0}
 	const maxKeys, clients = 64 * 100, 50_000
-	s := ratelimit.NewMemory(ratelimit.WithClock(clk.now), ratelimit.WithMaxKeys(maxKeys))
+	s := memlimit.New(memlimit.WithClock(clk.now), memlimit.WithMaxKeys(maxKeys))
 	rates := []ratelimit.Rate{{Amount: 10, Period: time.Hour}}
 	for i := range clients {
 		s.Take(ctx, ipKey("GET:/posts", i), ratelimit.TokenBucket, rates, 0)
@@ -127,7 +128,7 @@ func BenchmarkMemory_NewClientWhenFull(b *testing.B) {
 }
 
 func benchNewClientWhenFull(b *testing.B, maxKeys int) {
-	s := ratelimit.NewMemory(ratelimit.WithMaxKeys(maxKeys))
+	s := memlimit.New(memlimit.WithMaxKeys(maxKeys))
 	rates := []ratelimit.Rate{{Amount: 10, Period: time.Hour}}
 	ctx := context.Background()
 	for i := range maxKeys + maxKeys/10 {

@@ -1,6 +1,6 @@
 //go:build !race
 
-package ratelimit_test
+package memlimit_test
 
 import "testing"
 

@@ -1,4 +1,4 @@
-package ratelimit
+package memlimit
 
 import (
 	"fmt"
@@ -7,24 +7,26 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // The store's hash picks shards and map slots; a weak one would pile keys
 // into a few shards or chains.
 func TestHashSpreadsKeys(t *testing.T) {
-	m := NewMemory()
+	m := New()
 	const n = 200_000
 	seen := make(map[uint64]struct{}, n)
 	var shards [shardCount]int
 	for i := range n {
-		var k Key
+		var k ratelimit.Key
 		switch i % 3 {
 		case 0:
-			k = Key{Scope: "GET:/posts", IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})}
+			k = ratelimit.Key{Scope: "GET:/posts", IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})}
 		case 1:
-			k = Key{Scope: "GET:/posts", Client: fmt.Sprintf("user-%d", i)}
+			k = ratelimit.Key{Scope: "GET:/posts", Client: fmt.Sprintf("user-%d", i)}
 		default:
-			k = Key{Scope: fmt.Sprintf("GET:/r/%d", i), Tier: "pro", Client: "u"}
+			k = ratelimit.Key{Scope: fmt.Sprintf("GET:/r/%d", i), Tier: "pro", Client: "u"}
 		}
 		h := m.hash(&k)
 		seen[h] = struct{}{}
@@ -48,28 +50,30 @@ func TestHashSpreadsKeys(t *testing.T) {
 // make that multiplier 1 or a power of two; the rest are random.
 func TestHashSpreadsEveryKindOfKeyUnderEverySeed(t *testing.T) {
 	const n = 16_384
-	kinds := map[string]func(i int) Key{
-		"IPv4": func(i int) Key {
-			return Key{Scope: "GET:/orders", IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})}
+	kinds := map[string]func(i int) ratelimit.Key{
+		"IPv4": func(i int) ratelimit.Key {
+			return ratelimit.Key{Scope: "GET:/orders", IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})}
 		},
-		"IPv6 /64": func(i int) Key {
+		"IPv6 /64": func(i int) ratelimit.Key {
 			var b [16]byte
 			b[0], b[1], b[5], b[6], b[7] = 0x20, 0x01, byte(i>>16), byte(i>>8), byte(i)
-			return Key{Scope: "GET:/orders", IP: netip.AddrFrom16(b)}
+			return ratelimit.Key{Scope: "GET:/orders", IP: netip.AddrFrom16(b)}
 		},
-		"short ids": func(i int) Key {
-			return Key{Scope: "GET:/orders", Client: fmt.Sprint(i % 100), Tier: fmt.Sprint(i / 100)}
+		"short ids": func(i int) ratelimit.Key {
+			return ratelimit.Key{Scope: "GET:/orders", Client: fmt.Sprint(i % 100), Tier: fmt.Sprint(i / 100)}
 		},
-		"user ids": func(i int) Key { return Key{Scope: "GET:/orders", Client: fmt.Sprintf("user-%d", i)} },
+		"user ids": func(i int) ratelimit.Key {
+			return ratelimit.Key{Scope: "GET:/orders", Client: fmt.Sprintf("user-%d", i)}
+		},
 	}
 	seeds := []uint64{prime2 ^ 1, prime2 ^ 1<<20, prime2 ^ 1<<40, prime2 ^ 1<<63}
 	for range 24 {
-		seeds = append(seeds, NewMemory().hseed)
+		seeds = append(seeds, New().hseed)
 	}
 	mean := n / shardCount
 	for name, key := range kinds {
 		for _, seed := range seeds {
-			m := NewMemory()
+			m := New()
 			m.hseed = seed
 			var shards [shardCount]int
 			for i := range n {

@@ -1,0 +1,41 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/backend/redisbackend"
+	"github.com/waygate-go/waygate/core/sdk"
+)
+
+// OpenBackend opens the backend a WAYGATE_BACKEND-style spec names. It is
+// the one place specs are read, for WAYGATE_BACKEND and for code alike:
+//
+//   - "memory" or "": an in-process backend (state lost on exit)
+//   - "file:/path/state.json": a JSON file, written atomically, one writer
+//   - "redis://host:6379/0" (also rediss:// and unix://): Redis, shared by
+//     every instance on it, rate-limit counters included
+//   - "waygate+http://host:8000/waygate" (also waygate+https://): a Waygate
+//     Server, for the service WAYGATE_SERVICE with the token
+//     WAYGATE_SERVICE_TOKEN
+//
+// The caller owns the backend and closes it; an engine closes only the one
+// it opened itself from WAYGATE_BACKEND.
+func OpenBackend(spec string) (backend.Backend, error) {
+	switch {
+	case spec == "" || strings.EqualFold(spec, "memory"):
+		return backend.NewMemory(), nil
+	case strings.HasPrefix(spec, "file:"):
+		return backend.OpenFile(strings.TrimPrefix(spec, "file:"))
+	case strings.HasPrefix(spec, "waygate+"):
+		return sdk.New(strings.TrimPrefix(spec, "waygate+"), os.Getenv(EnvService), os.Getenv(EnvServiceToken))
+	}
+	for _, scheme := range []string{"redis://", "rediss://", "unix://"} {
+		if strings.HasPrefix(spec, scheme) {
+			return redisbackend.Open(spec)
+		}
+	}
+	return nil, fmt.Errorf("unknown backend %q: use memory, file:/path/state.json, redis://host:6379/0 or waygate+http://host:8000/waygate", spec)
+}
