@@ -22,6 +22,63 @@ type Registration struct {
 	Template string
 	// Declaration is the state declared in code.
 	Declaration route.Declaration
+	// Origin identifies what added the route, for MergeAllMethods: the
+	// routes one framework call (echo's Any, fiber's All) adds for every
+	// method share it. Any comparable value; nil is an origin too.
+	// Optional.
+	Origin any
+}
+
+// MergeAllMethods folds, for each template, registrations that cover every
+// one of methods and share an Origin into one all-methods registration
+// (Method "", whose key is the bare "/template"), the way a framework's
+// Any or All adds a route for every method. methods is the framework's own
+// list of what Any registers. The merged registration takes the place of
+// the first one it replaces; the others keep their order. Registrations for
+// methods a route key cannot name (PROPFIND, custom methods) are dropped.
+func MergeAllMethods(regs []Registration, methods []string) []Registration {
+	type place struct {
+		template string
+		origin   any
+	}
+	covered := map[place]map[string]bool{}
+	for _, r := range regs {
+		p := place{r.Template, r.Origin}
+		if covered[p] == nil {
+			covered[p] = map[string]bool{}
+		}
+		covered[p][strings.ToUpper(r.Method)] = true
+	}
+	all := func(p place) bool {
+		if len(methods) == 0 {
+			return false
+		}
+		for _, m := range methods {
+			if !covered[p][strings.ToUpper(m)] {
+				return false
+			}
+		}
+		return true
+	}
+	out := make([]Registration, 0, len(regs))
+	merged := map[place]bool{}
+	for _, r := range regs {
+		p := place{r.Template, r.Origin}
+		method := strings.ToUpper(r.Method)
+		switch {
+		case all(p) && slices.ContainsFunc(methods, func(m string) bool { return strings.EqualFold(m, method) }):
+			if !merged[p] {
+				merged[p] = true
+				r.Method = ""
+				out = append(out, r)
+			}
+		case method != "" && !slices.Contains(route.Methods, method):
+			// a method a route key cannot name
+		default:
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Register adds routes to the registry with their declared state. Call it at
