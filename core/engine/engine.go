@@ -332,7 +332,7 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 	for e.ctx.Err() == nil {
 		if watcher && ch == nil {
 			if ch, _ = e.watch(); ch == nil {
-				if !sleepCtx(e.ctx, backoff.next()) {
+				if !e.sleep(backoff.next()) {
 					return
 				}
 				continue
@@ -364,7 +364,7 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 		// The stream ended: the backend went away. Resubscribe and reload.
 		e.failOpen("backend watch", errors.New("change stream ended"))
 		ch, loaded = nil, false
-		if !sleepCtx(e.ctx, backoff.next()) {
+		if !e.sleep(backoff.next()) {
 			return
 		}
 	}
@@ -475,13 +475,13 @@ func newID() string {
 // will now succeed). It reports false when the engine is closing, and sets
 // *ch to nil when the stream ended so the caller resubscribes.
 func (e *Engine) waitRetry(ch *<-chan backend.Change, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
+	due, stop := e.after(d)
+	defer stop()
 	for {
 		select {
 		case <-e.ctx.Done():
 			return false
-		case <-t.C:
+		case <-due:
 			return true
 		case c, ok := <-*ch: // a nil channel never delivers
 			if !ok {
@@ -495,13 +495,23 @@ func (e *Engine) waitRetry(ch *<-chan backend.Change, d time.Duration) bool {
 	}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
+// after returns a channel closed once d has passed on the engine's clock,
+// so tests move retries along with a fake clock instead of sleeping.
+func (e *Engine) after(d time.Duration) (<-chan struct{}, func()) {
+	due := make(chan struct{})
+	t := e.cfg.clock.AfterFunc(d, func() { close(due) })
+	return due, func() { t.Stop() }
+}
+
+// sleep waits d on the engine's clock; it reports false when the engine
+// is closing.
+func (e *Engine) sleep(d time.Duration) bool {
+	due, stop := e.after(d)
+	defer stop()
 	select {
-	case <-ctx.Done():
+	case <-e.ctx.Done():
 		return false
-	case <-t.C:
+	case <-due:
 		return true
 	}
 }

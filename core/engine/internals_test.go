@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/waygatetest"
@@ -233,22 +234,47 @@ func (b *failingBackend) Watch(ctx context.Context) (<-chan backend.Change, erro
 func TestFailedLoadRetriesAtOnceOnResync(t *testing.T) {
 	mem := backend.NewMemory()
 	b := &failingBackend{Backend: mem, ready: make(chan struct{}), resync: make(chan backend.Change, 1)}
-	e, err := engine.New(context.Background(), engine.WithBackend(b))
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	e, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithClock(clk))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	// Let the backoff grow well past what the test waits for below.
-	time.Sleep(1500 * time.Millisecond)
+	// The failed load waits for its retry on the engine's clock, which the
+	// test never moves: only the resync can wake it.
+	waitFor(t, func() bool { return clk.Pending() > 0 }, func() string { return "no retry scheduled" })
 	close(b.ready)
-	start := time.Now()
 	b.resync <- backend.Change{Resync: true}
 	select {
 	case <-e.Synced():
-	case <-time.After(time.Second):
+	case <-time.After(5 * time.Second):
 		t.Fatal("the engine did not load when the backend asked for a resync")
 	}
-	t.Logf("loaded %v after the resync", time.Since(start))
+}
+
+// TestFailedLoadRetriesOnTheClock: without a resync, the retry comes when
+// the back-off has passed on the engine's clock.
+func TestFailedLoadRetriesOnTheClock(t *testing.T) {
+	b := &failingBackend{Backend: backend.NewMemory(), ready: make(chan struct{}), resync: make(chan backend.Change)}
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	e, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	waitFor(t, func() bool { return clk.Pending() > 0 }, func() string { return "no retry scheduled" })
+	close(b.ready)
+	select {
+	case <-e.Synced():
+		t.Fatal("the engine loaded before its back-off passed")
+	default:
+	}
+	clk.Advance(30 * time.Second) // the longest back-off
+	select {
+	case <-e.Synced():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the engine did not retry once its back-off passed on the clock")
+	}
 }
 
 func TestWaygateBackendSpecOpensTheSDK(t *testing.T) {
