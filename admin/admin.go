@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 // Handler serves the admin REST API of one engine. Create it with New,
@@ -26,7 +27,8 @@ type Handler struct {
 	access   map[string]access
 	patterns []string
 	auth     *authenticator
-	hooks    *dispatcher
+	hooks    *webhook.Dispatcher
+	ownHooks bool // created by New, closed by Close
 	cop      *http.CrossOriginProtection
 	sdk      *sdkServer // the Waygate Server side of SDK connections
 	// syncMu serialises additions and deletions of runtime webhooks.
@@ -86,9 +88,12 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 		}
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
-	if h.hooks, err = newDispatcher(h, cfg.hooks); err != nil {
-		h.cancel()
-		return nil, errJoin([]error{err})
+	if h.hooks = cfg.hooks; h.hooks == nil {
+		if h.hooks, err = webhook.New(e, webhook.WithLogger(h.log)); err != nil {
+			h.cancel()
+			return nil, errJoin([]error{err})
+		}
+		h.ownHooks = true
 	}
 	switch {
 	case cfg.open:
@@ -101,8 +106,6 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	}
 	h.register()
 	h.followRecords()
-	h.wg.Add(1)
-	go h.hooks.run(h.ctx)
 	return h, nil
 }
 
@@ -112,7 +115,9 @@ func (h *Handler) Close() error {
 	h.closeOnce.Do(func() {
 		h.cancel()
 		h.wg.Wait()
-		h.hooks.wait()
+		if h.ownHooks {
+			_ = h.hooks.Close()
+		}
 	})
 	return nil
 }

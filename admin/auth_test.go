@@ -316,7 +316,6 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		"duplicate":       {admin.WithUser("a", "b", admin.RoleAdmin), admin.WithUser("a", "c", admin.RoleViewer)},
 		"short secret":    {admin.WithUser("a", "b", admin.RoleAdmin), admin.WithSecret("short")},
 		"bad hash":        {admin.WithUserHash("a", "md5$abc", admin.RoleAdmin)},
-		"bad webhook":     {admin.WithOpenAccess(), admin.WithWebhook("ftp://x")},
 		"bad ttl":         {admin.WithOpenAccess(), admin.WithTokenTTL(0)},
 	} {
 		if h, err := admin.New(eng, append(opts, admin.WithIterations(1000))...); err == nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 // events streams every engine change as Server-Sent Events until the
@@ -76,7 +77,7 @@ func streamSSE[T any](h *Handler, w http.ResponseWriter, r *http.Request, items 
 
 // writeEvent writes one change as an SSE event.
 func writeEvent(w io.Writer, c engine.Change) error {
-	data, err := json.Marshal(eventOf(c))
+	data, err := json.Marshal(webhook.EventOf(c))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/admin"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 // stream opens GET /api/events and returns its lines, after the server
@@ -80,7 +81,7 @@ func TestEventsDeliverChangesWithin100ms(t *testing.T) {
 	lines, _ := stream(t, f)
 	want(t, f.as("POST", "/api/routes/"+key("GET:/orders")+"/disable", `{"reason":"broken"}`), http.StatusOK)
 	name, data := next(t, lines, 100*time.Millisecond)
-	var ev admin.Event
+	var ev webhook.Event
 	if err := json.Unmarshal([]byte(data), &ev); err != nil {
 		t.Fatal(err)
 	}

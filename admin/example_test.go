@@ -2,7 +2,6 @@ package admin_test
 
 import (
 	"context"
-	"crypto/hmac"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/waygate-go/waygate/admin"
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 // Mount the admin API under a prefix of a net/http server. Requests without
@@ -111,55 +111,26 @@ func ExampleEncodeRouteKey() {
 	// GET:/items/{item_id}
 }
 
-// Post every change to Slack and, signed, to your own receiver.
-func ExampleWithWebhook() {
+// Webhooks are an engine subscriber of their own (package webhook); the
+// handler lists the dispatcher's webhooks and adds and removes them at
+// runtime.
+func ExampleWithWebhooks() {
 	e, err := engine.New(context.Background(), engine.WithBackend(backend.NewMemory()))
 	if err != nil {
 		panic(err)
 	}
 	defer e.Close()
+	hooks, err := webhook.New(e, webhook.WithHook("https://ops.example.com/waygate", webhook.Secret("shared-secret")))
+	if err != nil {
+		panic(err)
+	}
+	defer hooks.Close()
 	h, err := admin.New(e,
 		admin.WithUser("alice", "correct horse battery staple", admin.RoleAdmin),
-		admin.WithWebhook("https://hooks.slack.com/services/T000/B000/XXXX", admin.WebhookSlack()),
-		admin.WithWebhook("https://ops.example.com/waygate", admin.WebhookSecret("shared-secret")),
-		admin.WithWebhook("https://pager.example.com/events", admin.WebhookFormatter(func(ev admin.Event) any {
-			if ev.Kind != "global" {
-				return nil // only global maintenance pages someone
-			}
-			return map[string]string{"summary": ev.Event + ": " + ev.Reason}
-		})),
+		admin.WithWebhooks(hooks),
 	)
 	if err != nil {
 		panic(err)
 	}
 	defer h.Close()
-}
-
-// A webhook receiver checks the signature over the raw body before trusting
-// it.
-func ExampleSign() {
-	receive := func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, "unreadable body", http.StatusBadRequest)
-			return
-		}
-		want := admin.Sign("shared-secret", body)
-		if !hmac.Equal([]byte(r.Header.Get("X-Waygate-Signature")), []byte(want)) {
-			http.Error(w, "bad signature", http.StatusUnauthorized)
-			return
-		}
-		var ev admin.Event
-		if err := json.Unmarshal(body, &ev); err != nil {
-			http.Error(w, "not an event", http.StatusBadRequest)
-			return
-		}
-		fmt.Println(ev.Event, ev.Path)
-	}
-
-	body := `{"event":"disable","kind":"route","path":"GET:/orders"}`
-	req := httptest.NewRequest("POST", "/hook", strings.NewReader(body))
-	req.Header.Set("X-Waygate-Signature", admin.Sign("shared-secret", []byte(body)))
-	receive(httptest.NewRecorder(), req)
-	// Output: disable GET:/orders
 }

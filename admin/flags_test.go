@@ -15,6 +15,7 @@ import (
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/waygatetest"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 // checkoutFlag is the demo flag: on for the target beta_tester_1 and for
@@ -678,12 +679,12 @@ func TestFlagAccess(t *testing.T) {
 // Flag and segment changes fire webhooks and reach the change stream.
 func TestFlagChangesFireWebhooksAndEvents(t *testing.T) {
 	rv := newReceiver(t)
-	f := newFixture(t, admin.WithWebhook(rv.URL, admin.WebhookSecret("s")))
+	f := newHookFixture(t, webhook.WithHook(rv.URL, webhook.Secret("s")))
 	lines, _ := stream(t, f)
 
 	want(t, f.as("POST", "/api/flags", checkoutFlag), http.StatusCreated)
 	d := rv.next(t)
-	var ev admin.Event
+	var ev webhook.Event
 	if err := json.Unmarshal(d.body, &ev); err != nil {
 		t.Fatal(err)
 	}
@@ -691,7 +692,7 @@ func TestFlagChangesFireWebhooksAndEvents(t *testing.T) {
 		ev.Flag == nil || ev.Flag.Key != "new-checkout" || ev.Flag.Name != "New checkout" || ev.State != nil {
 		t.Errorf("payload %s", d.body)
 	}
-	if d.header.Get("X-Waygate-Event") != "flag_created" || d.header.Get("X-Waygate-Signature") != admin.Sign("s", d.body) {
+	if d.header.Get("X-Waygate-Event") != "flag_created" || d.header.Get("X-Waygate-Signature") != webhook.Sign("s", d.body) {
 		t.Errorf("headers %v", d.header)
 	}
 	if name, data := next(t, lines, 100*time.Millisecond); name != "flag" || !strings.Contains(data, `"event":"flag_created","kind":"flag","path":"flag:new-checkout"`) {
@@ -708,7 +709,7 @@ func TestFlagChangesFireWebhooksAndEvents(t *testing.T) {
 	}
 	want(t, f.as("POST", "/api/segments", betaSegment), http.StatusCreated)
 	d = rv.next(t)
-	ev = admin.Event{}
+	ev = webhook.Event{}
 	if err := json.Unmarshal(d.body, &ev); err != nil {
 		t.Fatal(err)
 	}
@@ -733,7 +734,7 @@ func TestFlagChangesFireWebhooksAndEvents(t *testing.T) {
 // Slack colours for the kill switch.
 func TestSlackFlagColours(t *testing.T) {
 	for action, color := range map[string]string{"flag_enabled": "#36A64F", "flag_disabled": "#FF0000", "flag_updated": "#888888"} {
-		got, _ := json.Marshal(admin.SlackFormatter(admin.Event{Event: action, Path: "flag:x"}))
+		got, _ := json.Marshal(webhook.SlackFormatter(webhook.Event{Event: action, Path: "flag:x"}))
 		if !strings.Contains(string(got), `"color":"`+color+`"`) || !strings.Contains(string(got), "`flag:x`") {
 			t.Errorf("%s: %s", action, got)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/waygatetest"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 const (
@@ -55,6 +56,14 @@ func newFixtureOn(t *testing.T, eng *engine.Engine, clk *clock.Fake, opts ...adm
 	return build(t, eng, clk, append(users, opts...), true)
 }
 
+// newHookFixture builds a fixture whose handler serves a dispatcher with
+// the webhooks hookOpts give.
+func newHookFixture(t *testing.T, hookOpts ...webhook.Option) *fixture {
+	t.Helper()
+	eng, clk := waygatetest.NewEngine(t)
+	return newFixtureOn(t, eng, clk, withHooks(t, eng, hookOpts...))
+}
+
 // newOpenFixture serves without authentication.
 func newOpenFixture(t *testing.T) *fixture {
 	t.Helper()
@@ -69,7 +78,7 @@ func build(t *testing.T, eng *engine.Engine, clk *clock.Fake, opts []admin.Optio
 		admin.WithClock(clk),
 		admin.WithLogger(slog.New(slog.DiscardHandler)),
 		admin.WithIterations(1000),
-		admin.WithWebhookRetry(3, time.Millisecond),
+		withHooks(t, eng),
 	}, opts...)
 	h, srv := serveAdmin(t, eng, all...)
 	f := &fixture{t: t, eng: eng, clk: clk, h: h, srv: srv, base: srv.URL + "/waygate"}
@@ -227,4 +236,17 @@ func compact(t *testing.T, b []byte) string {
 		t.Fatal(err)
 	}
 	return buf.String()
+}
+
+// withHooks serves a webhook dispatcher on eng with opts, retrying three
+// times a millisecond apart on the engine's clock; it closes when the test
+// ends.
+func withHooks(t *testing.T, eng *engine.Engine, opts ...webhook.Option) admin.Option {
+	t.Helper()
+	d, err := webhook.New(eng, append([]webhook.Option{webhook.WithRetry(3, time.Millisecond), webhook.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return admin.WithWebhooks(d)
 }

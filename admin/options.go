@@ -3,11 +3,11 @@ package admin
 import (
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/waygate-go/waygate/core/clock"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 // Option configures a Handler.
@@ -28,11 +28,7 @@ type config struct {
 	throttleMax   int
 	throttleEvery time.Duration
 	keepAlive     time.Duration
-	hooks         []hookSpec
-	hookAttempts  int
-	hookBackoff   time.Duration
-	hookClient    *http.Client
-	hookQueue     int
+	hooks         *webhook.Dispatcher
 	iterations    int // PBKDF2 rounds for WithUser passwords
 	origins       []string
 	serviceTokens []serviceToken // SDK credentials, see WithServiceToken
@@ -52,9 +48,6 @@ func defaultConfig() config {
 		throttleMax:   5,
 		throttleEvery: time.Minute,
 		keepAlive:     15 * time.Second,
-		hookAttempts:  4,
-		hookBackoff:   time.Second,
-		hookQueue:     256,
 		iterations:    defaultIterations,
 	}
 }
@@ -172,53 +165,14 @@ func WithKeepAlive(d time.Duration) Option {
 	})
 }
 
-// WithWebhook posts every state change to url. Webhooks added here live as
-// long as the process; those added through POST /api/webhooks are
-// persisted in the backend.
-// Optional.
-func WithWebhook(url string, opts ...WebhookOption) Option {
-	return optionFunc(func(c *config) {
-		s := hookSpec{url: url, format: FormatJSON}
-		for _, o := range opts {
-			if o != nil {
-				o(&s)
-			}
-		}
-		c.hooks = append(c.hooks, s)
-	})
-}
-
-// WithWebhookRetry sets how many times a delivery is attempted (network
-// errors, 429 and 5xx are retried) and the first backoff, doubled after
-// every failure.
-// Optional. Default: 4 attempts, 1 second.
-func WithWebhookRetry(attempts int, backoff time.Duration) Option {
-	return optionFunc(func(c *config) {
-		if attempts <= 0 || backoff < 0 {
-			c.errs = append(c.errs, fmt.Errorf("webhook retry: %d attempts and a %s backoff: attempts must be positive", attempts, backoff))
-			return
-		}
-		c.hookAttempts, c.hookBackoff = attempts, backoff
-	})
-}
-
-// WithWebhookClient sets the HTTP client that delivers webhooks.
-// Optional. Default: a client with a 10 second timeout.
-func WithWebhookClient(client *http.Client) Option {
-	return optionFunc(func(c *config) { c.hookClient = client })
-}
-
-// WithWebhookQueue sets how many deliveries may wait per webhook; when the
-// queue is full, new events for that webhook are dropped and counted.
-// Optional. Default: 256.
-func WithWebhookQueue(n int) Option {
-	return optionFunc(func(c *config) {
-		if n <= 0 {
-			c.errs = append(c.errs, fmt.Errorf("webhook queue %d must be positive", n))
-			return
-		}
-		c.hookQueue = n
-	})
+// WithWebhooks has the handler serve d's webhooks: GET /api/webhooks lists
+// them, POST and DELETE add and remove runtime ones, GET /api/health sums
+// their deliveries, and a Waygate Server's hub forwards the changes its
+// services make to d. The caller closes d.
+// Optional. Default: a dispatcher on the engine with no webhooks in code,
+// which the handler closes.
+func WithWebhooks(d *webhook.Dispatcher) Option {
+	return optionFunc(func(c *config) { c.hooks = d })
 }
 
 // WithTrustedOrigins lets browsers on other origins ("https://ops.example.com")

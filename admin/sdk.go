@@ -148,7 +148,7 @@ func (h *Handler) sdkAppendLogs(w http.ResponseWriter, r *http.Request) error {
 			return errorf(http.StatusServiceUnavailable, "the server's backend is unavailable: retry later")
 		}
 	}
-	h.hooks.forwarded(r.Context(), entries)
+	h.hooks.Forward(entries)
 	if b.Dropped > 0 {
 		h.sdk.mu.Lock()
 		h.sdk.statusLocked(svc).dropped += b.Dropped

@@ -23,6 +23,7 @@ import (
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/sdk"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 const (
@@ -43,12 +44,20 @@ func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func newSDKServer(t *testing.T, b backend.Backend, opts ...admin.Option) *sdkServer {
 	t.Helper()
+	return newSDKServerHooks(t, b, nil, opts...)
+}
+
+// newSDKServerHooks is newSDKServer with a dispatcher of the webhooks
+// hookOpts give.
+func newSDKServerHooks(t *testing.T, b backend.Backend, hookOpts []webhook.Option, opts ...admin.Option) *sdkServer {
+	t.Helper()
 	eng, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithLogger(quiet()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
 	all := append([]admin.Option{
+		withHooks(t, eng, hookOpts...),
 		admin.WithUser("admin", adminPass, admin.RoleAdmin),
 		admin.WithIterations(1000),
 		admin.WithLogger(quiet()),
@@ -771,13 +780,13 @@ func TestSDKLogsARefusedToken(t *testing.T) {
 // code): the server learns why from the audit entries the SDK forwards.
 func TestServerWebhooksSeeServicesChanges(t *testing.T) {
 	rv := newReceiver(t)
-	s := newSDKServer(t, backend.NewMemory(), admin.WithWebhook(rv.URL))
+	s := newSDKServerHooks(t, backend.NewMemory(), []webhook.Option{webhook.WithHook(rv.URL)})
 	e, _ := newService(t, s.base, "payments", paymentsToken)
 	ctx := engine.WithActor(context.Background(), "billing-job", "code")
 	if _, err := e.Disable(ctx, "GET:/free", "closing the books"); err != nil {
 		t.Fatal(err)
 	}
-	var ev admin.Event
+	var ev webhook.Event
 	for {
 		d := rv.next(t)
 		if err := json.Unmarshal(d.body, &ev); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 // listAudit pages through the audit log, newest first. Filters: route
@@ -35,26 +36,16 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// webhookTotals sums the delivery counters of every webhook.
-type webhookTotals struct {
-	Webhooks    int    `json:"webhooks"`
-	Delivered   uint64 `json:"delivered"`
-	Failed      uint64 `json:"failed"`
-	Dropped     uint64 `json:"dropped"`
-	Retries     uint64 `json:"retries"`
-	ClaimErrors uint64 `json:"claim_errors"`
-}
-
 type healthResponse struct {
 	// Status is "ok", or "degraded" until the engine has loaded the
 	// persisted state.
-	Status   string        `json:"status"`
-	Synced   bool          `json:"synced"`
-	Env      string        `json:"env"`
-	Time     time.Time     `json:"time"`
-	Engine   engine.Stats  `json:"engine"`
-	Webhooks webhookTotals `json:"webhooks"`
-	Bypass   bypassView    `json:"bypass"`
+	Status   string         `json:"status"`
+	Synced   bool           `json:"synced"`
+	Env      string         `json:"env"`
+	Time     time.Time      `json:"time"`
+	Engine   engine.Stats   `json:"engine"`
+	Webhooks webhook.Totals `json:"webhooks"`
+	Bypass   bypassView     `json:"bypass"`
 }
 
 type bypassView struct {
@@ -73,16 +64,7 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) error {
 		resp.Status = "degraded"
 	}
 	resp.Bypass.Lifecycle, resp.Bypass.RateLimits = resp.Engine.BypassLifecycle, resp.Engine.BypassRateLimits
-	for _, hk := range h.hooks.list() {
-		st := hk.status()
-		t := &resp.Webhooks
-		t.Webhooks++
-		t.Delivered += st.Delivered
-		t.Failed += st.Failed
-		t.Dropped += st.Dropped
-		t.Retries += st.Retries
-	}
-	resp.Webhooks.ClaimErrors = h.hooks.claimErrors.Load()
+	resp.Webhooks = h.hooks.Totals()
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

@@ -13,8 +13,6 @@ import (
 const (
 	// kindRevoked holds logged-out token ids until the tokens expire.
 	kindRevoked backend.Kind = "admin_revoked_token"
-	// kindWebhook holds webhooks added through the API.
-	kindWebhook backend.Kind = "admin_webhook"
 )
 
 // put writes (or, with a nil value, deletes) one of the admin's records
@@ -28,28 +26,18 @@ type revokedDoc struct {
 	Exp int64 `json:"exp"`
 }
 
-// followRecords keeps revocations and runtime webhooks in step with the
-// engine's records: all of them at start and after every reload, then the
-// changes other instances make. Revocations are merged (they only go away
-// when their token expires); runtime webhooks are replaced.
+// followRecords keeps revocations in step with the engine's records: all
+// of them at start and after every reload, then the changes other
+// instances make. Revocations are merged: they only go away when their
+// token expires.
 func (h *Handler) followRecords() {
 	in := engine.InternalsOf(h.eng)
 	stopRevoked := in.Follow(kindRevoked, h.revocations)
-	stopHooks := in.Follow(kindWebhook, func(docs map[string][]byte, full bool) {
-		if full {
-			h.hooks.replaceRuntime(docs)
-			return
-		}
-		for id, raw := range docs {
-			h.hooks.applyRuntime(id, raw)
-		}
-	})
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
 		<-h.ctx.Done()
 		stopRevoked()
-		stopHooks()
 	}()
 }
 

@@ -1,68 +1,13 @@
 package admin
 
 import (
-	"cmp"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/waygate-go/waygate/core/webhook"
 )
-
-// maxRuntimeHooks bounds the webhooks added through the API.
-const maxRuntimeHooks = 100
-
-// hookRecord is a runtime webhook as persisted. The secret is stored so
-// every instance can sign; it is never returned by the API.
-type hookRecord struct {
-	ID        string    `json:"id"`
-	URL       string    `json:"url"`
-	Secret    string    `json:"secret,omitempty"`
-	Format    string    `json:"format"`
-	CreatedAt time.Time `json:"created_at"`
-	CreatedBy string    `json:"created_by"`
-}
-
-// applyRuntime applies one persisted webhook (nil raw: deleted).
-func (d *dispatcher) applyRuntime(id string, raw []byte) {
-	if !strings.HasPrefix(id, "wh_") {
-		return
-	}
-	if raw == nil {
-		d.stop(id)
-		return
-	}
-	var rec hookRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		d.h.log.Warn("waygate admin: skip unreadable webhook", "id", id, "err", err)
-		return
-	}
-	spec := hookSpec{url: rec.URL, secret: rec.Secret, format: rec.Format}
-	if err := spec.validate(); err != nil {
-		d.h.log.Warn("waygate admin: skip invalid webhook", "id", id, "err", err)
-		return
-	}
-	d.mu.Lock()
-	old := d.hooks[id]
-	d.mu.Unlock()
-	if old != nil && old.url == spec.url && old.secret == spec.secret && old.format == spec.format {
-		return
-	}
-	d.start(&hook{hookSpec: spec, id: id, source: "api", createdAt: rec.CreatedAt, createdBy: rec.CreatedBy})
-}
-
-// replaceRuntime makes the runtime webhooks exactly docs.
-func (d *dispatcher) replaceRuntime(docs map[string][]byte) {
-	for _, hk := range d.list() {
-		if _, keep := docs[hk.id]; hk.source == "api" && !keep {
-			d.stop(hk.id)
-		}
-	}
-	for id, raw := range docs {
-		d.applyRuntime(id, raw)
-	}
-}
 
 // webhookView is a webhook as listed by the API.
 type webhookView struct {
@@ -73,26 +18,24 @@ type webhookView struct {
 	HasSecret bool      `json:"has_secret"`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by"`
-	hookStatus
+	webhook.Status
 }
 
-func viewOf(hk *hook, full bool) webhookView {
-	u := hk.url
+// viewOf lists hk; viewers see its URL reduced to scheme and host, since
+// webhook paths often hold secrets.
+func viewOf(hk webhook.Hook, full bool) webhookView {
+	u := hk.URL
 	if !full {
-		u = redactURL(u)
+		u = webhook.RedactURL(u)
 	}
-	return webhookView{ID: hk.id, URL: u, Format: hk.format, Source: hk.source, HasSecret: hk.secret != "",
-		CreatedAt: hk.createdAt, CreatedBy: hk.createdBy, hookStatus: hk.status()}
+	return webhookView{ID: hk.ID, URL: u, Format: hk.Format, Source: hk.Source, HasSecret: hk.HasSecret,
+		CreatedAt: hk.CreatedAt, CreatedBy: hk.CreatedBy, Status: hk.Status}
 }
 
-// listWebhooks lists every webhook with its delivery status. Viewers see
-// URLs reduced to scheme and host, since webhook paths often hold secrets.
+// listWebhooks lists every webhook with its delivery status.
 func (h *Handler) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 	full := principalOf(r.Context()).role == RoleAdmin
-	hooks := h.hooks.list()
-	slices.SortFunc(hooks, func(a, b *hook) int {
-		return cmp.Or(cmp.Compare(b.source, a.source), a.createdAt.Compare(b.createdAt), cmp.Compare(a.id, b.id))
-	})
+	hooks := h.hooks.Hooks()
 	out := make([]webhookView, len(hooks))
 	for i, hk := range hooks {
 		out[i] = viewOf(hk, full)
@@ -107,48 +50,16 @@ type addWebhookRequest struct {
 	Format string `json:"format"`
 }
 
-// addWebhook registers and persists a webhook.
+// addWebhook registers and stores a webhook.
 func (h *Handler) addWebhook(w http.ResponseWriter, r *http.Request) error {
 	var req addWebhookRequest
 	if err := decodeBody(w, r, &req, true); err != nil {
 		return err
 	}
-	if req.URL == "" {
-		return badRequest("url is required")
-	}
-	if req.Format == FormatCustom {
-		return badRequest("format custom needs a Go formatter: configure it in code with WithWebhook; use json or slack here")
-	}
-	spec := hookSpec{url: req.URL, secret: req.Secret, format: req.Format}
-	if err := spec.validate(); err != nil {
-		return badRequest("%v", err)
-	}
-	h.syncMu.Lock()
-	defer h.syncMu.Unlock()
-	runtime := 0
-	for _, hk := range h.hooks.list() {
-		if hk.url == spec.url {
-			return errorf(http.StatusConflict, "a webhook for this URL already exists (id %s): delete it first to change it", hk.id)
-		}
-		if hk.source == "api" {
-			runtime++
-		}
-	}
-	if runtime >= maxRuntimeHooks {
-		return errorf(http.StatusConflict, "there are already %d webhooks: delete one first", runtime)
-	}
-	rec := hookRecord{ID: "wh_" + randomHex(8), URL: spec.url, Secret: spec.secret, Format: spec.format,
-		CreatedAt: h.cfg.clock.Now().UTC(), CreatedBy: principalOf(r.Context()).user}
-	raw, _ := json.Marshal(rec) //nolint:gosec // G117: persisted to sign deliveries; never returned by the API
-	if err := h.put(r.Context(), kindWebhook, rec.ID, raw); err != nil {
-		return err
-	}
-	h.hooks.applyRuntime(rec.ID, raw)
-	h.hooks.mu.Lock()
-	hk := h.hooks.hooks[rec.ID]
-	h.hooks.mu.Unlock()
-	if hk == nil {
-		return fmt.Errorf("webhook %s was stored but did not start", rec.ID)
+	hk, err := h.hooks.Add(r.Context(), webhook.Runtime{URL: req.URL, Secret: req.Secret, Format: req.Format,
+		CreatedBy: principalOf(r.Context()).user})
+	if err != nil {
+		return webhookError(err)
 	}
 	writeJSON(w, http.StatusCreated, viewOf(hk, true))
 	return nil
@@ -159,22 +70,34 @@ func (h *Handler) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &struct{}{}, false); err != nil {
 		return err
 	}
-	h.syncMu.Lock()
-	defer h.syncMu.Unlock()
 	id := r.PathValue("id")
-	h.hooks.mu.Lock()
-	hk := h.hooks.hooks[id]
-	h.hooks.mu.Unlock()
-	switch {
-	case hk == nil:
-		return errorf(http.StatusNotFound, "no webhook %q: list them with GET /api/webhooks", id)
-	case hk.source == "code":
-		return errorf(http.StatusConflict, "webhook %s is configured in code (WithWebhook): remove it there", id)
+	if err := h.hooks.Remove(r.Context(), id); err != nil {
+		return webhookError(err)
 	}
-	if err := h.put(r.Context(), kindWebhook, id, nil); err != nil {
-		return err
-	}
-	h.hooks.stop(id)
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "deleted": id})
 	return nil
+}
+
+// webhookError answers the dispatcher's refusals.
+func webhookError(err error) error {
+	switch {
+	case errors.Is(err, webhook.ErrInvalid):
+		return badRequest("%s", unwrapMessage(err))
+	case errors.Is(err, webhook.ErrExists), errors.Is(err, webhook.ErrTooMany), errors.Is(err, webhook.ErrInCode):
+		return errorf(http.StatusConflict, "%s", unwrapMessage(err))
+	case errors.Is(err, webhook.ErrNotFound):
+		return errorf(http.StatusNotFound, "%s: list them with GET /api/webhooks", unwrapMessage(err))
+	}
+	return err
+}
+
+// unwrapMessage is err's message without the sentinel in front.
+func unwrapMessage(err error) string {
+	msg := err.Error()
+	for _, s := range []error{webhook.ErrInvalid, webhook.ErrExists, webhook.ErrTooMany, webhook.ErrNotFound, webhook.ErrInCode} {
+		if rest, ok := strings.CutPrefix(msg, s.Error()+": "); ok {
+			return rest
+		}
+	}
+	return msg
 }

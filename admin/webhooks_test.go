@@ -13,10 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waygate-go/waygate/admin"
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/waygatetest"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 // receiver is a local webhook endpoint. The nth request is answered with
@@ -65,6 +66,24 @@ func (rv *receiver) next(t *testing.T) delivery {
 	}
 }
 
+// nextOn waits for the next delivery, moving the engine's fake clock on
+// while it waits, so that retries (which back off on that clock) go out.
+func (rv *receiver) nextOn(t *testing.T, clk *clock.Fake) delivery {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		select {
+		case d := <-rv.got:
+			return d
+		case <-time.After(2 * time.Millisecond):
+			if time.Now().After(deadline) {
+				t.Fatal("no webhook delivery")
+			}
+			clk.Advance(time.Second)
+		}
+	}
+}
+
 // none checks that nothing more arrives for a short while.
 func (rv *receiver) none(t *testing.T) {
 	t.Helper()
@@ -77,7 +96,7 @@ func (rv *receiver) none(t *testing.T) {
 
 func TestWebhookPayloadAndSignature(t *testing.T) {
 	rv := newReceiver(t)
-	f := newFixture(t, admin.WithWebhook(rv.URL+"/hook", admin.WebhookSecret("hook-secret")))
+	f := newHookFixture(t, webhook.WithHook(rv.URL+"/hook", webhook.Secret("hook-secret")))
 	want(t, f.as("POST", "/api/routes/"+key("GET:/orders")+"/disable", `{"reason":"broken"}`), http.StatusOK)
 	d := rv.next(t)
 	var ev map[string]any
@@ -91,7 +110,7 @@ func TestWebhookPayloadAndSignature(t *testing.T) {
 	}
 	m := hmac.New(sha256.New, []byte("hook-secret"))
 	m.Write(d.body)
-	if sig := d.header.Get("X-Waygate-Signature"); sig != "sha256="+hex.EncodeToString(m.Sum(nil)) || sig != admin.Sign("hook-secret", d.body) {
+	if sig := d.header.Get("X-Waygate-Signature"); sig != "sha256="+hex.EncodeToString(m.Sum(nil)) || sig != webhook.Sign("hook-secret", d.body) {
 		t.Errorf("signature %q does not verify", sig)
 	}
 	if d.header.Get("Content-Type") != "application/json" || d.header.Get("X-Waygate-Event") != "disable" || d.header.Get("X-Waygate-Delivery") == "" {
@@ -110,9 +129,9 @@ func TestWebhookPayloadAndSignature(t *testing.T) {
 
 func TestWebhookSlackAndCustomFormat(t *testing.T) {
 	slack, custom := newReceiver(t), newReceiver(t)
-	f := newFixture(t,
-		admin.WithWebhook(slack.URL, admin.WebhookSlack()),
-		admin.WithWebhook(custom.URL, admin.WebhookFormatter(func(ev admin.Event) any {
+	f := newHookFixture(t,
+		webhook.WithHook(slack.URL, webhook.Slack()),
+		webhook.WithHook(custom.URL, webhook.Custom(func(ev webhook.Event) any {
 			if ev.Event == "enable" {
 				return nil // skipped
 			}
@@ -156,7 +175,8 @@ func hookStatus(t *testing.T, f *fixture, id string) map[string]any {
 	return nil
 }
 
-// waitStatus polls until the webhook's field reaches v.
+// waitStatus polls until the webhook's field reaches v, moving the
+// engine's fake clock on between polls so retries go out.
 func waitStatus(t *testing.T, f *fixture, id, field string, v float64) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
@@ -169,14 +189,15 @@ func waitStatus(t *testing.T, f *fixture, id, field string, v float64) map[strin
 			t.Fatalf("webhook %s: %s never reached %v: %v", id, field, v, h)
 		}
 		time.Sleep(2 * time.Millisecond)
+		f.clk.Advance(time.Second)
 	}
 }
 
 func TestWebhookRetryThenSuccess(t *testing.T) {
 	rv := newReceiver(t, 500, 503)
-	f := newFixture(t, admin.WithWebhook(rv.URL))
+	f := newHookFixture(t, webhook.WithHook(rv.URL))
 	want(t, f.as("POST", "/api/routes/"+key("GET:/orders")+"/disable", ``), http.StatusOK)
-	first, second, third := rv.next(t), rv.next(t), rv.next(t)
+	first, second, third := rv.nextOn(t, f.clk), rv.nextOn(t, f.clk), rv.nextOn(t, f.clk)
 	if string(first.body) != string(third.body) || string(second.body) != string(third.body) {
 		t.Error("retries sent another body")
 	}
@@ -190,7 +211,7 @@ func TestWebhookRetryThenSuccess(t *testing.T) {
 func TestWebhookFailuresVisible(t *testing.T) {
 	down := newReceiver(t, 500, 500, 500)
 	refused := newReceiver(t, 400)
-	f := newFixture(t, admin.WithWebhook(down.URL), admin.WithWebhook(refused.URL))
+	f := newHookFixture(t, webhook.WithHook(down.URL), webhook.WithHook(refused.URL))
 	want(t, f.as("POST", "/api/routes/"+key("GET:/orders")+"/disable", ``), http.StatusOK)
 	h := waitStatus(t, f, "code-1", "failed", 1)
 	if h["retries"] != 2.0 || h["last_status"] != 500.0 || h["last_error"] != "receiver answered 500" || h["delivered"] != 0.0 {
@@ -210,7 +231,7 @@ func TestWebhookFailuresVisible(t *testing.T) {
 	// A receiver that is not listening: a network error, retried, then failed.
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close()
-	g := newFixture(t, admin.WithWebhook(gone.URL+"/secret-path"))
+	g := newHookFixture(t, webhook.WithHook(gone.URL+"/secret-path"))
 	want(t, g.as("POST", "/api/routes/"+key("GET:/orders")+"/disable", ``), http.StatusOK)
 	h = waitStatus(t, g, "code-1", "failed", 1)
 	if msg, _ := h["last_error"].(string); msg == "" || strings.Contains(msg, "secret-path") {
@@ -228,7 +249,7 @@ func TestSlowWebhookDoesNotSlowMutation(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	f := newFixture(t, admin.WithWebhook(slow.URL))
+	f := newHookFixture(t, webhook.WithHook(slow.URL))
 	done := make(chan response, 2)
 	go func() {
 		done <- f.as("POST", "/api/routes/"+key("GET:/orders")+"/disable", ``)
@@ -249,7 +270,7 @@ func TestWebhookAPI(t *testing.T) {
 	rv := newReceiver(t)
 	b := backend.NewMemory()
 	eng, clk := waygatetest.NewEngine(t, engine.WithBackend(b))
-	f := newFixtureOn(t, eng, clk, admin.WithWebhook("https://hooks.example.com/services/T0/B0/SECRET"))
+	f := newFixtureOn(t, eng, clk, withHooks(t, eng, webhook.WithHook("https://hooks.example.com/services/T0/B0/SECRET")))
 	r := f.as("POST", "/api/webhooks", `{"url":"`+rv.URL+`/path/token","secret":"shh","format":"slack"}`)
 	want(t, r, http.StatusCreated)
 	var created map[string]any
@@ -287,7 +308,7 @@ func TestWebhookAPI(t *testing.T) {
 	// The runtime webhook receives changes, signed.
 	want(t, f.as("POST", "/api/routes/"+key("GET:/orders")+"/disable", ``), http.StatusOK)
 	d := rv.next(t)
-	if d.header.Get("X-Waygate-Signature") != admin.Sign("shh", d.body) || !strings.Contains(string(d.body), "attachments") {
+	if d.header.Get("X-Waygate-Signature") != webhook.Sign("shh", d.body) || !strings.Contains(string(d.body), "attachments") {
 		t.Errorf("delivery %s %v", d.body, d.header)
 	}
 	// It is persisted: a new handler on the same backend has it.

@@ -1,8 +1,7 @@
-package admin
+package webhook
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -13,18 +12,8 @@ import (
 	"github.com/waygate-go/waygate/core/route"
 )
 
-// Built-in webhook payload formats.
-const (
-	// FormatJSON posts the Event as JSON.
-	FormatJSON = "json"
-	// FormatSlack posts a Slack incoming-webhook attachment (SlackFormatter).
-	FormatSlack = "slack"
-	// FormatCustom marks a webhook whose Formatter was given in code.
-	FormatCustom = "custom"
-)
-
 // Event is one state change, as posted to webhooks (the default JSON
-// payload) and streamed by GET /api/events.
+// payload) and streamed by the admin API's GET /api/events.
 type Event struct {
 	// Event is the audited action ("maintenance_on", "global_rl_set", ...);
 	// empty for changes another instance made, seen on the event stream.
@@ -63,8 +52,8 @@ const (
 	segmentPath = "segment:"
 )
 
-// eventOf describes an engine change.
-func eventOf(c engine.Change) Event {
+// EventOf describes an engine change.
+func EventOf(c engine.Change) Event {
 	ev := Event{Event: string(c.Action), Kind: string(c.Kind), Path: c.Key, Service: c.Service,
 		Actor: c.Actor, Timestamp: c.Time.UTC(), State: c.Route, Maintenance: c.Maintenance, RateLimit: c.Policy}
 	switch c.Kind {
@@ -114,12 +103,12 @@ func eventOfForwarded(e audit.Entry, eng *engine.Engine) Event {
 		ev.Maintenance = &m
 	case strings.HasPrefix(e.Path, flagPath):
 		ev.Kind = string(engine.KindFlag)
-		if f, err := flagOf(eng, strings.TrimPrefix(e.Path, flagPath)); err == nil {
+		if f, ok := eng.Flags().Flag(strings.TrimPrefix(e.Path, flagPath)); ok {
 			ev.Flag = &f
 		}
 	case strings.HasPrefix(e.Path, segmentPath):
 		ev.Kind = string(engine.KindSegment)
-		if sg, err := segmentOf(eng, strings.TrimPrefix(e.Path, segmentPath)); err == nil {
+		if sg, ok := eng.Flags().Segment(strings.TrimPrefix(e.Path, segmentPath)); ok {
 			ev.Segment = &sg
 		}
 	default:
@@ -129,6 +118,15 @@ func eventOfForwarded(e audit.Entry, eng *engine.Engine) Event {
 		}
 	}
 	return ev
+}
+
+// withLists returns st with empty lists instead of nil ones, so the JSON
+// shows [] rather than null.
+func withLists(st route.State) route.State {
+	if st.AllowedEnvs == nil {
+		st.AllowedEnvs = []string{}
+	}
+	return st
 }
 
 // Formatter turns an event into the JSON payload of a webhook. Returning
@@ -162,63 +160,4 @@ func SlackFormatter(ev Event) any {
 	return map[string]any{"attachments": []map[string]any{{
 		"color": color, "text": text, "footer": "waygate", "ts": ev.Timestamp.Unix(),
 	}}}
-}
-
-// WebhookOption configures a webhook given to WithWebhook.
-type WebhookOption func(*hookSpec)
-
-// hookSpec is a webhook's configuration.
-type hookSpec struct {
-	url, secret, format string
-	formatter           Formatter
-}
-
-// WebhookSecret signs every delivery: the X-Waygate-Signature header is
-// "sha256=" and the hex HMAC-SHA256 of the body with secret.
-func WebhookSecret(secret string) WebhookOption {
-	return func(s *hookSpec) { s.secret = secret }
-}
-
-// WebhookSlack posts Slack incoming-webhook attachments (SlackFormatter).
-func WebhookSlack() WebhookOption {
-	return func(s *hookSpec) { s.format, s.formatter = FormatSlack, nil }
-}
-
-// WebhookFormatter posts what f returns, as JSON.
-func WebhookFormatter(f Formatter) WebhookOption {
-	return func(s *hookSpec) { s.format, s.formatter = FormatCustom, f }
-}
-
-// validate checks the URL and format and fills the formatter.
-func (s *hookSpec) validate() error {
-	u, err := url.Parse(s.url)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("webhook URL %q: give an absolute http:// or https:// URL", redactURL(s.url))
-	}
-	switch s.format {
-	case "", FormatJSON:
-		s.format, s.formatter = FormatJSON, DefaultFormatter
-	case FormatSlack:
-		s.formatter = SlackFormatter
-	case FormatCustom:
-		if s.formatter == nil {
-			return fmt.Errorf("webhook %s: the formatter is nil", redactURL(s.url))
-		}
-	default:
-		return fmt.Errorf("webhook format %q: use json or slack", s.format)
-	}
-	return nil
-}
-
-// redactURL keeps the scheme and host: webhook paths often carry secrets
-// (Slack's do), so they are never logged or shown to viewers.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "(invalid URL)"
-	}
-	if u.Path == "" && u.RawQuery == "" {
-		return u.Scheme + "://" + u.Host
-	}
-	return u.Scheme + "://" + u.Host + "/…"
 }
