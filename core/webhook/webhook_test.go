@@ -15,8 +15,8 @@ import (
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
-	"github.com/waygate-go/waygate/core/webhook"
 	"github.com/waygate-go/waygate/core/waygatetest"
+	"github.com/waygate-go/waygate/core/webhook"
 )
 
 type delivery struct {
