@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"context"
-	"crypto/hmac"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,51 +10,39 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/waygate-go/waygate/admin/internal/api"
+	"github.com/waygate-go/waygate/admin/internal/auth"
+	"github.com/waygate-go/waygate/admin/internal/dashboard"
+	"github.com/waygate-go/waygate/admin/internal/hub"
+	"github.com/waygate-go/waygate/admin/internal/wire"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/webhook"
 )
 
-// Handler serves the admin REST API of one engine. Create it with New,
-// mount it under any prefix, and Close it when the server stops.
+// Handler serves the admin REST API, the dashboard and, with service
+// tokens, the Waygate Server's SDK endpoints of one engine. Create it with
+// New, mount it under any prefix, and Close it when the server stops.
 type Handler struct {
-	eng      *engine.Engine
 	cfg      config
 	log      *slog.Logger
-	id       string // tags this handler's backend writes
 	mux      *http.ServeMux
-	access   map[string]access
-	patterns []string
-	auth     *authenticator
+	access   map[string]wire.Access
+	patterns []string // the REST API's endpoints, as openapi.json lists them
+	auth     *auth.Authenticator
 	hooks    *webhook.Dispatcher
 	ownHooks bool // created by New, closed by Close
+	hub      *hub.Hub
 	cop      *http.CrossOriginProtection
-	sdk      *sdkServer // the Waygate Server side of SDK connections
-	// syncMu serialises additions and deletions of runtime webhooks.
-	syncMu sync.Mutex
 
-	ctx       context.Context
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
+	done      chan struct{} // closed by Close: ends event streams
+	stop      []func()      // background work to stop on Close
 	closeOnce sync.Once
 }
 
-// access says who may call an endpoint.
-type access uint8
-
-const (
-	accessPublic access = iota // no credentials: login and the OpenAPI document
-	accessRead                 // any signed-in user
-	accessUser                 // any signed-in user, unsafe method (logout, the flag debugger)
-	accessAdmin                // admins only: every mutation
-)
-
-// apiFunc is an endpoint; a returned error is answered as JSON.
-type apiFunc func(w http.ResponseWriter, r *http.Request) error
-
 // New returns the admin handler of e. It needs users (WithUser) unless
-// WithOpenAccess is given. It loads persisted webhooks and token
-// revocations from e's backend and starts delivering webhooks; call Close
-// to stop.
+// WithOpenAccess is given. It follows the revocations stored through e and
+// serves a webhook dispatcher (WithWebhooks, else one of its own); call
+// Close to stop.
 func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	if e == nil {
 		return nil, errors.New("waygate admin: the engine is nil")
@@ -73,24 +59,28 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	if cfg.logger == nil {
 		cfg.logger = engine.InternalsOf(e).Logger()
 	}
-	a, err := newAuthenticator(&cfg)
-	if err != nil {
-		return nil, errJoin([]error{err})
-	}
-	h := &Handler{
-		eng: e, cfg: cfg, log: cfg.logger, id: "admin-" + randomHex(8),
-		mux: http.NewServeMux(), access: map[string]access{}, auth: a,
-		cop: http.NewCrossOriginProtection(),
-	}
+	h := &Handler{cfg: cfg, log: cfg.logger, mux: http.NewServeMux(), access: map[string]wire.Access{},
+		cop: http.NewCrossOriginProtection(), done: make(chan struct{})}
 	for _, o := range cfg.origins {
 		if err := h.cop.AddTrustedOrigin(o); err != nil {
 			return nil, errJoin([]error{fmt.Errorf("trusted origin %q: %w", o, err)})
 		}
 	}
-	h.ctx, h.cancel = context.WithCancel(context.Background())
+	a, err := auth.New(auth.Config{Users: cfg.users, Open: cfg.open, Secret: cfg.secret, TTL: cfg.tokenTTL, Clock: cfg.clock,
+		ThrottleMax: cfg.throttleMax, ThrottleEvery: cfg.throttleEvery, Iterations: cfg.iterations, Log: cfg.logger,
+		Engine: e, MountPath: h.mountPath})
+	if err != nil {
+		return nil, errJoin([]error{err})
+	}
+	h.auth = a
+	stream := wire.Stream{KeepAlive: cfg.keepAlive, Done: h.done, Log: cfg.logger}
+	ui, err := dashboard.New(dashboard.Config{Engine: e, Auth: a, Clock: cfg.clock, Log: cfg.logger, Stream: stream,
+		MountPath: h.mountPath, Services: func() map[string]hub.ServiceStatus { return h.hub.Statuses() }})
+	if err != nil {
+		return nil, errJoin([]error{err})
+	}
 	if h.hooks = cfg.hooks; h.hooks == nil {
 		if h.hooks, err = webhook.New(e, webhook.WithLogger(h.log)); err != nil {
-			h.cancel()
 			return nil, errJoin([]error{err})
 		}
 		h.ownHooks = true
@@ -104,17 +94,25 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	if svc, scoped := engine.InternalsOf(e).Service(); scoped {
 		h.log.Info("waygate admin: the engine's state is on a Waygate Server; this handler keeps its sessions' revocations and its webhooks in this process", "service", svc)
 	}
-	h.register()
-	h.followRecords()
+	h.hub = hub.New(hub.Config{Engine: e, Hooks: h.hooks, Clock: cfg.clock, Log: cfg.logger, KeepAlive: cfg.keepAlive, Tokens: cfg.serviceTokens})
+	h.stop = append(h.stop, a.Follow(), h.hub.Close)
+
+	a.Register(h)
+	api.New(api.Config{Engine: e, Hooks: h.hooks, Clock: cfg.clock, Log: cfg.logger, Stream: stream, MountPath: h.mountPath}).Register(h)
+	ui.Register(h)
+	h.hub.Register(h)
 	return h, nil
 }
 
-// Close stops webhook delivery, ends open event streams and waits for
-// background work. Deliveries still queued are abandoned.
+// Close ends open event streams, stops following the engine and, if New
+// made the webhook dispatcher, stops its deliveries (deliveries still
+// queued are abandoned).
 func (h *Handler) Close() error {
 	h.closeOnce.Do(func() {
-		h.cancel()
-		h.wg.Wait()
+		close(h.done)
+		for _, stop := range h.stop {
+			stop()
+		}
 		if h.ownHooks {
 			_ = h.hooks.Close()
 		}
@@ -122,8 +120,8 @@ func (h *Handler) Close() error {
 	return nil
 }
 
-// handle registers an endpoint.
-func (h *Handler) handle(pattern string, a access, f apiFunc) {
+// Handle registers a REST endpoint (wire.Registrar).
+func (h *Handler) Handle(pattern string, a wire.Access, f wire.HandlerFunc) {
 	h.access[pattern] = a
 	h.patterns = append(h.patterns, pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
@@ -133,13 +131,20 @@ func (h *Handler) handle(pattern string, a access, f apiFunc) {
 					panic(v)
 				}
 				h.log.Error("waygate admin: handler panicked", "pattern", pattern, "panic", v)
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error: see the server log"})
+				wire.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error: see the server log"})
 			}
 		}()
 		if err := f(w, r); err != nil {
-			h.writeError(w, r, err)
+			wire.WriteError(w, r, err, h.log)
 		}
 	})
+}
+
+// HandleFunc registers an endpoint that answers for itself, outside the
+// REST API (wire.Registrar).
+func (h *Handler) HandleFunc(pattern string, a wire.Access, f http.HandlerFunc) {
+	h.access[pattern] = a
+	h.mux.HandleFunc(pattern, f)
 }
 
 // ServeHTTP authenticates the request, checks the user's role and CSRF
@@ -148,7 +153,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.cfg.prefix != "" {
 		rest, found := strings.CutPrefix(r.URL.Path, h.cfg.prefix)
 		if !found || (rest != "" && rest[0] != '/') {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the admin API is served under " + h.cfg.prefix})
+			wire.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the admin API is served under " + h.cfg.prefix})
 			return
 		}
 		r2 := new(http.Request)
@@ -177,31 +182,31 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := h.mux.Handler(r)
 	a, known := h.access[pattern]
 	if !known {
-		a = accessRead // unknown paths: sign in first, then 404, so nothing is revealed
+		a = wire.Read // unknown paths: sign in first, then 404, so nothing is revealed
 	}
 	unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
 	if unsafe {
 		if err := h.cop.Check(r); err != nil {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "cross-origin request refused: call the admin API from its own origin"})
+			wire.WriteJSON(w, http.StatusForbidden, map[string]string{"error": "cross-origin request refused: call the admin API from its own origin"})
 			return
 		}
 	}
-	if a != accessPublic {
-		p, err := h.auth.authenticate(r)
+	if a != wire.Public {
+		p, err := h.auth.Authenticate(r)
 		if err != nil {
-			h.writeError(w, r, err)
+			wire.WriteError(w, r, err, h.log)
 			return
 		}
-		if unsafe && p.cookie && !h.csrfOK(r, p) {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "missing or wrong CSRF token: send the " + CSRFCookie + " cookie's value in the " + CSRFHeader + " header"})
+		if unsafe && p.Cookie && !h.auth.CSRFOK(r, p) {
+			wire.WriteJSON(w, http.StatusForbidden, map[string]string{"error": "missing or wrong CSRF token: send the " + CSRFCookie + " cookie's value in the " + CSRFHeader + " header"})
 			return
 		}
-		if a == accessAdmin && p.role != RoleAdmin {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "user " + p.user + " has the viewer role: only admins can change state"})
+		if a == wire.Admin && p.Role != RoleAdmin {
+			wire.WriteJSON(w, http.StatusForbidden, map[string]string{"error": "user " + p.User + " has the viewer role: only admins can change state"})
 			return
 		}
-		p.platform = platformOf(r, p)
-		r = r.WithContext(engine.WithActor(withPrincipal(r.Context(), p), p.user, p.platform))
+		p.Platform = auth.PlatformOf(r, p)
+		r = r.WithContext(engine.WithActor(auth.WithPrincipal(r.Context(), p), p.User, p.Platform))
 	}
 	if !known {
 		h.unmatched(w, r)
@@ -231,18 +236,6 @@ func cleanPath(p string) string {
 	return c
 }
 
-// csrfOK checks the double-submit token of a cookie session: the header
-// must equal the cookie, and both the token bound to the session.
-func (h *Handler) csrfOK(r *http.Request, p principal) bool {
-	c, err := r.Cookie(CSRFCookie)
-	got := r.Header.Get(CSRFHeader)
-	if err != nil || got == "" {
-		return false
-	}
-	want := h.auth.signer.csrf(p.jti)
-	return hmac.Equal([]byte(got), []byte(c.Value)) && hmac.Equal([]byte(got), []byte(want))
-}
-
 // unmatched answers a path no endpoint serves with a JSON 404, or 405 with
 // Allow when the path exists for other methods.
 func (h *Handler) unmatched(w http.ResponseWriter, r *http.Request) {
@@ -250,10 +243,10 @@ func (h *Handler) unmatched(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(rec, r)
 	if rec.status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", rec.header.Get("Allow"))
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method " + r.Method + " is not allowed here; allowed: " + rec.header.Get("Allow")})
+		wire.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method " + r.Method + " is not allowed here; allowed: " + rec.header.Get("Allow")})
 		return
 	}
-	writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the endpoints are listed in GET /api/openapi.json"})
+	wire.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the endpoints are listed in GET /api/openapi.json"})
 }
 
 // headerRecorder captures the status and headers of the mux's own 404/405
@@ -274,21 +267,7 @@ func (r *headerRecorder) WriteHeader(status int) {
 // mountPath is where the handler is mounted, for cookie paths and the
 // OpenAPI server URL: the configured prefix, else what http.StripPrefix
 // removed from the request path.
-func (h *Handler) mountPath(r *http.Request) string {
-	if h.cfg.prefix != "" {
-		return h.cfg.prefix
-	}
-	orig := r.RequestURI
-	if u, err := url.ParseRequestURI(orig); err == nil {
-		orig = u.Path // also for the absolute form, GET http://host/waygate/x
-	} else if i := strings.IndexAny(orig, "?#"); i >= 0 {
-		orig = orig[:i]
-	}
-	if m, found := strings.CutSuffix(orig, r.URL.Path); found && strings.HasPrefix(m, "/") {
-		return strings.TrimSuffix(m, "/")
-	}
-	return ""
-}
+func (h *Handler) mountPath(r *http.Request) string { return wire.MountPath(r, h.cfg.prefix) }
 
 func errJoin(errs []error) error {
 	return errors.New("waygate admin: " + errors.Join(errs...).Error())

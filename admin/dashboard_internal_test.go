@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waygate-go/waygate/admin/internal/auth"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/waygatetest"
@@ -61,7 +62,7 @@ func TestDashboardNeverAnswers500(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Close() })
-	csrf := h.csrfFor(principal{})
+	csrf := h.auth.CSRF(auth.Principal{})
 	pats := dashboardPatterns(h)
 	if len(pats) < 40 {
 		t.Fatalf("only %d dashboard endpoints: %v", len(pats), pats)
@@ -87,7 +88,7 @@ func TestDashboardNeverAnswers500(t *testing.T) {
 					req = httptest.NewRequest(method, target+"?"+q.Encode(), nil)
 				} else {
 					form := junkForm(junk)
-					form.Set(csrfField, csrf)
+					form.Set("csrf_token", csrf) // the dashboard's hidden CSRF field
 					req = httptest.NewRequest(method, target, strings.NewReader(form.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				}

@@ -72,17 +72,22 @@
 //
 // GET /api/events streams every engine change as Server-Sent Events: the
 // event name is the change kind (route, global, service, rate_limit, flag,
-// segment, resync) and the data an [Event] as JSON; a keepalive comment is
-// sent every 15 seconds ([WithKeepAlive]).
+// segment, resync) and the data a webhook.Event as JSON; a keepalive
+// comment is sent every 15 seconds ([WithKeepAlive]).
 //
-// Webhooks ([WithWebhook] in code, POST /api/webhooks at runtime,
-// persisted in the backend) receive every change made through this
-// instance: the [Event] as JSON by default, a Slack attachment
-// ([WebhookSlack]) or whatever a [Formatter] returns. With a secret, each
-// delivery carries X-Waygate-Signature: sha256=<hex HMAC-SHA256 of the
-// body> ([Sign]). Deliveries run in the background, per webhook, from a
-// bounded queue: a slow receiver never slows a mutation. Network errors,
-// 429 and 5xx are retried with exponential backoff ([WithWebhookRetry]);
-// the outcome of the last attempt and counters are shown by GET
-// /api/webhooks and GET /api/health.
+// Webhooks are an engine subscriber of their own (package
+// github.com/waygate-go/waygate/core/webhook). The handler serves a
+// dispatcher's webhooks ([WithWebhooks], else one it makes on the engine):
+// GET /api/webhooks lists them with their delivery counters, POST and
+// DELETE add and remove webhooks stored through the engine, and GET
+// /api/health sums their deliveries.
+//
+// # Layout
+//
+// The handler is assembled from parts, each its own package under
+// internal/: auth (users, tokens, CSRF, revocations), api (the REST
+// endpoints), dashboard (the web UI, which calls the engine as the API
+// does) and hub (the Waygate Server's SDK endpoints, on with
+// [WithServiceToken]). They register their endpoints with the Handler,
+// which authenticates each request for the access its endpoint needs.
 package admin

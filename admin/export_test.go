@@ -1,6 +1,11 @@
 package admin
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/waygate-go/waygate/admin/internal/auth"
+	"github.com/waygate-go/waygate/admin/internal/wire"
+)
 
 // WithIterations lowers the PBKDF2 cost of WithUser passwords so tests run
 // fast.
@@ -10,10 +15,10 @@ func WithIterations(n int) Option { return optionFunc(func(c *config) { c.iterat
 func Patterns(h *Handler) []string { return slices.Clone(h.patterns) }
 
 // IsPublic reports whether pattern needs no credentials.
-func IsPublic(h *Handler, pattern string) bool { return h.access[pattern] == accessPublic }
+func IsPublic(h *Handler, pattern string) bool { return h.access[pattern] == wire.Public }
 
 // IsMutation reports whether pattern needs the admin role.
-func IsMutation(h *Handler, pattern string) bool { return h.access[pattern] == accessAdmin }
+func IsMutation(h *Handler, pattern string) bool { return h.access[pattern] == wire.Admin }
 
 // HashWith hashes a password with a chosen PBKDF2 cost.
-var HashWith = hashWith
+var HashWith = auth.HashWith

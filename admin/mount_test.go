@@ -54,7 +54,7 @@ func TestOpenAPIListsEveryEndpoint(t *testing.T) {
 		}
 	}
 	// Every $ref resolves.
-	raw, _ := os.ReadFile("openapi.json")
+	raw, _ := os.ReadFile("internal/api/openapi.json")
 	var all map[string]any
 	if err := json.Unmarshal(raw, &all); err != nil {
 		t.Fatal(err)

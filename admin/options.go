@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/waygate-go/waygate/admin/internal/auth"
+	"github.com/waygate-go/waygate/admin/internal/hub"
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/webhook"
 )
@@ -19,7 +21,7 @@ func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
 	prefix        string
-	users         []userSpec
+	users         []auth.UserSpec
 	open          bool
 	secret        []byte
 	tokenTTL      time.Duration
@@ -31,14 +33,8 @@ type config struct {
 	hooks         *webhook.Dispatcher
 	iterations    int // PBKDF2 rounds for WithUser passwords
 	origins       []string
-	serviceTokens []serviceToken // SDK credentials, see WithServiceToken
+	serviceTokens []hub.Token // SDK credentials, see WithServiceToken
 	errs          []error
-}
-
-// userSpec is one configured user before its password is hashed.
-type userSpec struct {
-	name, password, hash string
-	role                 Role
 }
 
 func defaultConfig() config {
@@ -48,7 +44,7 @@ func defaultConfig() config {
 		throttleMax:   5,
 		throttleEvery: time.Minute,
 		keepAlive:     15 * time.Second,
-		iterations:    defaultIterations,
+		iterations:    auth.DefaultIterations,
 	}
 }
 
@@ -79,7 +75,7 @@ func WithUser(name, password string, role Role) Option {
 			c.errs = append(c.errs, fmt.Errorf("user %q: the password is empty", name))
 			return
 		}
-		c.users = append(c.users, userSpec{name: name, password: password, role: role})
+		c.users = append(c.users, auth.UserSpec{Name: name, Password: password, Role: role})
 	})
 }
 
@@ -88,7 +84,7 @@ func WithUser(name, password string, role Role) Option {
 // Optional.
 func WithUserHash(name, hash string, role Role) Option {
 	return optionFunc(func(c *config) {
-		c.users = append(c.users, userSpec{name: name, hash: hash, role: role})
+		c.users = append(c.users, auth.UserSpec{Name: name, Hash: hash, Role: role})
 	})
 }
 
@@ -181,4 +177,33 @@ func WithWebhooks(d *webhook.Dispatcher) Option {
 // Optional. Default: none.
 func WithTrustedOrigins(origins ...string) Option {
 	return optionFunc(func(c *config) { c.origins = append(c.origins, origins...) })
+}
+
+// ServiceTokenOption configures a service token.
+type ServiceTokenOption = hub.TokenOption
+
+// SharedState trusts the token's service with shared state: its engine may
+// also change global maintenance, global rate limits, flags, segments and
+// other services' maintenance and rate limits (an operator tool, or a
+// service that embeds admin actions). Other services' routes stay out of
+// reach.
+func SharedState() ServiceTokenOption { return hub.SharedState() }
+
+// WithServiceToken lets SDKs of service connect with secret (sent as
+// "Authorization: Bearer <secret>"), which makes the handler a Waygate
+// Server for them. The service's identity comes from the token alone: an
+// SDK can read and change only its own routes, its own maintenance and rate
+// limits, whatever its requests say. Give each service its own secret of at
+// least 16 bytes (for example `openssl rand -hex 32`); a service may have
+// several (to rotate them).
+// Optional. Without service tokens the SDK endpoints answer 401.
+func WithServiceToken(service, secret string, opts ...ServiceTokenOption) Option {
+	return optionFunc(func(c *config) {
+		t, err := hub.NewToken(service, secret, opts...)
+		if err != nil {
+			c.errs = append(c.errs, err)
+			return
+		}
+		c.serviceTokens = append(c.serviceTokens, t)
+	})
 }

@@ -1,0 +1,29 @@
+package wire
+
+import "net/http"
+
+// Access says who may call an endpoint.
+type Access uint8
+
+// The access levels, from the most open.
+const (
+	Public Access = iota // no credentials: login, the OpenAPI document, the dashboard's own pages
+	Read                 // any signed-in user
+	User                 // any signed-in user, unsafe method (logout, the flag debugger)
+	Admin                // admins only: every mutation
+)
+
+// HandlerFunc is an endpoint; a returned error is answered as JSON.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Registrar is where the handler's parts register their endpoints.
+type Registrar interface {
+	// Handle registers a REST endpoint: the handler authenticates the
+	// request for a, answers a returned error as JSON and lists the
+	// pattern in the API's description.
+	Handle(pattern string, a Access, f HandlerFunc)
+	// HandleFunc registers an endpoint that answers for itself (the
+	// dashboard's pages authenticate themselves and render their errors);
+	// it is not part of the REST API.
+	HandleFunc(pattern string, a Access, f http.HandlerFunc)
+}
