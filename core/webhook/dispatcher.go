@@ -400,19 +400,20 @@ func (d *Dispatcher) Forward(entries []audit.Entry) {
 	}
 }
 
-// enqueue hands an event to every webhook, once across the dispatchers
-// that share the backend.
+// enqueue hands an event to every webhook, each webhook (by URL) once
+// across the dispatchers that share the backend.
 func (d *Dispatcher) enqueue(event func() Event) {
 	hooks := d.list()
 	if len(hooks) == 0 {
 		return
 	}
 	ev := event()
-	if !d.claim(ev) {
-		d.skipped.Add(1)
-		return
-	}
+	raw, _ := json.Marshal(ev)
 	for _, hk := range hooks {
+		if !d.claim(raw, hk.url) {
+			d.skipped.Add(1)
+			continue
+		}
 		select {
 		case hk.events <- ev:
 		default:
@@ -423,12 +424,11 @@ func (d *Dispatcher) enqueue(event func() Event) {
 	}
 }
 
-// claim asks the backend whether this change is still undelivered. The
-// token hashes the change's identity, including its time; a failed claim
-// delivers anyway (rather twice than never).
-func (d *Dispatcher) claim(ev Event) bool {
-	raw, _ := json.Marshal(ev)
-	sum := sha256.Sum256(raw)
+// claim asks the backend whether this change is still undelivered to url.
+// The token hashes the change's identity, including its time, and the
+// URL; a failed claim delivers anyway (rather twice than never).
+func (d *Dispatcher) claim(event []byte, url string) bool {
+	sum := sha256.Sum256(append(append(event, 0), url...))
 	ctx, cancel := context.WithTimeout(d.ctx, 5*time.Second)
 	defer cancel()
 	won, err := d.in.Claim(ctx, "webhook:"+hex.EncodeToString(sum[:]), 10*time.Minute)

@@ -20,8 +20,8 @@
 // background, per webhook, from a bounded queue ([WithQueue]): a slow
 // receiver delays only its own deliveries and never a mutation. Network
 // errors, 429 and 5xx are retried with exponential backoff on the engine's
-// clock ([WithRetry]). Engines sharing a backend deliver each change once:
-// every delivery is claimed through the backend first.
+// clock ([WithRetry]). Engines sharing a backend deliver each change once
+// to each webhook URL: every delivery is claimed through the backend first.
 //
 // Webhooks added at runtime ([Dispatcher.Add]) are stored through the
 // engine, beside its state, so every instance on the backend delivers to
