@@ -6,6 +6,7 @@ package examples_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/waygatetest"
@@ -23,10 +25,10 @@ import (
 
 // controller is a third engine on the same Redis, standing in for an
 // operator's tool.
-func controller(t *testing.T, url string) *engine.Engine {
+func controller(t *testing.T, url string, opts ...engine.Option) *engine.Engine {
 	t.Helper()
 	t.Setenv(engine.EnvBackend, url)
-	e, err := engine.New(context.Background())
+	e, err := engine.New(context.Background(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +62,29 @@ func waitStatus(t *testing.T, url string, want int, since time.Time) time.Durati
 			t.Fatalf("%s never answered %d", url, want)
 		}
 	}
+}
+
+// eventually polls cond until it holds, for up to 10s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// engineStats reads the engine counters of a demo through its admin API.
+func engineStats(t *testing.T, api *apiClient) engine.Stats {
+	t.Helper()
+	code, body := api.do("GET", "/api/health", nil)
+	var h struct{ Engine engine.Stats }
+	if code != 200 || json.Unmarshal(body, &h) != nil {
+		t.Fatalf("GET /api/health: %d %s", code, body)
+	}
+	return h.Engine
 }
 
 func TestRedisPropagationBetweenProcesses(t *testing.T) {
@@ -104,23 +129,25 @@ func TestRedisOutageUnderLoad(t *testing.T) {
 		t.Skip("runs demo processes and redis-server")
 	}
 	srv := waygatetest.StartRedis(t)
-	a := start(t, "nethttp", "WAYGATE_BACKEND="+srv.URL)
-	b := start(t, "fiber", "WAYGATE_BACKEND="+srv.URL)
+	a := start(t, "nethttp", "WAYGATE_BACKEND="+srv.URL, "WAYGATE_ADMIN_PASSWORD=pw")
+	b := start(t, "fiber", "WAYGATE_BACKEND="+srv.URL, "WAYGATE_ADMIN_PASSWORD=pw")
 	ctx := context.Background()
+	bases := []string{a, b}
 
 	// A bounded load loop on loopback against both processes.
 	var stop atomic.Bool
-	var served, fiveXX atomic.Int64
+	var fiveXX atomic.Int64
+	served := map[string]*atomic.Int64{a: {}, b: {}}
 	var bad sync.Map
 	var wg sync.WaitGroup
-	for _, base := range []string{a, b} {
+	for _, base := range bases {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 100000 && !stop.Load(); i++ {
 				for _, p := range []string{"/orders", "/orders/7", "/health"} {
 					code := status(base + p)
-					served.Add(1)
+					served[base].Add(1)
 					if code >= 500 || code == 0 {
 						fiveXX.Add(1)
 						bad.Store(base+p, code)
@@ -129,9 +156,36 @@ func TestRedisOutageUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// loaded waits until every process has served n more requests than
+	// from says (nil: since the start).
+	loaded := func(what string, from map[string]int64, n int64) {
+		t.Helper()
+		eventually(t, what, func() bool {
+			for _, base := range bases {
+				if served[base].Load() < from[base]+n {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	apis := []*apiClient{login(t, a, "admin", "pw"), login(t, b, "admin", "pw")}
+	failOpens := make([]uint64, len(apis))
+	for i, api := range apis {
+		failOpens[i] = engineStats(t, api).FailOpen
+	}
+	loaded("load on both processes", nil, 30)
 	srv.Stop()
-	time.Sleep(time.Second)
+	// The outage lasts until each process has noticed it (its engine counts
+	// the lost change stream as a fail-open) and has served load since.
+	for i, api := range apis {
+		eventually(t, "the outage to be noticed by "+bases[i], func() bool { return engineStats(t, api).FailOpen > failOpens[i] })
+	}
+	during := map[string]int64{}
+	for _, base := range bases {
+		during[base] = served[base].Load()
+	}
+	loaded("load during the outage", during, 30)
 
 	// While Redis is down a change is made elsewhere; it must arrive once
 	// Redis is back.
@@ -152,7 +206,7 @@ func TestRedisOutageUnderLoad(t *testing.T) {
 		}
 		return true
 	})
-	t.Logf("%d requests during the outage test", served.Load())
+	t.Logf("%d requests during the outage test", served[a].Load()+served[b].Load())
 	for _, base := range []string{a, b} {
 		if code := status(base + "/health"); code != 200 {
 			t.Fatalf("%s/health = %d after the outage", base, code)
@@ -166,17 +220,21 @@ func TestRedisStateSurvivesRestartOfEveryProcess(t *testing.T) {
 	}
 	srv := waygatetest.StartRedis(t)
 	ctx := context.Background()
-	ctl := controller(t, srv.URL)
+	// The controller lives an hour in the past, on a clock that stands
+	// still: the window it schedules is open for it, and ended (on the wall
+	// clock) while no engine ran, with no need to wait for it to end.
+	then := clock.NewFake(time.Now().Add(-time.Hour))
+	ctl := controller(t, srv.URL, engine.WithClock(then))
 	if _, err := ctl.SetMaintenance(ctx, "GET:/orders", "kept across restarts"); err != nil {
 		t.Fatal(err)
 	}
-	// A window that already ended while nothing was running.
-	now := time.Now()
-	if _, err := ctl.Schedule(ctx, "GET:/orders/{id}", route.Window{Start: now.Add(-time.Minute), End: now.Add(300 * time.Millisecond), Reason: "short"}); err != nil {
+	if _, err := ctl.Schedule(ctx, "GET:/orders/{id}", route.Window{Start: then.Now().Add(-time.Minute), End: then.Now().Add(300 * time.Millisecond), Reason: "short"}); err != nil {
 		t.Fatal(err)
 	}
+	if st, _ := ctl.Route("GET:/orders/{id}"); st.Window == nil || st.Status != route.StatusMaintenance {
+		t.Fatalf("GET:/orders/{id} is %s with window %v, want in its window", st.Status, st.Window)
+	}
 	ctl.Close()
-	time.Sleep(400 * time.Millisecond) // the window ends while no engine runs
 
 	a := start(t, "nethttp", "WAYGATE_BACKEND="+srv.URL)
 	if code := status(a + "/orders"); code != 503 {

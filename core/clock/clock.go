@@ -4,6 +4,7 @@
 package clock
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"time"
@@ -21,6 +22,35 @@ type Clock interface {
 type Timer interface {
 	// Stop prevents the callback from running; it reports whether it did.
 	Stop() bool
+}
+
+// After returns a channel that is closed once d has passed on c, and a
+// function that cancels the wait (harmless once the channel is closed). A d
+// of zero or less has passed already: the channel is closed at once.
+func After(c Clock, d time.Duration) (<-chan struct{}, func()) {
+	due := make(chan struct{})
+	if d <= 0 {
+		close(due)
+		return due, func() {}
+	}
+	t := c.AfterFunc(d, func() { close(due) })
+	return due, func() { t.Stop() }
+}
+
+// Sleep waits until d has passed on c. It reports false, without waiting
+// further, once ctx is done.
+func Sleep(ctx context.Context, c Clock, d time.Duration) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	due, stop := After(c, d)
+	defer stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-due:
+		return true
+	}
 }
 
 // Real is the wall clock.

@@ -332,7 +332,7 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 	for e.ctx.Err() == nil {
 		if watcher && ch == nil {
 			if ch, _ = e.watch(); ch == nil {
-				if !e.sleep(backoff.next()) {
+				if !clock.Sleep(e.ctx, e.cfg.clock, backoff.next()) {
 					return
 				}
 				continue
@@ -364,7 +364,7 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 		// The stream ended: the backend went away. Resubscribe and reload.
 		e.failOpen("backend watch", errors.New("change stream ended"))
 		ch, loaded = nil, false
-		if !e.sleep(backoff.next()) {
+		if !clock.Sleep(e.ctx, e.cfg.clock, backoff.next()) {
 			return
 		}
 	}
@@ -475,7 +475,7 @@ func newID() string {
 // will now succeed). It reports false when the engine is closing, and sets
 // *ch to nil when the stream ended so the caller resubscribes.
 func (e *Engine) waitRetry(ch *<-chan backend.Change, d time.Duration) bool {
-	due, stop := e.after(d)
+	due, stop := clock.After(e.cfg.clock, d)
 	defer stop()
 	for {
 		select {
@@ -492,27 +492,6 @@ func (e *Engine) waitRetry(ch *<-chan backend.Change, d time.Duration) bool {
 				return true
 			}
 		}
-	}
-}
-
-// after returns a channel closed once d has passed on the engine's clock,
-// so tests move retries along with a fake clock instead of sleeping.
-func (e *Engine) after(d time.Duration) (<-chan struct{}, func()) {
-	due := make(chan struct{})
-	t := e.cfg.clock.AfterFunc(d, func() { close(due) })
-	return due, func() { t.Stop() }
-}
-
-// sleep waits d on the engine's clock; it reports false when the engine
-// is closing.
-func (e *Engine) sleep(d time.Duration) bool {
-	due, stop := e.after(d)
-	defer stop()
-	select {
-	case <-e.ctx.Done():
-		return false
-	case <-due:
-		return true
 	}
 }
 

@@ -101,7 +101,7 @@ func New(serverURL, service, token string, opts ...Option) (*Backend, error) {
 		cfg.logger = slog.Default()
 	}
 	b := &Backend{cfg: cfg, base: u.String(), service: service, token: token, log: cfg.logger,
-		written: map[string]writeMark{}, inflight: map[string]int{}, downSince: time.Now()}
+		written: map[string]writeMark{}, inflight: map[string]int{}, downSince: cfg.clock.Now()}
 	b.settled.L = &b.mu
 	b.logs.limit, b.logs.kick = cfg.logBuffer, make(chan struct{}, 1)
 	b.ctx, b.cancel = context.WithCancel(context.Background())

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
 )
 
 // logQueue buffers audit entries and hits for the server, bounded: when a
@@ -80,21 +80,22 @@ func (q *logQueue) counts() (dropped uint64, pending int) {
 	return q.total, len(q.audit) + len(q.hits)
 }
 
-// forwardLogs sends batches every flush interval, or sooner when a batch is
-// ready, and once more when the SDK closes.
+// forwardLogs sends batches every flush interval (on the SDK's clock), or
+// sooner when a batch is ready, and once more when the SDK closes.
 func (b *Backend) forwardLogs() {
 	defer b.wg.Done()
-	t := time.NewTicker(b.cfg.flushEvery)
-	defer t.Stop()
 	for {
+		due, stop := clock.After(b.cfg.clock, b.cfg.flushEvery)
 		select {
 		case <-b.ctx.Done():
+			stop()
 			ctx, cancel := context.WithTimeout(context.Background(), b.cfg.timeout)
 			b.flush(ctx)
 			cancel()
 			return
-		case <-t.C:
+		case <-due:
 		case <-b.logs.kick:
+			stop()
 		}
 		b.flush(b.ctx)
 	}

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/waygate-go/waygate/core/clock"
 )
 
 // Option configures a Backend.
@@ -15,6 +17,7 @@ func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
 	client       *http.Client
+	clock        clock.Clock
 	logger       *slog.Logger
 	timeout      time.Duration
 	minBackoff   time.Duration
@@ -27,6 +30,7 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
+		clock:      clock.Real{},
 		timeout:    5 * time.Second,
 		minBackoff: 100 * time.Millisecond,
 		maxBackoff: 15 * time.Second,
@@ -99,4 +103,19 @@ func WithFlushInterval(d time.Duration) Option {
 // Optional. Default: three keepalive intervals announced by the server.
 func WithSilenceLimit(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.silenceLimit = d })
+}
+
+// WithClock sets the clock that times reconnection back-off, the log flush
+// interval and the silence limit of the stream (connecting included), and
+// stamps Status. Tests
+// pass a clock.Fake to move them along without sleeping. Per-request
+// timeouts (WithTimeout, the HTTP client's) stay on the wall clock: they
+// bound network I/O.
+// Optional. Default: clock.Real{}.
+func WithClock(c clock.Clock) Option {
+	return optionFunc(func(cfg *config) {
+		if c != nil {
+			cfg.clock = c
+		}
+	})
 }

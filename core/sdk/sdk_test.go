@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
 )
 
 func TestScopeDocument(t *testing.T) {
@@ -145,12 +146,14 @@ func TestBackoffIsJitteredAndBounded(t *testing.T) {
 }
 
 // fakeServer speaks the SDK protocol from a script of events per
-// connection.
+// connection. A script that returns ends its connection; one that holds
+// the connection open waits on gone, closed once the SDK has hung up.
 type fakeServer struct {
 	mu     sync.Mutex
 	conns  int
-	script func(n int, w io.Writer, flush func())
+	script func(n int, w io.Writer, flush func(), gone <-chan struct{})
 	writes []WriteRequest
+	logs   []LogBatch
 	// ack answers the nth write (from 0); without it writes get 204, as
 	// from a server that does not say which version holds them.
 	ack func(n int) WriteResponse
@@ -171,7 +174,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		fl := w.(http.Flusher)
 		fl.Flush()
-		f.script(n, w, fl.Flush)
+		f.script(n, w, fl.Flush, r.Context().Done())
 	case PathRecords:
 		var req WriteRequest
 		json.NewDecoder(r.Body).Decode(&req)
@@ -185,6 +188,13 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(f.ack(n))
+	case PathLogs:
+		var b LogBatch
+		json.NewDecoder(r.Body).Decode(&b)
+		f.mu.Lock()
+		f.logs = append(f.logs, b)
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		http.NotFound(w, r)
 	}
@@ -225,18 +235,18 @@ func next(t *testing.T, ch <-chan backend.Change) backend.Change {
 }
 
 func TestStreamResyncsOnAGap(t *testing.T) {
-	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
+	f := &fakeServer{script: func(n int, w io.Writer, flush func(), gone <-chan struct{}) {
 		if n == 1 {
 			event(w, "snapshot", snapshotAt(10, "active"))
 			event(w, "delta", Delta{Version: 11, Base: 10, Records: []Record{{Kind: backend.KindRoute, Key: "GET:/pay", Value: json.RawMessage(`{"status":"disabled"}`)}}})
 			event(w, "delta", Delta{Version: 13, Base: 12, Records: []Record{{Kind: backend.KindRoute, Key: "GET:/x", Value: json.RawMessage(`{}`)}}}) // 12 was missed
 			flush()
-			time.Sleep(time.Second)
+			<-gone // the SDK, not the server, ends this connection
 			return
 		}
 		event(w, "snapshot", snapshotAt(20, "maintenance"))
 		flush()
-		time.Sleep(time.Second)
+		<-gone
 	}}
 	b := newTestBackend(t, f)
 	ch, _ := b.Watch(context.Background())
@@ -259,32 +269,107 @@ func TestStreamResyncsOnAGap(t *testing.T) {
 	}
 }
 
+// The silence limit and the reconnection back-off run on the SDK's clock:
+// a stream that stays silent for exactly the limit is dropped, and the SDK
+// reconnects once the back-off has passed.
 func TestStreamReconnectsWhenSilent(t *testing.T) {
-	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
+	f := &fakeServer{script: func(n int, w io.Writer, flush func(), gone <-chan struct{}) {
 		event(w, "snapshot", snapshotAt(uint64(n), "active"))
 		flush()
-		time.Sleep(2 * time.Second) // no keepalive
+		<-gone // then silence: no keepalive
 	}}
-	b := newTestBackend(t, f, WithSilenceLimit(50*time.Millisecond), WithTimeout(50*time.Millisecond))
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	const silence, step = time.Minute, 2 * time.Second // the back-off waits between 1s and 2s
+	b := newTestBackend(t, f, WithClock(clk), WithSilenceLimit(silence), WithBackoff(step, step), WithFlushInterval(time.Hour))
 	ch, _ := b.Watch(context.Background())
-	next(t, ch)
 	if c := next(t, ch); !c.Resync {
-		t.Fatalf("%+v", c)
+		t.Fatalf("%+v, want the first snapshot", c)
 	}
-	if v := b.Status().Version; v < 2 {
-		t.Errorf("version %d: did not reconnect", v)
+	// Timers: the log flush and the watchdog. Advance runs the timers that
+	// fall due before it returns, and a dropped stream is marked
+	// disconnected before the back-off timer is armed: two timers seen
+	// before a connected status mean the watchdog has not fired.
+	connectedWith := func(timers int) bool { return clk.Pending() == timers && b.Status().Connected }
+	waitTimers(t, clk, 2)
+	clk.Advance(silence - time.Millisecond)
+	if !connectedWith(2) {
+		t.Fatalf("the stream was dropped before it had been silent for %v", silence)
+	}
+	clk.Advance(time.Millisecond)
+	waitFor(t, "the silent stream to be dropped", func() bool { return !b.Status().Connected })
+	waitTimers(t, clk, 2) // the log flush and the back-off
+	clk.Advance(step/2 - time.Millisecond)
+	if f.connections() != 1 || clk.Pending() != 2 {
+		t.Fatalf("reconnected within %v, before the back-off (at least %v) had passed", step/2-time.Millisecond, step/2)
+	}
+	clk.Advance(step/2 + time.Millisecond)
+	if c := next(t, ch); !c.Resync {
+		t.Fatalf("%+v, want the snapshot of the reconnection", c)
+	}
+	// The back-off timer fires partway through the last Advance, so the
+	// reconnection reads the clock somewhere between the drop and now.
+	if s := b.Status(); s.Version != 2 || s.Reconnects != 1 || !s.LastEvent.After(t0.Add(silence)) || s.LastEvent.After(clk.Now()) {
+		t.Errorf("status %+v at %v, want version 2 after one reconnection, the last event since the drop", s, clk.Now())
+	}
+}
+
+// Buffered log entries are forwarded every flush interval of the SDK's
+// clock.
+func TestLogsFlushOnTheClock(t *testing.T) {
+	f := &fakeServer{}
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	b := newTestBackend(t, f, WithClock(clk), WithFlushInterval(time.Hour))
+	waitTimers(t, clk, 1)
+	if err := b.Append(context.Background(), backend.LogAudit, []byte(`{"n":1}`), 10); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour - time.Millisecond)
+	if s := b.Status(); s.PendingLogs != 1 {
+		t.Fatalf("%d entries pending before the flush interval passed, want 1", s.PendingLogs)
+	}
+	clk.Advance(time.Millisecond)
+	waitFor(t, "the entry to be forwarded", func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.logs) == 1 && len(f.logs[0].Audit) == 1
+	})
+	waitTimers(t, clk, 1) // the next interval
+}
+
+func (f *fakeServer) connections() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.conns
+}
+
+// waitTimers waits until n timers are scheduled on clk.
+func waitTimers(t *testing.T, clk *clock.Fake, n int) {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%d timers on the clock", n), func() bool { return clk.Pending() == n })
+}
+
+// waitFor polls cond until it holds, for up to 5s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
 func TestOwnEchoKeepsItsOrigin(t *testing.T) {
 	release := make(chan struct{})
-	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
+	f := &fakeServer{script: func(n int, w io.Writer, flush func(), gone <-chan struct{}) {
 		event(w, "snapshot", snapshotAt(1, "active"))
 		flush()
 		<-release
 		event(w, "delta", Delta{Version: 2, Base: 1, Records: []Record{payRecord("disabled", "engine-1")}})
 		flush()
-		time.Sleep(time.Second)
+		<-gone
 	}}
 	_, ch := watchAndDisable(t, f, nil)
 	close(release)
@@ -359,7 +444,7 @@ func TestASnapshotTakenBeforeAWriteDoesNotUndoIt(t *testing.T) {
 	done := make(chan struct{}) // ends the fake streams; closed before the server
 	f := &fakeServer{
 		ack: func(n int) WriteResponse { return WriteResponse{Version: uint64(n) + 2, Server: "fake"} },
-		script: func(n int, w io.Writer, flush func()) {
+		script: func(n int, w io.Writer, flush func(), _ <-chan struct{}) {
 			event(w, "snapshot", snapshotAt(1, "active")) // both times: version 1, before the writes
 			flush()
 			if n == 1 {
@@ -406,7 +491,7 @@ func TestADeltaWaitsForTheWriteInFlight(t *testing.T) {
 			wait(answer, done)
 			return WriteResponse{Version: 3, Server: "fake"}
 		},
-		script: func(n int, w io.Writer, flush func()) {
+		script: func(n int, w io.Writer, flush func(), _ <-chan struct{}) {
 			event(w, "snapshot", snapshotAt(1, "active"))
 			flush()
 			wait(asked, done)
@@ -422,6 +507,10 @@ func TestADeltaWaitsForTheWriteInFlight(t *testing.T) {
 	wrote := make(chan error, 1)
 	go func() { wrote <- b.Write(engineCtx, payRecord("active", "").backend()) }()
 	<-asked
+	// Nothing may be delivered until the write is answered. No event marks
+	// "the SDK holds the delta back", so the test gives a wrong delivery a
+	// moment to show: a bound on a check for absence, which a slow machine
+	// can only make miss a bug, never fail; it synchronises nothing.
 	select {
 	case c := <-ch:
 		t.Fatalf("%+v delivered while the write of its key was unanswered", c)
@@ -447,7 +536,7 @@ func TestADeltaWaitsForTheWriteInFlight(t *testing.T) {
 func TestWritesToAServerThatDoesNotAnswerAVersion(t *testing.T) {
 	release := make(chan struct{})
 	done := make(chan struct{}) // ends the fake streams; closed before the server
-	f := &fakeServer{script: func(n int, w io.Writer, flush func()) {
+	f := &fakeServer{script: func(n int, w io.Writer, flush func(), _ <-chan struct{}) {
 		event(w, "snapshot", snapshotAt(1, "active"))
 		flush()
 		wait(release, done)

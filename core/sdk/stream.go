@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
 )
 
 // defaultKeepAlive is assumed until the server announces its interval.
@@ -59,7 +60,7 @@ func (b *Backend) follow(ctx context.Context, out chan<- backend.Change) {
 		was := b.connected
 		b.connected = false
 		if was {
-			b.downSince = time.Now()
+			b.downSince = b.cfg.clock.Now()
 		}
 		b.mu.Unlock()
 		var refused *ServerError
@@ -78,12 +79,8 @@ func (b *Backend) follow(ctx context.Context, out chan<- backend.Change) {
 		if errors.Is(err, errGap) {
 			bo.reset() // the server is fine: resync at once
 		}
-		t := time.NewTimer(bo.next())
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !clock.Sleep(ctx, b.cfg.clock, bo.next()) {
 			return
-		case <-t.C:
 		}
 	}
 }
@@ -103,8 +100,18 @@ func (b *Backend) streamOnce(ctx context.Context, out chan<- backend.Change, bo 
 		silence = 3 * defaultKeepAlive
 	}
 	// The watchdog ends a connection that stays silent, connect included.
-	dog := time.AfterFunc(max(silence, b.cfg.timeout), func() { cancel(errors.New("the stream stayed silent")) })
-	defer dog.Stop()
+	// It runs on the SDK's clock, like the back-off: the silence limit is
+	// a liveness window of the protocol (three keepalive intervals), not a
+	// deadline of one read, and a fake clock proves it exactly.
+	var dog clock.Timer
+	arm := func(d time.Duration) {
+		if dog != nil {
+			dog.Stop()
+		}
+		dog = b.cfg.clock.AfterFunc(d, func() { cancel(errors.New("the stream stayed silent")) })
+	}
+	arm(max(silence, b.cfg.timeout))
+	defer func() { dog.Stop() }()
 	res, err := b.cfg.client.Do(req)
 	if err != nil {
 		if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
@@ -119,7 +126,7 @@ func (b *Backend) streamOnce(ctx context.Context, out chan<- backend.Change, bo 
 	frames := newFrameReader(res.Body)
 	synced := false
 	for {
-		ev, payload, err := frames.next(func() { dog.Reset(silence); b.touch() })
+		ev, payload, err := frames.next(func() { arm(silence); b.touch() })
 		if err != nil {
 			if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
 				return c
@@ -141,7 +148,7 @@ func (b *Backend) streamOnce(ctx context.Context, out chan<- backend.Change, bo 
 			}
 			if s.KeepAliveMillis > 0 && b.cfg.silenceLimit <= 0 {
 				silence = 3 * time.Duration(s.KeepAliveMillis) * time.Millisecond
-				dog.Reset(silence)
+				arm(silence)
 			}
 			b.replace(s, synced)
 			synced = true
@@ -229,7 +236,7 @@ func send(ctx context.Context, out chan<- backend.Change, c backend.Change) bool
 
 func (b *Backend) touch() {
 	b.mu.Lock()
-	b.lastEvent = time.Now()
+	b.lastEvent = b.cfg.clock.Now()
 	b.mu.Unlock()
 }
 
@@ -256,7 +263,7 @@ func (b *Backend) replace(s Snapshot, again bool) {
 	}
 	b.resyncs++
 	if !b.connected {
-		b.log.Info("waygate sdk: synced with the Waygate Server", "service", b.service, "server", b.base, "version", s.Version, "down_for", time.Since(b.downSince).Round(time.Millisecond))
+		b.log.Info("waygate sdk: synced with the Waygate Server", "service", b.service, "server", b.base, "version", s.Version, "down_for", b.cfg.clock.Now().Sub(b.downSince).Round(time.Millisecond))
 	}
 	b.connected = true
 }

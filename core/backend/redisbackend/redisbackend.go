@@ -36,6 +36,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/ratelimit/redislimit"
 )
@@ -52,6 +53,7 @@ const DefaultPrefix = "waygate:"
 type Backend struct {
 	client redis.UniversalClient
 	prefix string
+	clock  clock.Clock
 	owned  bool
 	closed atomic.Bool
 }
@@ -63,9 +65,24 @@ type Option func(*Backend)
 // between several independent deployments.
 func WithPrefix(p string) Option { return func(b *Backend) { b.prefix = p } }
 
+// WithClock sets the clock of the rate-limit store (RateLimitStore), which
+// places each result's reset on it; give it the engine's clock when that is
+// a fake. The backend has no timers of its own: reconnecting after a lost
+// change stream is the engine's back-off, on the engine's clock, and the
+// keepalive ping of the stream is a network read deadline, on the wall
+// clock.
+// Optional. Default: clock.Real{}.
+func WithClock(c clock.Clock) Option {
+	return func(b *Backend) {
+		if c != nil {
+			b.clock = c
+		}
+	}
+}
+
 // New returns a backend on client. Close does not close a client passed in.
 func New(client redis.UniversalClient, opts ...Option) *Backend {
-	b := &Backend{client: client, prefix: DefaultPrefix}
+	b := &Backend{client: client, prefix: DefaultPrefix, clock: clock.Real{}}
 	for _, o := range opts {
 		o(b)
 	}
@@ -93,7 +110,9 @@ func (b *Backend) Client() redis.UniversalClient { return b.client }
 
 // RateLimitStore returns a rate-limit store on the backend's Redis, so every
 // instance on it shares counters (backend.SharedCounters).
-func (b *Backend) RateLimitStore() ratelimit.Store { return redislimit.New(b.client) }
+func (b *Backend) RateLimitStore() ratelimit.Store {
+	return redislimit.New(b.client, redislimit.WithClock(b.clock))
+}
 
 func (b *Backend) docKey(k backend.Kind) string { return b.prefix + "{state}:doc:" + string(k) }
 func (b *Backend) versionKey() string           { return b.prefix + "{state}:version" }

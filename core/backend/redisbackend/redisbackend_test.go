@@ -3,8 +3,6 @@ package redisbackend_test
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/waygatetest"
 )
@@ -208,34 +207,52 @@ func TestWindowTransitionsHappenOnceAcrossEngines(t *testing.T) {
 }
 
 // TestNoRedisCommandsPerRequest: route state is read from the snapshot.
+// The engine's client counts every command it sends, so traffic from
+// startup or from other clients cannot blur the count.
 func TestNoRedisCommandsPerRequest(t *testing.T) {
 	srv := waygatetest.StartRedis(t)
 	ctx := context.Background()
-	e := newEngine(t, srv.URL, nil, reg("GET", "/orders"), reg("GET", "/pay", route.Maintenance("m")))
 	c := client(t, srv.URL)
-	processed := func() int64 {
-		info, err := c.Info(ctx, "stats").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range strings.Split(info, "\r\n") {
-			if v, ok := strings.CutPrefix(line, "total_commands_processed:"); ok {
-				n, _ := strconv.ParseInt(v, 10, 64)
-				return n
-			}
-		}
-		t.Fatal("no total_commands_processed in INFO")
-		return 0
+	sent := &commandCounter{}
+	c.AddHook(sent)
+	e, err := engine.New(ctx, engine.WithBackend(redisbackend.New(c)))
+	if err != nil {
+		t.Fatal(err)
 	}
-	time.Sleep(50 * time.Millisecond) // let startup traffic settle
-	before := processed()
+	t.Cleanup(func() { e.Close() })
+	if err := e.Register(ctx, reg("GET", "/orders"), reg("GET", "/pay", route.Maintenance("m"))); err != nil {
+		t.Fatal(err)
+	}
+	if sent.n.Load() == 0 {
+		t.Fatal("the hook saw no command of the startup: it does not count the engine's traffic")
+	}
+	before := sent.n.Load()
 	for range 1000 {
 		e.Check(ctx, &engine.Request{Method: "GET", Route: "/orders", Path: "/orders"})
 		e.Check(ctx, &engine.Request{Method: "GET", Route: "/pay", Path: "/pay"})
 	}
-	after := processed()
-	if n := after - before - 1; n != 0 { // the second INFO counts itself
+	if n := sent.n.Load() - before; n != 0 {
 		t.Fatalf("%d Redis commands for 2000 checks, want 0", n)
+	}
+}
+
+// commandCounter is a go-redis hook that counts the commands a client
+// sends, pipelined ones included.
+type commandCounter struct{ n atomic.Int64 }
+
+func (h *commandCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *commandCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(int64(len(cmds)))
+		return next(ctx, cmds)
 	}
 }
 
@@ -285,5 +302,21 @@ func TestScheduledFlagChangeHappensOnceAcrossEngines(t *testing.T) {
 	entries, _ := a.Audit(ctx, audit.Query{Route: "flag:launch", Action: audit.ActionFlagScheduledChange})
 	if len(entries) != 1 {
 		t.Fatalf("scheduled change applied %d times, want once", len(entries))
+	}
+}
+
+// The backend's clock reaches its rate-limit store, which places resets on
+// it.
+func TestRateLimitStoreUsesTheBackendsClock(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	t0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := redisbackend.New(client(t, srv.URL), redisbackend.WithClock(clock.NewFake(t0)))
+	rates := []ratelimit.Rate{{Amount: 5, Period: time.Minute}}
+	r, err := b.RateLimitStore().Take(context.Background(), ratelimit.Key{Scope: "GET:/x", Client: "u"}, ratelimit.FixedWindow, rates, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if until := r.Reset.Sub(t0); until <= 0 || until > time.Minute {
+		t.Fatalf("reset %v, want within a minute of the backend's clock (%v)", r.Reset, t0)
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
@@ -37,6 +38,7 @@ const DefaultPrefix = "waygate:rl:"
 type Store struct {
 	client redis.UniversalClient
 	prefix string
+	clock  clock.Clock
 	pipes  sync.Pool // of *fixedPipe
 }
 
@@ -46,9 +48,21 @@ type Option func(*Store)
 // WithPrefix sets the key prefix (default "waygate:rl:").
 func WithPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
 
+// WithClock sets the clock a result's Reset is placed on. Redis times the
+// windows; the store turns the time left into a moment on this clock, so
+// give it the engine's clock (engine.WithClock) when that is a fake.
+// Optional. Default: clock.Real{}.
+func WithClock(c clock.Clock) Option {
+	return func(s *Store) {
+		if c != nil {
+			s.clock = c
+		}
+	}
+}
+
 // New returns a store on client.
 func New(client redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{client: client, prefix: DefaultPrefix}
+	s := &Store{client: client, prefix: DefaultPrefix, clock: clock.Real{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -128,7 +142,7 @@ func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorit
 	if err != nil {
 		return ratelimit.Result{}, fmt.Errorf("redis rate limit: %w", err)
 	}
-	return parseReply(cmd.Val())
+	return parseReply(cmd.Val(), s.clock.Now())
 }
 
 // fixedPipe is the reusable part of a fixed-window check.
@@ -183,7 +197,7 @@ func (s *Store) takeFixed(ctx context.Context, k ratelimit.Key, r ratelimit.Rate
 		}
 		ttl = window
 	}
-	res := ratelimit.Result{Allowed: count <= capacity, Limit: capacity, Period: r.Period, Reset: time.Now().Add(ttl)}
+	res := ratelimit.Result{Allowed: count <= capacity, Limit: capacity, Period: r.Period, Reset: s.clock.Now().Add(ttl)}
 	if res.Allowed {
 		res.Remaining = capacity - count
 	} else {
@@ -194,8 +208,8 @@ func (s *Store) takeFixed(ctx context.Context, k ratelimit.Key, r ratelimit.Rate
 
 // parseReply reads {allowed, limit, period, remaining, reset_in,
 // retry_in} (microseconds; the reset is relative to the server's clock, so
-// it is placed on ours).
-func parseReply(v []int64) (ratelimit.Result, error) {
+// it is placed on ours: now).
+func parseReply(v []int64, now time.Time) (ratelimit.Result, error) {
 	if len(v) != 6 {
 		return ratelimit.Result{}, errors.New("redis rate limit: unexpected script reply")
 	}
@@ -204,7 +218,7 @@ func parseReply(v []int64) (ratelimit.Result, error) {
 		Limit:      v[1],
 		Period:     time.Duration(v[2]) * time.Microsecond,
 		Remaining:  v[3],
-		Reset:      time.Now().Add(time.Duration(v[4]) * time.Microsecond),
+		Reset:      now.Add(time.Duration(v[4]) * time.Microsecond),
 		RetryAfter: time.Duration(v[5]) * time.Microsecond,
 	}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/ratelimit/memlimit"
@@ -113,6 +114,28 @@ func TestFixedWindowCounterWithoutExpiryIsRepaired(t *testing.T) {
 	}
 }
 
+// Redis times the window; the store places the reset on its clock, so an
+// engine on a fake clock computes Retry-After and reset headers from the
+// same time it runs on.
+func TestResetIsPlacedOnTheStoresClock(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	t0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := redislimit.New(client(t, srv.URL), redislimit.WithClock(clock.NewFake(t0)))
+	for _, tc := range []struct {
+		alg   ratelimit.Algorithm
+		limit string
+	}{
+		{ratelimit.FixedWindow, "10/minute"},   // INCR and PTTL
+		{ratelimit.SlidingWindow, "10/minute"}, // the script
+	} {
+		k := ratelimit.Key{Scope: "GET:/clock", Client: string(tc.alg)}
+		_, r := takeN(t, s, k, tc.alg, tc.limit, 0, 1)
+		if until := r.Reset.Sub(t0); until <= 0 || until > time.Minute {
+			t.Errorf("%s: reset %v, want within a minute of the store's clock (%v)", tc.alg, r.Reset, t0)
+		}
+	}
+}
+
 func TestSeveralRatesAtomicOnRedis(t *testing.T) {
 	srv := waygatetest.StartRedis(t)
 	s := redislimit.New(client(t, srv.URL))
@@ -190,8 +213,13 @@ func TestEngineFailsOpenWhenRedisDies(t *testing.T) {
 		t.Fatalf("fail-open count %d, want at least %d", e.Stats().FailOpen, before+5)
 	}
 	srv.Restart()
+	// Poll until counting resumes. Each attempt counts a client of its
+	// own: an attempt that began while the client still failed open has
+	// counted only some of its requests, and must not leave the next one
+	// a counter already past the limit.
 	deadline := time.Now().Add(10 * time.Second)
-	for {
+	for i := 2; ; i++ {
+		req.RemoteAddr = fmt.Sprintf("192.0.2.%d:1", i)
 		a, l := outcomes(3)
 		if a == 2 && l == 1 {
 			break // counting resumed on the fresh server
