@@ -16,7 +16,8 @@ type attrsKey struct{}
 // SetAttr sets the request attribute name to v for Waygate's rate limits:
 // tiers are read from an attribute ("plan" unless the policy names
 // another). Call it from middleware that runs before Waygate's check, that
-// is from Echo.Use or Echo.Pre middleware such as your auth.
+// is from Echo.Pre middleware or Echo.Use middleware added before
+// Middleware, such as your auth.
 //
 // The attributes travel in the request's context (c.SetRequest), so that
 // judging a request that has none costs nothing; values set with c.Set are

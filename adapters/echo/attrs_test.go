@@ -36,12 +36,13 @@ func TestAttributes(t *testing.T) {
 			return next(c)
 		}
 	})
-	gate := waygateecho.New(app, e)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	ok := func(c echo.Context) error { return c.String(200, c.Request().Header.Get("X-User")) }
 	app.GET("/tiered", ok, waygateecho.RateLimit("1/minute", ratelimit.By(ratelimit.KeyUser), ratelimit.TierFrom("org_plan"),
 		ratelimit.Tiers(ratelimit.Tier{Name: "gold", Limit: "3/minute"})))
 	app.GET("/staff", ok, waygateecho.RateLimit("1/minute", ratelimit.ExemptRoles("staff")))
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	type step struct {
@@ -81,7 +82,7 @@ func TestAttributes(t *testing.T) {
 // TestInvalidRateLimitPanics: a bad limit string is a startup error.
 func TestInvalidRateLimitPanics(t *testing.T) {
 	app := echo.New()
-	waygateecho.New(app, newEngine(t))
+	waygateecho.Wrap(newEngine(t), app)
 	defer func() {
 		if msg, _ := recover().(string); !strings.Contains(msg, "GET /posts") || !strings.Contains(msg, "rate limit") {
 			t.Errorf("panic = %q, want it to name the route and the rate limit", msg)

@@ -35,7 +35,7 @@ func serve(b *testing.B, app http.Handler, path string, wantHeader string) {
 	}
 }
 
-func benchGate(b *testing.B, mws ...echo.MiddlewareFunc) *echo.Echo {
+func benchApp(b *testing.B, mws ...echo.MiddlewareFunc) *echo.Echo {
 	b.Helper()
 	e, err := engine.New(context.Background(), engine.WithBackend(backend.NewMemory()))
 	if err != nil {
@@ -43,9 +43,10 @@ func benchGate(b *testing.B, mws ...echo.MiddlewareFunc) *echo.Echo {
 	}
 	b.Cleanup(func() { e.Close() })
 	app := echo.New()
-	gate := waygateecho.New(app, e)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	app.GET("/orders/:id", benchHandler, mws...)
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 	return app
@@ -60,10 +61,10 @@ func BenchmarkRawEcho(b *testing.B) {
 
 // BenchmarkWaygateEcho_Active is the same route judged by Waygate.
 func BenchmarkWaygateEcho_Active(b *testing.B) {
-	serve(b, benchGate(b), "/orders/42", "")
+	serve(b, benchApp(b), "/orders/42", "")
 }
 
 // BenchmarkWaygateEcho_Deprecated adds the deprecation headers.
 func BenchmarkWaygateEcho_Deprecated(b *testing.B) {
-	serve(b, benchGate(b, waygateecho.Deprecated("2027-01-01", "/v2/orders")), "/orders/42", "Deprecation")
+	serve(b, benchApp(b, waygateecho.Deprecated("2027-01-01", "/v2/orders")), "/orders/42", "Deprecation")
 }

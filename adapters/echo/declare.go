@@ -1,7 +1,6 @@
 package waygateecho
 
 import (
-	"reflect"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,11 +18,8 @@ type ResponseFunc func(c echo.Context, d engine.Decision) error
 // route options. Pass it to a route (app.GET(path, h, Declare(...))) or to a
 // group (app.Group(prefix, Declare(...)) or Group.Use); a route's own
 // declarations override its group's. The middleware does nothing per
-// request: the Gate reads the declaration when the route is added.
-func Declare(opts ...route.Option) echo.MiddlewareFunc {
-	d := &declaration{opts: opts}
-	return d.wrap
-}
+// request: the Router reads the declaration when the route is added.
+func Declare(opts ...route.Option) echo.MiddlewareFunc { return markers.Declare(opts...) }
 
 // Maintenance declares the route in maintenance (503 MAINTENANCE_MODE).
 func Maintenance(reason string) echo.MiddlewareFunc { return Declare(route.Maintenance(reason)) }
@@ -60,47 +56,42 @@ func ForceActive() echo.MiddlewareFunc { return Declare(route.ForceActive()) }
 // engine's JSON body.
 func Respond(f ResponseFunc) echo.MiddlewareFunc { return Declare(route.Respond(f)) }
 
-// declaration is what one wrapper declares. Its method value wrap is the
-// wrapper's echo.MiddlewareFunc.
-type declaration struct{ opts []route.Option }
+// markers makes the declaration middleware and finds it among a route's
+// middleware without calling the application's.
+var markers = route.NewMarkers(
+	func(c *route.Carrier) echo.MiddlewareFunc { return (*marker)(c).serve },
+	func(mw echo.MiddlewareFunc) *route.Carrier {
+		var p probe
+		_ = mw(nil)(&p)
+		return p.found
+	},
+)
 
-// wrap passes requests through untouched and without allocating (echo
+// marker is one declaration; its method value serve is the declaration's
+// echo.MiddlewareFunc.
+type marker route.Carrier
+
+// serve passes requests through untouched and without allocating (echo
 // applies route middleware on every request). Given a nil handler, which
-// only the Gate's discovery does, it returns reveal instead.
-func (d *declaration) wrap(next echo.HandlerFunc) echo.HandlerFunc {
+// only the probe of markers passes, it returns reveal instead.
+func (m *marker) serve(next echo.HandlerFunc) echo.HandlerFunc {
 	if next == nil {
-		return d.reveal
+		return m.reveal
 	}
 	return next
 }
 
-// reveal hands the declaration to the probe context of the discovery.
-func (d *declaration) reveal(c echo.Context) error {
+// reveal hands the declaration to the probe.
+func (m *marker) reveal(c echo.Context) error {
 	if p, ok := c.(*probe); ok {
-		p.found = d
+		p.found = (*route.Carrier)(m)
 	}
 	return nil
 }
 
-// probe is the context discovery passes to reveal. It runs no request.
+// probe is the context the probe of markers passes to reveal. It runs no
+// request.
 type probe struct {
 	echo.Context
-	found *declaration
-}
-
-// wrapCode is the code address shared by every wrapper made by Declare:
-// the method value (*declaration).wrap. Comparing it is how discovery tells
-// Waygate's wrappers from the application's middleware without calling the
-// latter; echo names handlers the same way.
-var wrapCode = reflect.ValueOf((*declaration)(nil).wrap).Pointer()
-
-// declarationOf returns the declaration carried by mw, if mw is one of the
-// wrappers. Other middleware is never called.
-func declarationOf(mw echo.MiddlewareFunc) (*declaration, bool) {
-	if mw == nil || reflect.ValueOf(mw).Pointer() != wrapCode {
-		return nil, false
-	}
-	var p probe
-	_ = mw(nil)(&p)
-	return p.found, p.found != nil
+	found *route.Carrier
 }

@@ -74,7 +74,8 @@ func (n *counters) auth(next echo.HandlerFunc) echo.HandlerFunc {
 func TestStartupDiscovery(t *testing.T) {
 	e := newEngine(t)
 	app := echo.New()
-	gate := waygateecho.New(app, e)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	var n counters
 	app.GET("/orders", n.handle)
 	app.POST("/orders", n.handle, n.auth)
@@ -88,7 +89,7 @@ func TestStartupDiscovery(t *testing.T) {
 	app.GET("/debug", n.handle, waygateecho.EnvOnly("dev"))
 	app.GET("/health", n.handle, waygateecho.ForceActive())
 
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		t.Fatalf("Register: %v", err)
 	}
 	got := states(e)
@@ -175,7 +176,8 @@ func TestStartupDiscovery(t *testing.T) {
 func TestDeclarationOverrides(t *testing.T) {
 	e := newEngine(t)
 	app := echo.New()
-	gate := waygateecho.New(app, e)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	ok := func(c echo.Context) error { return c.String(200, "ok") }
 	v1 := app.Group("/v1", waygateecho.Disabled("v1 retired"))
 	v1.GET("/a", ok)
@@ -187,7 +189,7 @@ func TestDeclarationOverrides(t *testing.T) {
 	late.GET("/before", ok)
 	late.Use(waygateecho.Maintenance("after Use"))
 	late.GET("/after", ok)
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -237,7 +239,7 @@ func TestInvalidDeclarationPanics(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			app := echo.New()
-			waygateecho.New(app, newEngine(t))
+			waygateecho.Wrap(newEngine(t), app)
 			defer func() {
 				r := recover()
 				msg, _ := r.(string)
@@ -250,17 +252,17 @@ func TestInvalidDeclarationPanics(t *testing.T) {
 	}
 }
 
-// TestUnguardedRoutes: routes echo knows but the Gate never saw make
+// TestUnguardedRoutes: routes echo knows but the Router never saw make
 // Register fail, naming them.
 func TestUnguardedRoutes(t *testing.T) {
 	ok := func(echo.Context) error { return nil }
 	app := echo.New()
 	app.GET("/early", ok)
-	gate := waygateecho.New(app, newEngine(t))
+	r := waygateecho.Wrap(newEngine(t), app)
 	app.GET("/hooked", ok)
 	app.OnAddRouteHandler = nil
 	app.POST("/unhooked", ok)
-	err := gate.Register(context.Background())
+	err := r.Register(context.Background())
 	if !errors.Is(err, waygateecho.ErrUnguardedRoute) {
 		t.Fatalf("Register = %v, want ErrUnguardedRoute", err)
 	}
@@ -269,31 +271,40 @@ func TestUnguardedRoutes(t *testing.T) {
 	}
 }
 
-// TestRegisterBeforeFirstRequest: without Register, routes are registered
-// before the first request is judged; routes added after Register are
-// registered before their first request too.
-func TestRegisterBeforeFirstRequest(t *testing.T) {
+// TestRoutesAddedAfterRegister: a route added after Register is registered
+// as it is added, listed before its first request and enforced; an Any
+// added then is registered one method at a time.
+func TestRoutesAddedAfterRegister(t *testing.T) {
 	e := newEngine(t)
 	app := echo.New()
-	waygateecho.New(app, e)
-	app.GET("/payments", func(c echo.Context) error { return c.String(200, "paid") }, waygateecho.Maintenance("migration"))
-	app.GET("/orders", func(c echo.Context) error { return c.String(200, "ok") })
-	if rec := do(app, "GET", "/orders"); rec.Code != 200 {
-		t.Fatalf("GET /orders = %d", rec.Code)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
+	ok := func(c echo.Context) error { return c.String(200, "ok") }
+	app.GET("/orders", ok)
+	if err := r.Register(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	if st := states(e)["GET:/payments"]; st.Status != route.StatusMaintenance {
-		t.Errorf("GET:/payments after the first request = %+v", st)
+	app.GET("/late", ok, waygateecho.Disabled("not yet"))
+	app.Any("/late-any", ok, waygateecho.Maintenance("moving"))
+	got := states(e)
+	if st := got["GET:/late"]; st.Status != route.StatusDisabled {
+		t.Errorf("GET:/late before any request = %+v, want disabled", st)
 	}
-	if rec := do(app, "GET", "/payments"); rec.Code != 503 {
-		t.Errorf("GET /payments = %d, want 503", rec.Code)
+	if st := got["POST:/late-any"]; st.Status != route.StatusMaintenance {
+		t.Errorf("POST:/late-any before any request = %+v, want maintenance", st)
 	}
-	app.GET("/late", func(c echo.Context) error { return c.String(200, "ok") }, waygateecho.Disabled("not yet"))
+	if _, ok := got["/late-any"]; ok {
+		t.Errorf("a late Any is listed under the bare key /late-any, want one key per method")
+	}
 	if rec := do(app, "GET", "/late"); rec.Code != 503 || !strings.Contains(rec.Body.String(), "ROUTE_DISABLED") {
 		t.Errorf("GET /late = %d %s, want 503 ROUTE_DISABLED", rec.Code, rec.Body)
 	}
+	if rec := do(app, "DELETE", "/late-any"); rec.Code != 503 || !strings.Contains(rec.Body.String(), "MAINTENANCE_MODE") {
+		t.Errorf("DELETE /late-any = %d %s, want 503 MAINTENANCE_MODE", rec.Code, rec.Body)
+	}
 }
 
-// TestHooksAndHosts: an OnAddRouteHandler set before New keeps being
+// TestHooksAndHosts: an OnAddRouteHandler set before Wrap keeps being
 // called, and host routes are registered and judged.
 func TestHooksAndHosts(t *testing.T) {
 	e := newEngine(t)
@@ -302,10 +313,11 @@ func TestHooksAndHosts(t *testing.T) {
 	app.OnAddRouteHandler = func(host string, r echo.Route, _ echo.HandlerFunc, _ []echo.MiddlewareFunc) {
 		seen = append(seen, host+" "+r.Method+" "+r.Path)
 	}
-	gate := waygateecho.New(app, e)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	api := app.Host("api.example.com")
 	api.GET("/status", func(c echo.Context) error { return c.String(200, "ok") }, waygateecho.Maintenance("api down"))
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 1 || seen[0] != "api.example.com GET /status" {

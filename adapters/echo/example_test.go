@@ -39,8 +39,9 @@ func get(app http.Handler, path string) {
 	fmt.Println(path, rec.Code, rec.Body.String())
 }
 
-// Create the Gate before adding routes, declare state with the wrappers,
-// and call Register before serving: every route is listed at once.
+// Add the middleware with Use, make the Router before adding routes,
+// declare state with the wrappers, and call Register before serving: every
+// route is listed at once.
 func Example() {
 	ctx := context.Background()
 	eng, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()))
@@ -50,14 +51,15 @@ func Example() {
 	defer eng.Close()
 
 	app := echo.New()
-	gate := waygateecho.New(app, eng)
+	app.Use(waygateecho.Middleware(eng))
+	r := waygateecho.Wrap(eng, app)
 
 	app.GET("/orders", listOrders)
 	app.GET("/orders/:id", getOrder)
 	app.POST("/payments", pay, waygateecho.Maintenance("DB migration"))
 	app.GET("/legacy/orders", listOrders, waygateecho.Deprecated("2027-01-01", "/orders"))
 
-	if err := gate.Register(ctx); err != nil {
+	if err := r.Register(ctx); err != nil {
 		log.Fatal(err)
 	}
 	// app.Start(":8080")
@@ -88,13 +90,14 @@ func Example_groups() {
 	}
 	defer eng.Close()
 	app := echo.New()
-	gate := waygateecho.New(app, eng)
+	app.Use(waygateecho.Middleware(eng))
+	r := waygateecho.Wrap(eng, app)
 
 	admin := app.Group("/admin", requireToken, waygateecho.Disabled("closed for audit"))
 	admin.GET("/users", listUsers)
 	admin.GET("/health", health, waygateecho.ForceActive())
 
-	if err := gate.Register(ctx); err != nil {
+	if err := r.Register(ctx); err != nil {
 		log.Fatal(err)
 	}
 	get(app, "/admin/users")
@@ -113,11 +116,12 @@ func ExampleDeprecated() {
 	}
 	defer eng.Close()
 	app := echo.New()
-	gate := waygateecho.New(app, eng)
+	app.Use(waygateecho.Middleware(eng))
+	r := waygateecho.Wrap(eng, app)
 
 	app.GET("/legacy/orders", listOrders, waygateecho.Deprecated("2027-01-01", "/orders"))
 
-	if err := gate.Register(ctx); err != nil {
+	if err := r.Register(ctx); err != nil {
 		log.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
@@ -145,7 +149,8 @@ func ExampleWithResponder() {
 	backSoon := func(c echo.Context, d engine.Decision) error {
 		return c.HTML(d.Status, "<h1>Back soon: "+d.Reason+"</h1>")
 	}
-	gate := waygateecho.New(app, eng, waygateecho.WithResponder(backSoon, engine.BlockMaintenance))
+	app.Use(waygateecho.Middleware(eng, waygateecho.WithResponder(backSoon, engine.BlockMaintenance)))
+	r := waygateecho.Wrap(eng, app)
 
 	app.GET("/shop", listOrders, waygateecho.Maintenance("stocktaking"))
 	app.GET("/api/shop", listOrders, waygateecho.Maintenance("stocktaking"),
@@ -153,7 +158,7 @@ func ExampleWithResponder() {
 			return c.JSON(d.Status, map[string]string{"retry": "later"})
 		}))
 
-	if err := gate.Register(ctx); err != nil {
+	if err := r.Register(ctx); err != nil {
 		log.Fatal(err)
 	}
 	get(app, "/shop")
@@ -164,7 +169,7 @@ func ExampleWithResponder() {
 }
 
 // Runtime changes made through the engine apply to the next request.
-func ExampleGate_Register() {
+func ExampleRouter_Register() {
 	ctx := context.Background()
 	eng, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()))
 	if err != nil {
@@ -172,12 +177,13 @@ func ExampleGate_Register() {
 	}
 	defer eng.Close()
 	app := echo.New()
-	gate := waygateecho.New(app, eng)
+	app.Use(waygateecho.Middleware(eng))
+	r := waygateecho.Wrap(eng, app)
 
 	app.GET("/orders/:id", getOrder)
 	app.Any("/webhooks/*", health)
 
-	if err := gate.Register(ctx); err != nil {
+	if err := r.Register(ctx); err != nil {
 		log.Fatal(err)
 	}
 	for _, st := range eng.Routes() {
@@ -193,8 +199,8 @@ func ExampleGate_Register() {
 	// /orders/7 503 {"error":{"code":"MAINTENANCE_MODE","message":"This endpoint is temporarily unavailable","reason":"reindexing","path":"/orders/7"}}
 }
 
-// identifyUser stands for the application's auth, run by Echo.Use before
-// Waygate's check: it tells Waygate who the user is.
+// identifyUser stands for the application's auth, added with Echo.Use
+// before Waygate's middleware: it tells Waygate who the user is.
 func identifyUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if user := c.Request().Header.Get("X-User"); user != "" {
@@ -215,12 +221,12 @@ func ExampleRateLimit() {
 	}
 	defer eng.Close()
 	app := echo.New()
-	gate := waygateecho.New(app, eng)
+	app.Use(identifyUser, waygateecho.Middleware(eng))
+	r := waygateecho.Wrap(eng, app)
 
-	app.Use(identifyUser)
 	app.GET("/reports", listOrders, waygateecho.RateLimit("2/minute", ratelimit.By(ratelimit.KeyUser)))
 
-	if err := gate.Register(ctx); err != nil {
+	if err := r.Register(ctx); err != nil {
 		log.Fatal(err)
 	}
 	for range 3 {
@@ -250,9 +256,10 @@ func ExampleWithResponder_notFound() {
 	app := echo.New()
 
 	notFound := func(echo.Context, engine.Decision) error { return echo.ErrNotFound }
-	gate := waygateecho.New(app, eng, waygateecho.WithResponder(notFound, engine.BlockNotFound))
+	app.Use(waygateecho.Middleware(eng, waygateecho.WithResponder(notFound, engine.BlockNotFound)))
+	r := waygateecho.Wrap(eng, app)
 	app.GET("/debug", health, waygateecho.EnvOnly("dev"))
-	if err := gate.Register(ctx); err != nil {
+	if err := r.Register(ctx); err != nil {
 		log.Fatal(err)
 	}
 

@@ -16,9 +16,10 @@ func keys(t *testing.T, add func(app *echo.Echo)) []string {
 	t.Helper()
 	e := newEngine(t)
 	app := echo.New()
-	gate := waygateecho.New(app, e)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	add(app)
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var ks []string
@@ -71,12 +72,13 @@ func TestKeysAreStable(t *testing.T) {
 	e := newEngine(t)
 	build := func() *echo.Echo {
 		app := echo.New()
-		gate := waygateecho.New(app, e)
+		app.Use(waygateecho.Middleware(e))
+		r := waygateecho.Wrap(e, app)
 		ok := func(c echo.Context) error { return c.String(200, "ok") }
 		app.GET("/files/*", ok)
 		app.GET("/orders/:id", ok)
 		app.Any("/anything", ok)
-		if err := gate.Register(ctx); err != nil {
+		if err := r.Register(ctx); err != nil {
 			t.Fatal(err)
 		}
 		return app
@@ -127,11 +129,12 @@ func TestKeysAreStable(t *testing.T) {
 func TestAnyOverriddenPerMethod(t *testing.T) {
 	e := newEngine(t)
 	app := echo.New()
-	gate := waygateecho.New(app, e)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	ok := func(c echo.Context) error { return c.String(200, "ok") }
 	app.Any("/x", ok)
 	app.GET("/x", ok, waygateecho.Maintenance("get only"))
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for method, status := range map[string]int{"GET": 503, "POST": 200, "PROPFIND": 200} {

@@ -11,10 +11,10 @@ import (
 // under it are never checked by Waygate — maintenance and rate limits must
 // not lock operators out — and are not routes of the API. h sees paths with
 // the prefix stripped.
-func (g *Gate) Mount(prefix string, h http.Handler) {
+func (r *Router) Mount(prefix string, h http.Handler) {
 	prefix = "/" + strings.Trim(prefix, "/")
-	g.eng.Unguard(prefix)
+	r.eng.Unguard(prefix)
 	handler := echo.WrapHandler(http.StripPrefix(prefix, h))
-	g.app.Any(prefix, handler)
-	g.app.Any(prefix+"/*", handler)
+	r.app.Any(prefix, handler)
+	r.app.Any(prefix+"/*", handler)
 }

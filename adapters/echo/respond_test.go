@@ -20,9 +20,10 @@ func TestResponders(t *testing.T) {
 			return c.String(299, name+":"+d.Outcome.String()+":"+d.Key)
 		}
 	}
-	gate := waygateecho.New(app, e,
+	app.Use(waygateecho.Middleware(e,
 		waygateecho.WithResponder(named("app")),
-		waygateecho.WithResponder(named("app-disabled"), engine.BlockDisabled))
+		waygateecho.WithResponder(named("app-disabled"), engine.BlockDisabled)))
+	r := waygateecho.Wrap(e, app)
 	ok := func(c echo.Context) error { return c.String(200, "ok") }
 	app.GET("/maint", ok, waygateecho.Maintenance("m"))
 	app.GET("/off", ok, waygateecho.Disabled("d"))
@@ -33,7 +34,7 @@ func TestResponders(t *testing.T) {
 	g := app.Group("/g", waygateecho.Respond(named("group")), waygateecho.Maintenance("g"))
 	g.GET("/a", ok)
 	g.GET("/b", ok, waygateecho.Respond(named("route")))
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -61,11 +62,12 @@ func TestResponders(t *testing.T) {
 func TestDefaultResponseHeaders(t *testing.T) {
 	e := newEngine(t)
 	app := echo.New()
-	gate := waygateecho.New(app, e)
+	app.Use(waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	app.GET("/dep", func(c echo.Context) error { return c.JSON(200, map[string]bool{"ok": true}) },
 		waygateecho.Deprecated("2027-01-01", "/v2/dep"))
 	app.GET("/m", func(c echo.Context) error { return nil }, waygateecho.Maintenance("m"))
-	if err := gate.Register(context.Background()); err != nil {
+	if err := r.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	rec := do(app, "GET", "/dep")

@@ -1,7 +1,6 @@
 package waygatefiber
 
 import (
-	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,17 +8,27 @@ import (
 	"github.com/waygate-go/waygate/core/route"
 )
 
-// declarer is the handler behind the route wrappers. At request time it
-// only calls c.Next: the state it declares is read by Register and
-// enforced by the middleware through the engine.
-type declarer struct{ opts []route.Option }
+// marker is the handler behind the route wrappers. At request time it
+// only calls c.Next: the state it carries is read by Register and enforced
+// by the middleware through the engine.
+type marker route.Carrier
 
-func (d *declarer) handle(c *fiber.Ctx) error {
+func (m *marker) handle(c *fiber.Ctx) error {
 	if c == nil {
-		return probe{d}
+		return probe{(*route.Carrier)(m)}
 	}
 	return c.Next()
 }
+
+// markers makes the wrappers and picks them out of a route's handlers.
+var markers = route.NewMarkers(
+	func(c *route.Carrier) fiber.Handler { return (*marker)(c).handle },
+	func(h fiber.Handler) *route.Carrier {
+		p, _ := h(nil).(probe)
+		c, _ := p.v.(*route.Carrier)
+		return c
+	},
+)
 
 // Declare returns a handler that declares the route state opts describe.
 // Put it among a route's handlers (app.Get("/x", waygatefiber.Declare(...),
@@ -27,9 +36,7 @@ func (d *declarer) handle(c *fiber.Ctx) error {
 // every route under the prefix; a route's own declaration overrides its
 // group's. Later options override earlier ones. Any core route option
 // works here, including ones core adds later.
-func Declare(opts ...route.Option) fiber.Handler {
-	return (&declarer{opts: slices.Clone(opts)}).handle
-}
+func Declare(opts ...route.Option) fiber.Handler { return markers.Declare(opts...) }
 
 // Maintenance declares the route (or group) in maintenance (503
 // MAINTENANCE_MODE).
@@ -69,14 +76,9 @@ func ForceActive() fiber.Handler { return Declare(route.ForceActive()) }
 // Respond answers the route's (or group's) blocked requests with f.
 func Respond(f ResponseFunc) fiber.Handler { return Declare(route.Respond(f)) }
 
-// declared returns the route options carried by the package's wrappers
-// among hs, in order. Other handlers are not called.
+// declared returns the route options carried by the wrappers among hs, in
+// order. Other handlers are not called.
 func declared(hs []fiber.Handler) []route.Option {
-	var opts []route.Option
-	for _, h := range hs {
-		if d, ok := own[*declarer](h, declarerPC); ok {
-			opts = append(opts, d.opts...)
-		}
-	}
+	_, opts := markers.Split(hs)
 	return opts
 }

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	waygatefiber "github.com/waygate-go/waygate/adapters/fiber"
@@ -31,7 +35,7 @@ func newEngine(t testing.TB) *engine.Engine {
 // registerApp registers app with a new middleware for e and returns the middleware.
 func registerApp(t testing.TB, app *fiber.App, e *engine.Engine, opts ...waygatefiber.Option) fiber.Handler {
 	t.Helper()
-	mw := waygatefiber.New(e, opts...)
+	mw := waygatefiber.Middleware(e, opts...)
 	if err := waygatefiber.Register(context.Background(), app, mw); err != nil {
 		t.Fatalf("Register: %v", err)
 	}
@@ -201,7 +205,7 @@ func TestRouteKeysAreStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	equal(t, listing(e), want)
-	if err := waygatefiber.Register(context.Background(), app, waygatefiber.New(e)); !errors.Is(err, waygatefiber.ErrOtherMiddleware) {
+	if err := waygatefiber.Register(context.Background(), app, waygatefiber.Middleware(e)); !errors.Is(err, waygatefiber.ErrOtherMiddleware) {
 		t.Errorf("Register with a second middleware = %v, want ErrOtherMiddleware", err)
 	}
 
@@ -251,7 +255,7 @@ func TestRegisterRejectsInvalidDeclarations(t *testing.T) {
 			app := fiber.New()
 			app.Get("/ok", ok)
 			app.Group("/bad", tc.decl).Get("/x", ok)
-			err := waygatefiber.Register(context.Background(), app, waygatefiber.New(e))
+			err := waygatefiber.Register(context.Background(), app, waygatefiber.Middleware(e))
 			if !errors.Is(err, route.ErrInvalidDeclaration) || !strings.Contains(err.Error(), "/bad/x") {
 				t.Fatalf("Register = %v, want an invalid declaration naming /bad/x", err)
 			}
@@ -267,7 +271,7 @@ func TestRegisterRejectsInvalidDeclarations(t *testing.T) {
 	}
 }
 
-func TestRegisterNeedsTheMiddlewareFromNew(t *testing.T) {
+func TestRegisterNeedsTheMiddlewareFromMiddleware(t *testing.T) {
 	app := fiber.New()
 	for _, h := range []fiber.Handler{nil, func(c *fiber.Ctx) error { return c.Next() }, waygatefiber.Maintenance("x")} {
 		if err := waygatefiber.Register(context.Background(), app, h); !errors.Is(err, waygatefiber.ErrNotMiddleware) {
@@ -280,7 +284,7 @@ func TestRegisterIsIdempotentAndPicksUpNewRoutes(t *testing.T) {
 	e := newEngine(t)
 	ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
 	app := fiber.New()
-	mw := waygatefiber.New(e)
+	mw := waygatefiber.Middleware(e)
 	app.Get("/a", ok)
 	app.Get("/b", mw, ok) // placed by the app itself: Register adds no second one
 	for range 2 {
@@ -304,5 +308,116 @@ func TestRegisterIsIdempotentAndPicksUpNewRoutes(t *testing.T) {
 	}
 	if status, _, _ := do(t, app, "GET", "/c"); status != 503 {
 		t.Errorf("GET /c = %d, want 503", status)
+	}
+}
+
+// captureLog sends log/slog's default logger to a buffer for the test.
+func captureLog(t *testing.T) *strings.Builder {
+	t.Helper()
+	var buf strings.Builder
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	return &buf
+}
+
+func TestRoutesAddedAfterRegisterAreReportedOnce(t *testing.T) {
+	logs := captureLog(t)
+	e := newEngine(t)
+	ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
+	app := fiber.New()
+	app.Get("/early", ok)
+	mw := registerApp(t, app, e)
+	if logs.Len() != 0 {
+		t.Fatalf("routes added before Register were reported: %s", logs)
+	}
+	app.Get("/late", waygatefiber.Disabled("late"), ok) // its GET and HEAD routes
+	app.All("/any", ok)                                 // one route per method
+	if n := strings.Count(logs.String(), "level=WARN"); n != 2 {
+		t.Fatalf("%d warnings, want one per added route:\n%s", n, logs)
+	}
+	for _, want := range []string{"path=/late", "path=/any", "not checked until Register runs again"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the warnings do not say %q:\n%s", want, logs)
+		}
+	}
+	if status, _, _ := do(t, app, "GET", "/late"); status != 200 {
+		t.Errorf("GET /late before Register runs again = %d, want 200: not checked", status)
+	}
+	if err := waygatefiber.Register(context.Background(), app, mw); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, listing(e), []string{"/any active", "GET:/early active", "GET:/late disabled late"})
+	if status, _, _ := do(t, app, "GET", "/late"); status != 503 {
+		t.Errorf("GET /late after Register = %d, want 503", status)
+	}
+}
+
+// The usual order — routes, Register, more routes, Listen — checks every
+// route: Register runs again when the app starts listening. app.Test does
+// not run the listen hooks, so this test serves on a real listener.
+func TestListenRegistersRoutesAddedAfterRegister(t *testing.T) {
+	captureLog(t)
+	e := newEngine(t)
+	ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/early", ok)
+	registerApp(t, app, e)
+	app.Group("/late", waygatefiber.Maintenance("late group")).Get("/items/:id", ok)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(l) }()
+	t.Cleanup(func() {
+		app.Shutdown()
+		if err := <-served; err != nil {
+			t.Errorf("Listener: %v", err)
+		}
+	})
+	base := "http://" + l.Addr().String()
+	var res *http.Response
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if res, err = http.Get(base + "/late/items/1"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app did not answer: %v", err)
+		}
+		time.Sleep(5 * time.Millisecond) // poll until the listener serves
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 503 || !strings.Contains(string(body), "late group") {
+		t.Errorf("GET /late/items/1 = %d %s, want the group's 503", res.StatusCode, body)
+	}
+	equal(t, listing(e), []string{"GET:/early active", "GET:/late/items/{id} maintenance late group"})
+}
+
+// Routes of custom methods the app accepts keep keys of their own, and an
+// All route covers them.
+func TestCustomMethodsKeepTheirKeys(t *testing.T) {
+	e := newEngine(t)
+	ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
+	app := fiber.New(fiber.Config{RequestMethods: append(slices.Clone(fiber.DefaultMethods), "PURGE")})
+	app.Add("PURGE", "/cache", waygatefiber.Disabled("no purging"), ok)
+	app.All("/any", ok)
+	registerApp(t, app, e)
+	equal(t, listing(e), []string{"/any active", "PURGE:/cache disabled no purging"})
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{{"PURGE", "/cache", 503}, {"PURGE", "/any", 200}} {
+		if status, _, _ := do(t, app, tc.method, tc.path); status != tc.status {
+			t.Errorf("%s %s = %d, want %d", tc.method, tc.path, status, tc.status)
+		}
+	}
+	if _, err := e.SetMaintenance(context.Background(), "/any", "busy"); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := do(t, app, "PURGE", "/any"); status != 503 {
+		t.Errorf("PURGE /any under the all-methods key's maintenance = %d, want 503", status)
 	}
 }

@@ -1,8 +1,16 @@
 // Package waygatefiber brings Waygate to fiber v2 (gofiber/fiber/v2).
 //
+// It offers the same names as every Waygate adapter: [Middleware] returns
+// the enforcing fiber.Handler; [Register] discovers the app's routes at
+// startup; the declarations ([Declare], [Maintenance], [MaintenanceWindow],
+// [Disabled], [EnvOnly], [Deprecated], [ForceActive], [RateLimit],
+// [Respond]) are fiber.Handlers; [Mount] serves the admin handler; [SetUser],
+// [SetRoles] and [SetAttr] tell Waygate who is calling. Package
+// waygatefibertest runs the core conformance table on fiber.
+//
 // Declare route state with the wrappers, which are ordinary fiber handlers
 // placed among a route's handlers or passed to app.Group or app.Use; then
-// hand the middleware from [New] to [Register] once the routes are
+// hand the middleware from [Middleware] to [Register] once the routes are
 // declared:
 //
 //	app := fiber.New()
@@ -10,7 +18,7 @@
 //	app.Get("/payments", waygatefiber.Maintenance("DB migration"), payments)
 //	admin := app.Group("/admin", waygatefiber.Disabled("closed for audit"))
 //	admin.Get("/users", users)
-//	if err := waygatefiber.Register(ctx, app, waygatefiber.New(e)); err != nil {
+//	if err := waygatefiber.Register(ctx, app, waygatefiber.Middleware(e)); err != nil {
 //		log.Fatal(err)
 //	}
 //	app.Listen(":8080")
@@ -25,21 +33,34 @@
 // app.Stack() gives the routes with their handler chains, in the order
 // fiber matches them, and app.GetRoutes(true) tells routes from app.Use
 // and group middleware. The wrappers are recognised among the handlers by
-// their code pointer and asked for their declaration; no other handler is
-// ever called, so application handlers and middleware (auth, for example)
-// do not run, and a wrapper may sit behind them. A group's declaration is
+// their code pointer (core's route.Markers) and asked for their
+// declaration; no other handler is ever called, so application handlers
+// and middleware (auth, for example) do not run, and a wrapper may sit
+// behind them. A group's declaration is
 // the one passed to app.Group or app.Use for a prefix of the route's path,
 // registered before the route (fiber would not run it otherwise); the
 // route's own wrappers override it. Mounted apps are included: Register
 // has fiber merge them into the stack first (app.Handler), as it does
 // before serving.
 //
-// fiber's Hooks().OnRoute was the other candidate. It sees routes one at a
-// time as they are added, so it cannot know that a HEAD route is the twin
-// fiber adds for a GET route, that nine routes come from one All call
-// (which takes the all-methods key), or whether a route is middleware; and
-// mounted apps' routes are merged without hooks. Reading the finished table
-// once has none of these gaps and needs no debug mode.
+// Routes from one All call (one handler chain for every method) are folded
+// into one all-methods route by core's engine.MergeAllMethods, with the
+// chain as the registration's Origin and the app's RequestMethods as the
+// methods.
+//
+// fiber's Hooks().OnRoute sees routes one at a time as they are added, so
+// it cannot know that a HEAD route is the twin fiber adds for a GET route,
+// that nine routes come from one All call, or whether a route is
+// middleware; and mounted apps' routes are merged without hooks. Reading
+// the finished table has none of these gaps, so discovery reads the table;
+// the hooks cover routes added after Register. Register installs an
+// OnRoute hook that logs, once per route added (through log/slog, as a
+// warning), that the route is not checked until Register runs again, and
+// an OnListen hook that runs Register again when the app starts listening.
+// The usual order — routes, Register, more routes, app.Listen — therefore
+// checks every route. An app served without fiber's Listen methods
+// (app.Handler, app.Test) runs no OnListen hook: call Register again after
+// adding routes.
 //
 // # Where the check runs
 //
@@ -98,11 +119,11 @@
 // # Limitations
 //
 // Register the app that serves, not an app mounted into it: fiber serves
-// copies of a mounted app's routes. Routes added after Register are not
-// registered or checked; Static
-// routes (file servers, which fiber keeps as middleware) are not routes
-// to Waygate. A wrapper is only seen where fiber stores it: one called
-// from inside another handler is invisible. A group prefix matches the
+// copies of a mounted app's routes. Routes added after the app started
+// listening are not registered or checked. Static routes (file servers,
+// which fiber keeps as middleware) are not routes to Waygate. A wrapper is
+// only seen where fiber stores it: one called from inside another handler
+// is invisible. A group prefix matches the
 // route's path by whole segments (fiber itself matches app.Use prefixes
 // by plain string prefix) and parameter names must be spelled alike.
 package waygatefiber

@@ -24,7 +24,7 @@ func TestMiddlewareTranslatesDecisions(t *testing.T) {
 		return c.Status(fiber.StatusTeapot).SendString("error handler: " + err.Error())
 	}})
 	errBroken := errors.New("responder broke")
-	mw := waygatefiber.New(e,
+	mw := waygatefiber.Middleware(e,
 		waygatefiber.WithResponder(func(c *fiber.Ctx, d engine.Decision) error {
 			return c.Status(d.Status).SendString("app:" + d.Outcome.String() + ":" + d.Key)
 		}, engine.BlockMaintenance))
@@ -103,7 +103,7 @@ func start2000() time.Time { return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) 
 // second check in front.
 func TestMiddlewarePlacedInARouteRunsThere(t *testing.T) {
 	e := newEngine(t)
-	mw := waygatefiber.New(e)
+	mw := waygatefiber.Middleware(e)
 	auth := func(c *fiber.Ctx) error {
 		if c.Get("X-Token") != "secret" {
 			return c.SendStatus(fiber.StatusUnauthorized)

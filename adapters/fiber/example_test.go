@@ -59,7 +59,7 @@ func Example() {
 	admin := app.Group("/admin", waygatefiber.Disabled("closed for audit"))
 	admin.Get("/users", ok)
 
-	if err := waygatefiber.Register(ctx, app, waygatefiber.New(e)); err != nil {
+	if err := waygatefiber.Register(ctx, app, waygatefiber.Middleware(e)); err != nil {
 		log.Fatal(err)
 	}
 	// app.Listen(":8080")
@@ -94,7 +94,7 @@ func ExampleRegister() {
 	v1.Get("/items", ok)
 	v1.Get("/items/:id", waygatefiber.Disabled("use /v2/items"), ok)
 
-	if err := waygatefiber.Register(context.Background(), app, waygatefiber.New(e)); err != nil {
+	if err := waygatefiber.Register(context.Background(), app, waygatefiber.Middleware(e)); err != nil {
 		log.Fatal(err)
 	}
 	for _, st := range e.Routes() {
@@ -120,7 +120,7 @@ func ExampleDeprecated() {
 	app := fiber.New()
 	app.Get("/legacy/orders", waygatefiber.Deprecated("2027-01-01", "/orders"), ok)
 
-	if err := waygatefiber.Register(context.Background(), app, waygatefiber.New(e)); err != nil {
+	if err := waygatefiber.Register(context.Background(), app, waygatefiber.Middleware(e)); err != nil {
 		log.Fatal(err)
 	}
 	show(app, "GET", "/legacy/orders", "Deprecation", "Sunset", "Link")
@@ -150,7 +150,7 @@ func ExampleWithResponder() {
 	app.Get("/reports", waygatefiber.Disabled("moved"), waygatefiber.Respond(teapot), ok)
 	app.Get("/old", waygatefiber.Disabled("replaced"), ok)
 
-	mw := waygatefiber.New(e, waygatefiber.WithResponder(page, engine.BlockMaintenance))
+	mw := waygatefiber.Middleware(e, waygatefiber.WithResponder(page, engine.BlockMaintenance))
 	if err := waygatefiber.Register(context.Background(), app, mw); err != nil {
 		log.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func ExampleDeclare() {
 	api.Get("/orders", ok)
 	api.Get("/export", waygatefiber.Declare(route.Maintenance("rebuilding the exporter")), ok)
 
-	if err := waygatefiber.Register(context.Background(), app, waygatefiber.New(e)); err != nil {
+	if err := waygatefiber.Register(context.Background(), app, waygatefiber.Middleware(e)); err != nil {
 		log.Fatal(err)
 	}
 	show(app, "GET", "/api/orders", "Deprecation", "Sunset")
@@ -215,7 +215,7 @@ func ExampleSetUser() {
 		ratelimit.Tiers(ratelimit.Tier{Name: "pro", Limit: "2/minute"}),
 	), ok)
 
-	if err := waygatefiber.Register(context.Background(), app, waygatefiber.New(e)); err != nil {
+	if err := waygatefiber.Register(context.Background(), app, waygatefiber.Middleware(e)); err != nil {
 		log.Fatal(err)
 	}
 	for _, user := range []string{"alice", "alice", "bob", "bob", "bob"} {
@@ -249,7 +249,7 @@ func ExampleWithResponder_notFound() {
 	notFound := func(c *fiber.Ctx, _ engine.Decision) error {
 		return fiber.NewError(fiber.StatusNotFound, "Cannot "+c.Method()+" "+c.Path())
 	}
-	mw := waygatefiber.New(e, waygatefiber.WithResponder(notFound, engine.BlockNotFound))
+	mw := waygatefiber.Middleware(e, waygatefiber.WithResponder(notFound, engine.BlockNotFound))
 	app := fiber.New()
 	app.Get("/debug", waygatefiber.EnvOnly("dev"), func(c *fiber.Ctx) error { return c.SendString("debug") })
 	if err := waygatefiber.Register(context.Background(), app, mw); err != nil {

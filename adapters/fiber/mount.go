@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/waygate-go/waygate/adapters/fiber/internal/httpstream"
 	"github.com/waygate-go/waygate/core/engine"
 )
 
@@ -16,7 +17,7 @@ import (
 func Mount(app *fiber.App, e *engine.Engine, prefix string, h http.Handler) {
 	prefix = "/" + strings.Trim(prefix, "/")
 	e.Unguard(prefix)
-	handler := httpHandler(http.StripPrefix(prefix, h))
+	handler := httpstream.Handler(http.StripPrefix(prefix, h))
 	app.All(prefix, handler)
 	app.All(prefix+"/*", handler)
 }

@@ -9,11 +9,12 @@ import (
 )
 
 // ErrNotMiddleware is returned by Register when the handler it is given was not
-// made by New.
-var ErrNotMiddleware = errors.New("waygatefiber: Register needs the middleware returned by waygatefiber.New")
+// made by Middleware.
+var ErrNotMiddleware = errors.New("waygatefiber: Register needs the middleware returned by waygatefiber.Middleware")
 
 // ErrOtherMiddleware is returned by Register when a route already holds a
-// middleware from another New call: start an app once, with one middleware.
+// middleware from another Middleware call: start an app once, with one
+// middleware.
 var ErrOtherMiddleware = errors.New("route already holds another Waygate middleware: call Register with the same middleware")
 
 // ResponseFunc writes a custom response for a blocked request. d belongs to
@@ -21,51 +22,37 @@ var ErrOtherMiddleware = errors.New("route already holds another Waygate middlew
 // fiber handler, must not be used after the call returns.
 type ResponseFunc func(c *fiber.Ctx, d engine.Decision) error
 
-// Option configures the middleware.
-type Option interface{ apply(*config) }
-
-type optionFunc func(*config)
-
-func (f optionFunc) apply(c *config) { f(c) }
-
-type config struct {
-	responders engine.Responders[ResponseFunc]
-}
+// Option configures the Middleware.
+type Option = engine.MiddlewareOption[ResponseFunc]
 
 // WithResponder answers blocked requests with f: for the given outcomes, or
 // for every outcome when none are given. A route's own Respond wins.
 // Optional. Default: the engine's JSON body.
 func WithResponder(f ResponseFunc, outcomes ...engine.Outcome) Option {
-	return optionFunc(func(c *config) { c.responders.Set(f, outcomes...) })
+	return engine.WithResponder(f, outcomes...)
 }
 
-// gate is the middleware New returns. Register fills routes, then puts
-// gate.handle at the head of every route's handlers.
+// gate is the middleware Middleware returns. Register fills routes, then
+// puts gate.handle at the head of every route's handlers.
 type gate struct {
-	eng    *engine.Engine
-	cfg    config
-	routes map[*fiber.Route]target // written by Register, read-only while serving
+	eng        *engine.Engine
+	responders *engine.Responders[ResponseFunc]
+	// routes holds the method each route is judged as ("GET" for the HEAD
+	// route fiber adds beside a GET route). Register writes it; it is
+	// read-only while serving.
+	routes map[*fiber.Route]string
+	hooked map[*fiber.App]bool // apps whose hooks Register installed
 }
 
-// target is how one fiber route is judged.
-type target struct {
-	method   string // "GET" for the HEAD route fiber adds beside a GET route
-	template string // the route's raw fiber template, registered as an alias
-}
-
-// New returns the enforcement middleware for e. Hand it to Register, which
-// registers every route of the app with e and places the middleware at the
-// head of each route's handlers, where fiber has matched the route: the
-// middleware then judges the request against that route through e.Check
-// and either writes the blocked response or sets the decision's headers
-// and calls c.Next. Running anywhere else (app.Use), it only calls c.Next.
-func New(e *engine.Engine, opts ...Option) fiber.Handler {
-	g := &gate{eng: e, routes: map[*fiber.Route]target{}}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(&g.cfg)
-		}
-	}
+// Middleware returns the enforcement middleware for e. Hand it to
+// Register, which registers every route of the app with e and places the
+// middleware at the head of each route's handlers, where fiber has matched
+// the route: the middleware then judges the request against that route
+// through e.Check and either writes the blocked response or sets the
+// decision's headers and calls c.Next. Running anywhere else (app.Use), it
+// only calls c.Next: a fiber app.Use handler cannot know the matched route.
+func Middleware(e *engine.Engine, opts ...Option) fiber.Handler {
+	g := &gate{eng: e, responders: engine.NewResponders(opts), routes: map[*fiber.Route]string{}, hooked: map[*fiber.App]bool{}}
 	return g.handle
 }
 
@@ -73,16 +60,18 @@ func (g *gate) handle(c *fiber.Ctx) error {
 	if c == nil {
 		return probe{g}
 	}
-	t, ok := g.routes[c.Route()]
+	r := c.Route()
+	method, ok := g.routes[r]
 	if !ok {
 		return c.Next()
 	}
-	// Method and Route are strings fiber keeps for the route's lifetime.
-	// Path is a view into memory reused by the next request, which Check
-	// only reads (a blocked body is a fresh copy); headers and locals are
-	// copied when the engine reads them.
+	// The method and the route's raw template (registered as an alias) are
+	// strings fiber keeps for the route's lifetime. Path is a view into
+	// memory reused by the next request, which Check only reads (a blocked
+	// body is a fresh copy); headers and locals are copied when the engine
+	// reads them.
 	addr, remote := peer(c)
-	req := engine.Request{Method: t.method, Route: t.template, Path: c.Path(),
+	req := engine.Request{Method: method, Route: r.Path, Path: c.Path(),
 		Peer: addr, RemoteAddr: remote, Header: (*request)(c), Attrs: (*request)(c)}
 	d := g.eng.Check(c.UserContext(), &req)
 	if d.Outcome != engine.Allow {
@@ -97,7 +86,7 @@ func (g *gate) handle(c *fiber.Ctx) error {
 // respond writes a blocked decision: a custom responder if one applies,
 // else the engine's JSON body.
 func (g *gate) respond(c *fiber.Ctx, d *engine.Decision) error {
-	if f, ok := g.cfg.responders.For(d); ok {
+	if f, ok := g.responders.For(d); ok {
 		return f(c, *d)
 	}
 	for _, h := range d.Header {
@@ -108,33 +97,24 @@ func (g *gate) respond(c *fiber.Ctx, d *engine.Decision) error {
 }
 
 // probe is what the package's own handlers return when called with a nil
-// context: it lets Register recognise them in a route's handlers without ever
-// calling a handler it did not make.
+// context: it hands back the value behind the handler, so Register can
+// recognise its middleware and the wrappers among a route's handlers
+// without ever calling a handler it did not make.
 type probe struct{ v any }
 
 func (probe) Error() string { return "waygatefiber: probe" }
 
-// Code pointers of the package's handlers. A method value's code pointer is
-// the same for every receiver, so these identify the handlers New and the
-// route wrappers return.
-var (
-	gatePC     = funcPC((*gate)(nil).handle)
-	declarerPC = funcPC((*declarer)(nil).handle)
-)
+// gatePC is the code pointer of every middleware's handler: a method
+// value's code pointer is the same for every receiver.
+var gatePC = reflect.ValueOf((*gate)(nil).handle).Pointer()
 
-func funcPC(h fiber.Handler) uintptr { return reflect.ValueOf(h).Pointer() }
-
-// own returns the value behind h when h is a handler of this package of
-// the kind identified by pc. Other handlers are never called.
-func own[T any](h fiber.Handler, pc uintptr) (T, bool) {
-	var zero T
-	if h == nil || funcPC(h) != pc {
-		return zero, false
+// gateOf returns the gate behind h, if h is a middleware made by
+// Middleware. Other handlers are never called.
+func gateOf(h fiber.Handler) *gate {
+	if h == nil || reflect.ValueOf(h).Pointer() != gatePC {
+		return nil
 	}
-	p, ok := h(nil).(probe)
-	if !ok {
-		return zero, false
-	}
-	v, ok := p.v.(T)
-	return v, ok
+	p, _ := h(nil).(probe)
+	g, _ := p.v.(*gate)
+	return g
 }

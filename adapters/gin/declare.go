@@ -2,7 +2,6 @@ package waygategin
 
 import (
 	"errors"
-	"reflect"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -22,9 +21,7 @@ var ErrDeclarationIgnored = errors.New("waygategin: route declaration ignored be
 // Group or Use; the Router takes it out of the handler chain, so it costs
 // nothing per request. Declarations apply in order: a group's first, then
 // the route's own, so a route overrides its group.
-func Declare(opts ...route.Option) gin.HandlerFunc {
-	return (&marker{opts: opts}).serve
-}
+func Declare(opts ...route.Option) gin.HandlerFunc { return markers.Declare(opts...) }
 
 // Maintenance declares the route in maintenance (503 MAINTENANCE_MODE).
 func Maintenance(reason string) gin.HandlerFunc { return Declare(route.Maintenance(reason)) }
@@ -61,38 +58,32 @@ func ForceActive() gin.HandlerFunc { return Declare(route.ForceActive()) }
 // app-wide responder or the engine's JSON body.
 func Respond(f ResponseFunc) gin.HandlerFunc { return Declare(route.Respond(f)) }
 
-// marker carries declarations through gin's handler type. All markers share
-// one code pointer (the method value wrapper of serve), which is how a
-// Router tells them apart from real handlers without calling any handler.
-type marker struct{ opts []route.Option }
+// markers makes the declaration handlers and finds them among a route's
+// handlers without calling the application's.
+var markers = route.NewMarkers(
+	func(c *route.Carrier) gin.HandlerFunc { return (*marker)(c).serve },
+	func(h gin.HandlerFunc) *route.Carrier {
+		probe := &gin.Context{}
+		h(probe)
+		c, _ := probe.Keys[probeKey{}].(*route.Carrier)
+		return c
+	},
+)
 
-// probeKey keys the declaration probe in a detached gin.Context.
+// marker is one declaration; its method value serve is the declaration's
+// gin.HandlerFunc.
+type marker route.Carrier
+
+// probeKey keys the declaration in the probe's gin.Context.
 type probeKey struct{}
 
-// serve hands the declarations to a probe. Called on a real request, it
-// means the marker reached gin without going through a Router.
+// serve hands the declaration to the probe of markers, a detached context
+// without a request. Called on a real request, it means the marker reached
+// gin without going through a Router.
 func (m *marker) serve(c *gin.Context) {
 	if c.Request == nil {
-		if p, ok := c.Keys[probeKey{}].(*[]route.Option); ok {
-			*p = append(*p, m.opts...)
-			return
-		}
+		c.Set(probeKey{}, (*route.Carrier)(m))
+		return
 	}
 	_ = c.Error(ErrDeclarationIgnored)
-}
-
-// markerCode is the code pointer every marker shares.
-var markerCode = reflect.ValueOf((*marker)(nil).serve).Pointer()
-
-// split separates declarations from real handlers. Only markers are called,
-// on a detached context, to read their options.
-func split(handlers []gin.HandlerFunc) (plain []gin.HandlerFunc, opts []route.Option) {
-	for _, h := range handlers {
-		if h == nil || reflect.ValueOf(h).Pointer() != markerCode {
-			plain = append(plain, h)
-			continue
-		}
-		h(&gin.Context{Keys: map[any]any{probeKey{}: &opts}})
-	}
-	return plain, opts
 }

@@ -90,4 +90,10 @@
 // group made with gin's own Group) cannot be seen at startup: the route is
 // registered as plain, and the declaration, when it runs, adds
 // [ErrDeclarationIgnored] to c.Errors (gin's Logger prints it).
+//
+// # Conformance
+//
+// The adapter passes the core conformance table. Its harness is the package
+// waygategintest of this module, so tests elsewhere can run the table on
+// gin too: conformance.Run(t, waygategintest.Harness{}).
 package waygategin

@@ -13,21 +13,13 @@ import (
 type ResponseFunc func(c *gin.Context, d engine.Decision)
 
 // Option configures the Middleware.
-type Option interface{ apply(*config) }
-
-type optionFunc func(*config)
-
-func (f optionFunc) apply(c *config) { f(c) }
-
-type config struct {
-	responders engine.Responders[ResponseFunc]
-}
+type Option = engine.MiddlewareOption[ResponseFunc]
 
 // WithResponder answers blocked requests with f: for the given outcomes, or
 // for every outcome when none are given. A route's own Respond wins.
 // Optional. Default: the engine's JSON body.
 func WithResponder(f ResponseFunc, outcomes ...engine.Outcome) Option {
-	return optionFunc(func(c *config) { c.responders.Set(f, outcomes...) })
+	return engine.WithResponder(f, outcomes...)
 }
 
 // Middleware returns the gin middleware that has e judge every request:
@@ -38,19 +30,14 @@ func WithResponder(f ResponseFunc, outcomes ...engine.Outcome) Option {
 // before registering routes, as gin applies middleware only to routes
 // registered after it.
 func Middleware(e *engine.Engine, opts ...Option) gin.HandlerFunc {
-	cfg := &config{}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(cfg)
-		}
-	}
+	rs := engine.NewResponders(opts)
 	return func(c *gin.Context) {
 		hr := c.Request
 		req := engine.Request{Method: hr.Method, Route: c.FullPath(), Path: hr.URL.Path,
 			RemoteAddr: hr.RemoteAddr, Header: hr.Header, Attrs: (*contextAttrs)(c)}
 		d := e.Check(hr.Context(), &req)
 		if d.Outcome != engine.Allow {
-			cfg.respond(c, &d)
+			respond(rs, c, &d)
 			return
 		}
 		if len(d.Header) > 0 {
@@ -63,9 +50,9 @@ func Middleware(e *engine.Engine, opts ...Option) gin.HandlerFunc {
 
 // respond aborts c and writes a blocked decision: a custom responder if one
 // applies, else the engine's JSON body.
-func (cfg *config) respond(c *gin.Context, d *engine.Decision) {
+func respond(rs *engine.Responders[ResponseFunc], c *gin.Context, d *engine.Decision) {
 	c.Abort()
-	if f, ok := cfg.responders.For(d); ok {
+	if f, ok := rs.For(d); ok {
 		f(c, *d)
 		return
 	}

@@ -79,23 +79,14 @@ func (r *Router) BasePath() string { return r.group.BasePath() }
 // handlers apply to every route of the group; a route's own override them.
 // It panics on an invalid declaration.
 func (r *Router) Group(relativePath string, handlers ...gin.HandlerFunc) *Router {
-	plain, opts := split(handlers)
-	decl := slices.Concat(r.decl, opts)
-	g := r.group.Group(relativePath, plain...)
-	if _, err := route.Declare(decl...); err != nil {
-		panic(fmt.Sprintf("waygategin: group %s: %v", g.BasePath(), err))
-	}
-	return &Router{group: g, decl: decl, reg: r.reg}
+	plain, decl := r.declare(r.absolute(relativePath), handlers)
+	return &Router{group: r.group.Group(relativePath, plain...), decl: decl, reg: r.reg}
 }
 
 // Use adds middleware to the group, like gin's Use. Declarations among
 // middleware apply to the group's routes registered after it.
 func (r *Router) Use(middleware ...gin.HandlerFunc) gin.IRoutes {
-	plain, opts := split(middleware)
-	decl := slices.Concat(r.decl, opts)
-	if _, err := route.Declare(decl...); err != nil {
-		panic(fmt.Sprintf("waygategin: group %s: %v", r.group.BasePath(), err))
-	}
+	plain, decl := r.declare(r.group.BasePath(), middleware)
 	r.decl = decl
 	if r.root {
 		r.reg.app.Use(plain...) // also applies to gin's 404 and 405 handlers
@@ -192,9 +183,21 @@ func (r *Router) StaticFS(relativePath string, fs http.FileSystem) gin.IRoutes {
 	return r
 }
 
+// declare takes the declarations out of the handlers of the group at
+// path and returns the others, and the group's declarations followed by
+// theirs. It panics on an invalid declaration.
+func (r *Router) declare(path string, handlers []gin.HandlerFunc) (plain []gin.HandlerFunc, decl []route.Option) {
+	plain, opts := markers.Split(handlers)
+	decl = slices.Concat(r.decl, opts)
+	if _, err := route.Declare(decl...); err != nil {
+		panic(fmt.Sprintf("waygategin: group %s: %v", path, err))
+	}
+	return plain, decl
+}
+
 // handle registers one route; method "" registers it for every method.
 func (r *Router) handle(method, relativePath string, handlers []gin.HandlerFunc) {
-	plain, opts := split(handlers)
+	plain, opts := markers.Split(handlers)
 	full := r.absolute(relativePath)
 	shown := method
 	if shown == "" {

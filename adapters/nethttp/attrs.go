@@ -23,7 +23,8 @@ func SetAttr(r *http.Request, name string, v any) *http.Request {
 }
 
 // SetUser returns r with the user id that rate limits keyed by user count
-// against. Call it from your auth middleware, in front of the ServeMux.
+// against. Call it from your auth middleware, in front of the ServeMux or
+// Middleware.
 func SetUser(r *http.Request, id string) *http.Request { return SetAttr(r, ratelimit.AttrUser, id) }
 
 // SetRoles returns r with the user's roles, matched against a policy's

@@ -36,13 +36,17 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 	benchServe(b, mux, "/orders/42")
 }
 
-func benchMux(b *testing.B) *waygatehttp.ServeMux {
+func benchEngine(b *testing.B) *engine.Engine {
 	e, err := engine.New(context.Background(), engine.WithBackend(backend.NewMemory()))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { e.Close() })
-	mux := waygatehttp.NewServeMux(e)
+	return e
+}
+
+func benchMux(b *testing.B) *waygatehttp.ServeMux {
+	mux := waygatehttp.NewServeMux(benchEngine(b))
 	mux.HandleFunc("GET /orders/{id}", okHandler)
 	mux.HandleFunc("GET /legacy/{id}", okHandler, waygatehttp.Deprecated("2027-01-01", "/orders"))
 	return mux
@@ -54,4 +58,21 @@ func BenchmarkWaygateNetHTTP_Active(b *testing.B) {
 
 func BenchmarkWaygateNetHTTP_Deprecated(b *testing.B) {
 	benchServe(b, benchMux(b), "/legacy/42")
+}
+
+// BenchmarkWaygateNetHTTP_Middleware wraps a whole plain ServeMux: the
+// middleware asks the mux for the pattern, so the mux routes twice.
+func BenchmarkWaygateNetHTTP_Middleware(b *testing.B) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /orders/{id}", okHandler)
+	benchServe(b, waygatehttp.Middleware(benchEngine(b))(mux), "/orders/42")
+}
+
+// BenchmarkWaygateNetHTTP_MiddlewarePerRoute wraps the route's handler:
+// the middleware reads the pattern the mux set on the request.
+func BenchmarkWaygateNetHTTP_MiddlewarePerRoute(b *testing.B) {
+	mw := waygatehttp.Middleware(benchEngine(b))
+	mux := http.NewServeMux()
+	mux.Handle("GET /orders/{id}", mw(http.HandlerFunc(okHandler)))
+	benchServe(b, mux, "/orders/42")
 }

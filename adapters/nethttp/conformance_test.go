@@ -8,3 +8,7 @@ import (
 )
 
 func TestConformance(t *testing.T) { conformance.Run(t, waygatehttptest.Harness{}) }
+
+func TestConformanceMiddleware(t *testing.T) {
+	conformance.Run(t, waygatehttptest.MiddlewareHarness{})
+}

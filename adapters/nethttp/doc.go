@@ -1,10 +1,14 @@
 // Package waygatehttp brings Waygate to net/http (Go 1.22+ ServeMux
 // patterns).
 //
-// [NewServeMux] returns a drop-in [http.ServeMux] wrapper. Every route
-// registered through it is known to the engine at once, with the state its
-// declaration gives, and every request to it is judged by the engine before
-// the handler runs:
+// It offers the same names as every Waygate adapter: [Middleware] enforces
+// the engine on any ServeMux-based router; [NewServeMux] is a drop-in
+// [http.ServeMux] wrapper that also declares state and registers every
+// route at startup; the declarations ([Maintenance], [Disabled],
+// [EnvOnly], [Deprecated], [ForceActive], [RateLimit], [Respond],
+// [MaintenanceWindow]) are [RouteOption]s, which are core route options;
+// [ServeMux.Mount] serves the admin handler; [SetUser], [SetRoles] and
+// [SetAttr] tell Waygate who is calling.
 //
 //	e, _ := engine.New(ctx)
 //	mux := waygatehttp.NewServeMux(e)
@@ -15,22 +19,33 @@
 //
 // # How routes are discovered
 //
-// http.ServeMux cannot list its routes, so registration goes through the
-// wrapper: Handle and HandleFunc register the pattern with the engine
-// (method and path template; the host part of a pattern is ignored) and
-// wrap the handler with the check for that one route. The route's template
-// is therefore known without a lookup per request, and routes that are
-// never requested are still listed by the engine from startup.
+// http.ServeMux cannot list its routes, so NewServeMux registers them as
+// they are added: Handle and HandleFunc register the pattern with the
+// engine (method and path template; the host part of a pattern is
+// ignored), with the state the route and its group declare, and add the
+// handler behind the check. Routes that are never requested are listed by
+// the engine from startup.
+//
+// [Middleware] works on a mux it did not build (Middleware(e)(mux)) or on
+// single handlers (mux.Handle("GET /x", mw(h))). It cannot declare state,
+// and it learns a route only when the route is first matched: a route the
+// engine does not know yet is then registered without declarations (a
+// route already registered, by NewServeMux or engine.Register, keeps its
+// declaration). Use NewServeMux to declare state and to have every route
+// listed before the first request.
 //
 // # What the adapter does and does not do
 //
-// The adapter only translates: it builds an engine.Request (method, the
-// route's template, the concrete path), calls engine.Check and writes the
-// decision. Allowed requests get the decision's headers (deprecation) set
-// and reach the handler with the original http.ResponseWriter, so
-// http.Flusher, http.Hijacker and http.ResponseController keep working.
-// Blocked requests get the engine's JSON body, or a custom response (see
-// [Respond] and [WithResponder]).
+// The adapter only translates: it reads the route from the ServeMux
+// pattern that matched the request (r.Pattern, or the wrapped mux's
+// Handler method), builds an engine.Request (method, the pattern's path
+// template, the concrete path), calls engine.Check and writes the
+// decision. NewServeMux and Middleware share that code. Allowed requests
+// get the decision's headers (deprecation) set and reach the handler with
+// the original http.ResponseWriter, so http.Flusher, http.Hijacker and
+// http.ResponseController keep working. Blocked requests get the engine's
+// JSON body, or a custom response (see [Respond] and [WithResponder]).
+// Requests that match no pattern (the mux's 404 and 405) are not judged.
 //
 // A pattern with a method (GET /x) also serves HEAD, as http.ServeMux does;
 // the check uses the pattern's method so HEAD requests are judged like GET.

@@ -41,6 +41,54 @@ func ExampleNewServeMux() {
 	// GET:/payments maintenance
 }
 
+// Middleware enforces the engine on any ServeMux-based router. A plain mux
+// cannot list its routes, so each route is registered the first time it is
+// matched; runtime changes by key then reach it.
+func ExampleMiddleware() {
+	ctx := context.Background()
+	e, err := engine.New(ctx)
+	if err != nil {
+		panic(err)
+	}
+	defer e.Close()
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /orders", orders)
+	mux.HandleFunc("GET /payments", payments)
+	handler := waygatehttp.Middleware(e)(mux)
+
+	for _, path := range []string{"/orders", "/payments"} {
+		handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+	}
+	if _, err := e.SetMaintenance(ctx, "GET:/payments", "DB migration"); err != nil {
+		panic(err)
+	}
+
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, httptest.NewRequest("GET", "/payments", nil))
+	fmt.Println(rec.Code, rec.Body.String())
+	// Output: 503 {"error":{"code":"MAINTENANCE_MODE","message":"This endpoint is temporarily unavailable","reason":"DB migration","path":"/payments"}}
+}
+
+// Middleware can also wrap single handlers of a mux: the mux tells it the
+// pattern it matched (r.Pattern).
+func ExampleMiddleware_perRoute() {
+	e, _ := engine.New(context.Background())
+	defer e.Close()
+
+	mw := waygatehttp.Middleware(e)
+	mux := http.NewServeMux()
+	mux.Handle("GET /orders/{id}", mw(http.HandlerFunc(orders)))
+	mux.HandleFunc("GET /health", health) // not checked
+
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/orders/42", nil))
+	for _, st := range e.Routes() {
+		fmt.Println(st.Path, st.Status)
+	}
+	// Output: GET:/orders/{id} active
+}
+
 // Blocked requests get a JSON body by default; WithResponder (app-wide) and
 // Respond (per route) replace it.
 func ExampleWithResponder() {

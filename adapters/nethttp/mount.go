@@ -11,6 +11,6 @@ import (
 // with the prefix stripped.
 func (m *ServeMux) Mount(prefix string, h http.Handler) {
 	prefix = "/" + strings.Trim(prefix, "/")
-	m.eng.Unguard(prefix)
+	m.gate.eng.Unguard(prefix)
 	m.mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
 }

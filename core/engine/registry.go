@@ -27,6 +27,11 @@ type Registration struct {
 	// method share it. Any comparable value; nil is an origin too.
 	// Optional.
 	Origin any
+	// Learned marks a route found serving rather than declared: a router
+	// that cannot list its routes (a plain http.ServeMux) registers each
+	// when it is first matched. It keeps the declaration the route already
+	// has, if any, and its Declaration is ignored then.
+	Learned bool
 }
 
 // MergeAllMethods folds, for each template, registrations that cover every
@@ -34,8 +39,7 @@ type Registration struct {
 // (Method "", whose key is the bare "/template"), the way a framework's
 // Any or All adds a route for every method. methods is the framework's own
 // list of what Any registers. The merged registration takes the place of
-// the first one it replaces; the others keep their order. Registrations for
-// methods a route key cannot name (PROPFIND, custom methods) are dropped.
+// the first one it replaces; the others keep their order.
 func MergeAllMethods(regs []Registration, methods []string) []Registration {
 	type place struct {
 		template string
@@ -65,16 +69,13 @@ func MergeAllMethods(regs []Registration, methods []string) []Registration {
 	for _, r := range regs {
 		p := place{r.Template, r.Origin}
 		method := strings.ToUpper(r.Method)
-		switch {
-		case all(p) && slices.ContainsFunc(methods, func(m string) bool { return strings.EqualFold(m, method) }):
-			if !merged[p] {
-				merged[p] = true
-				r.Method = ""
-				out = append(out, r)
-			}
-		case method != "" && !slices.Contains(route.Methods, method):
-			// a method a route key cannot name
-		default:
+		if !all(p) || !slices.ContainsFunc(methods, func(m string) bool { return strings.EqualFold(m, method) }) {
+			out = append(out, r)
+			continue
+		}
+		if !merged[p] {
+			merged[p] = true
+			r.Method = ""
 			out = append(out, r)
 		}
 	}
@@ -89,9 +90,10 @@ func MergeAllMethods(regs []Registration, methods []string) []Registration {
 // counted, and the declared state is enforced in memory meanwhile.
 func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
 	type prepared struct {
-		key  string
-		d    *declared
-		tmpl string
+		key     string
+		d       *declared
+		tmpl    string
+		learned bool
 	}
 	list := make([]prepared, 0, len(regs))
 	e.mu.Lock()
@@ -113,7 +115,7 @@ func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
 			method = ""
 		}
 		key := route.Key{Method: method, Path: path}.String()
-		list = append(list, prepared{key: key, tmpl: r.Template, d: &declared{decl: r.Declaration.Clone(), method: method, path: path}})
+		list = append(list, prepared{key: key, tmpl: r.Template, learned: r.Learned, d: &declared{decl: r.Declaration.Clone(), method: method, path: path}})
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -121,6 +123,13 @@ func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
 	keys := make([]string, 0, len(list))
 	added := false
 	for _, p := range list {
+		if old := e.decls[p.key]; old != nil && p.learned {
+			if !slices.Contains(old.aliases, p.tmpl) {
+				old.aliases = append(old.aliases, p.tmpl)
+			}
+			keys = append(keys, p.key)
+			continue
+		}
 		if old := e.decls[p.key]; old != nil {
 			p.d.aliases = old.aliases
 		} else {

@@ -39,3 +39,33 @@ func (r *Responders[F]) For(d *Decision) (F, bool) {
 	var zero F
 	return zero, false
 }
+
+// MiddlewareOption configures an adapter's middleware, F being the adapter's
+// custom response function type. Every adapter's Option is this type, so
+// option names and behaviour are the same on every framework.
+type MiddlewareOption[F any] interface{ apply(*Responders[F]) }
+
+type responderOption[F any] struct {
+	f        F
+	outcomes []Outcome
+}
+
+func (o responderOption[F]) apply(r *Responders[F]) { r.Set(o.f, o.outcomes...) }
+
+// WithResponder answers blocked requests with f: for the given outcomes, or
+// for every outcome when none are given. A route's own responder wins.
+// Adapters wrap it in their own WithResponder.
+func WithResponder[F any](f F, outcomes ...Outcome) MiddlewareOption[F] {
+	return responderOption[F]{f: f, outcomes: outcomes}
+}
+
+// NewResponders applies middleware options.
+func NewResponders[F any](opts []MiddlewareOption[F]) *Responders[F] {
+	r := &Responders[F]{}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(r)
+		}
+	}
+	return r
+}

@@ -184,6 +184,12 @@ func ForceActive() Option {
 	return optionFunc(func(d *Declaration) { d.ForceActive = true })
 }
 
+// Join makes one option of several, applied in order.
+func Join(opts ...Option) Option {
+	opts = slices.Clone(opts)
+	return optionFunc(func(d *Declaration) { d.Apply(opts...) })
+}
+
 // Respond attaches an adapter-specific custom response to the route. Use the
 // adapter's own Respond option, which passes a typed function here.
 func Respond(responder any) Option {

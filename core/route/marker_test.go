@@ -51,3 +51,13 @@ func TestMarkersSplitWithoutCallingOtherHandlers(t *testing.T) {
 		t.Fatal("an application handler was taken for a marker")
 	}
 }
+
+func TestJoinAppliesInOrder(t *testing.T) {
+	d, err := route.Declare(route.Join(route.Disabled("first"), route.Maintenance("second")), route.ForceActive())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != route.StatusMaintenance || d.Reason != "second" || !d.ForceActive {
+		t.Fatalf("joined declaration %+v", d)
+	}
+}

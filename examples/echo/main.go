@@ -34,21 +34,21 @@ func main() {
 
 	app := echo.New()
 	app.HideBanner, app.HidePort = true, true
-	gate := waygateecho.New(app, e)
-	app.Use(identify)
+	app.Use(identify, waygateecho.Middleware(e))
+	r := waygateecho.Wrap(e, app)
 	adm, err := demo.NewAdmin(e)
 	if err != nil {
 		demo.Fatal(err)
 	}
 	defer adm.Close()
-	gate.Mount(demo.AdminPrefix, adm)
+	r.Mount(demo.AdminPrefix, adm)
 	spec, ui, err := demo.NewDocs(e)
 	if err != nil {
 		demo.Fatal(err)
 	}
 	defer spec.Close()
 	app.GET(demo.SpecPath, echo.WrapHandler(spec))
-	gate.Mount(demo.DocsPath, ui)
+	r.Mount(demo.DocsPath, ui)
 
 	app.GET("/health", health, waygateecho.ForceActive())
 	app.GET("/payments", payments, waygateecho.Maintenance(demo.PaymentsReason))
@@ -62,7 +62,7 @@ func main() {
 	app.GET("/reports", reports, waygateecho.RateLimit(demo.ReportsLimit, demo.ReportsOptions...))
 	app.GET("/checkout", checkout(e))
 
-	if err := gate.Register(ctx); err != nil {
+	if err := r.Register(ctx); err != nil {
 		demo.Fatal(err)
 	}
 	srv := &http.Server{Addr: demo.Addr(), Handler: app, ReadHeaderTimeout: 10 * time.Second}

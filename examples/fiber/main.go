@@ -59,7 +59,7 @@ func main() {
 	app.Get("/reports", waygatefiber.RateLimit(demo.ReportsLimit, demo.ReportsOptions...), reports)
 	app.Get("/checkout", checkout(e))
 
-	if err := waygatefiber.Register(ctx, app, waygatefiber.New(e)); err != nil {
+	if err := waygatefiber.Register(ctx, app, waygatefiber.Middleware(e)); err != nil {
 		demo.Fatal(err)
 	}
 	if err := demo.Serve("fiber", func() error { return app.Listen(demo.Addr()) }, app.ShutdownWithContext); err != nil {

@@ -1,9 +1,10 @@
 // Package waygatehttptest builds the core conformance table's apps on
-// net/http, for the adapter's own conformance test and for tests that run
+// net/http, for the adapter's own conformance tests and for tests that run
 // the table against other backends (a Waygate Server through the SDK).
 package waygatehttptest
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
 	"github.com/waygate-go/waygate/core/conformance"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/route"
 )
 
 // Harness is the conformance.Harness of net/http: a waygatehttp.ServeMux
@@ -20,45 +22,87 @@ type Harness struct{}
 
 // Build implements conformance.Harness.
 func (Harness) Build(_ testing.TB, e *engine.Engine, app conformance.App) http.Handler {
-	var opts []waygatehttp.Option
-	if app.Respond != nil {
-		opts = append(opts, waygatehttp.WithResponder(responder(app.Respond)))
-	}
-	mux := waygatehttp.NewServeMux(e, opts...)
-	ok := func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(conformance.OKBody)) }
-	add := func(handle func(string, func(http.ResponseWriter, *http.Request), ...waygatehttp.RouteOption), r conformance.Route) {
-		opts := r.Options
-		if r.Respond != nil {
-			opts = append(opts, waygatehttp.Respond(responder(r.Respond)))
-		}
-		handle(strings.TrimSpace(r.Method+" "+r.Path), ok, opts...)
-	}
-	for _, r := range app.Routes {
-		add(mux.HandleFunc, r)
-	}
-	for _, g := range app.Groups {
-		grp := mux.Group(g.Prefix, g.Options...)
-		for _, r := range g.Routes {
-			add(grp.HandleFunc, r)
-		}
-	}
+	mux := waygatehttp.NewServeMux(e, options(app)...)
+	routes(app, func(prefix string, group []route.Option, r conformance.Route, opts []route.Option) {
+		grp := mux.Group(prefix, group...)
+		grp.HandleFunc(strings.TrimSpace(r.Method+" "+r.Path), ok, opts...)
+	})
 	if app.Mounted != nil {
 		mux.Mount(app.MountPrefix, app.Mounted)
 	}
 	return identify(mux)
 }
 
+// MiddlewareHarness is the conformance.Harness of waygatehttp.Middleware:
+// a plain http.ServeMux with the table's routes and mount, wrapped whole by
+// the middleware, behind the same auth layer as Harness. A plain mux
+// carries no declarations, so the app registers each route with its
+// declared state (its group's options, then its own) with the engine
+// itself, through engine.Register, before the first request; the
+// middleware then finds every route by the pattern the mux matched. The
+// mount is the mux's own: e.Unguard and http.StripPrefix.
+type MiddlewareHarness struct{}
+
+// Build implements conformance.Harness.
+func (MiddlewareHarness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.Handler {
+	mux := http.NewServeMux()
+	routes(app, func(prefix string, group []route.Option, r conformance.Route, opts []route.Option) {
+		var d route.Declaration
+		d.Apply(group...)
+		d.Apply(opts...)
+		reg := engine.Registration{Method: r.Method, Template: prefix + r.Path, Declaration: d}
+		if err := e.Register(context.Background(), reg); err != nil {
+			t.Fatalf("Register %s %s: %v", r.Method, reg.Template, err)
+		}
+		mux.HandleFunc(strings.TrimSpace(r.Method+" "+reg.Template), ok)
+	})
+	if app.Mounted != nil {
+		prefix := "/" + strings.Trim(app.MountPrefix, "/")
+		e.Unguard(prefix)
+		mux.Handle(prefix+"/", http.StripPrefix(prefix, app.Mounted))
+	}
+	return identify(waygatehttp.Middleware(e, options(app)...)(mux))
+}
+
+// routes calls add for every route of app, with its group's prefix and
+// options ("" and none outside a group) and its own options, the route's
+// custom response among them.
+func routes(app conformance.App, add func(prefix string, group []route.Option, r conformance.Route, opts []route.Option)) {
+	own := func(r conformance.Route) []route.Option {
+		opts := r.Options
+		if r.Respond != nil {
+			opts = append(opts[:len(opts):len(opts)], waygatehttp.Respond(responder(r.Respond)))
+		}
+		return opts
+	}
+	conformance.Walk(app, conformance.Group{}, func(g conformance.Group) conformance.Group { return g },
+		func(g conformance.Group, r conformance.Route) {
+			add(strings.TrimSuffix(g.Prefix, "/"), g.Options, r, own(r))
+		})
+}
+
+// options are the app-wide options the table's app asks for.
+func options(app conformance.App) []waygatehttp.Option {
+	if app.Respond == nil {
+		return nil
+	}
+	return []waygatehttp.Option{waygatehttp.WithResponder(responder(app.Respond))}
+}
+
+func ok(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(conformance.OKBody)) }
+
 // identify is the app's auth layer.
 func identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u := r.Header.Get(conformance.HeaderUser); u != "" {
-			r = waygatehttp.SetUser(r, u)
+		id := conformance.IdentityOf(r.Header.Get)
+		if id.User != "" {
+			r = waygatehttp.SetUser(r, id.User)
 		}
-		if roles := r.Header.Get(conformance.HeaderRoles); roles != "" {
-			r = waygatehttp.SetRoles(r, strings.Split(roles, ",")...)
+		if id.Roles != nil {
+			r = waygatehttp.SetRoles(r, id.Roles...)
 		}
-		if plan := r.Header.Get(conformance.HeaderPlan); plan != "" {
-			r = waygatehttp.SetAttr(r, "plan", plan)
+		if id.Plan != "" {
+			r = waygatehttp.SetAttr(r, "plan", id.Plan)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -118,9 +118,10 @@ func build(ctx context.Context, fw string, e *engine.Engine) (http.Handler, *fib
 			app.GET("/hello", h)
 			return app, nil, nil
 		}
-		gate := waygateecho.New(app, e)
+		app.Use(waygateecho.Middleware(e))
+		r := waygateecho.Wrap(e, app)
 		app.GET("/hello", h)
-		return app, nil, gate.Register(ctx)
+		return app, nil, r.Register(ctx)
 	case "fiber":
 		app := fiber.New(fiber.Config{DisableStartupMessage: true})
 		app.Get("/hello", func(c *fiber.Ctx) error {
@@ -130,7 +131,7 @@ func build(ctx context.Context, fw string, e *engine.Engine) (http.Handler, *fib
 		if e == nil {
 			return nil, app, nil
 		}
-		return nil, app, waygatefiber.Register(ctx, app, waygatefiber.New(e))
+		return nil, app, waygatefiber.Register(ctx, app, waygatefiber.Middleware(e))
 	}
 	return nil, nil, fmt.Errorf("unknown framework %q: use gin, echo, fiber or nethttp", fw)
 }

@@ -1,173 +1,145 @@
-package waygatefiber
+// Package httpstream serves a net/http handler on fiber so that what the
+// handler flushes reaches the client at once: the admin handler's event
+// streams, mounted on a fiber app with waygatefiber.Mount.
+package httpstream
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
-	"log"
+	"io"
+	"log/slog"
 	"net/http"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 )
 
-// httpHandler serves a net/http handler on fiber like adaptor.HTTPHandler,
+// Handler serves a net/http handler on fiber like adaptor.HTTPHandler,
 // except that a response the handler flushes (an SSE stream: the admin
 // API's /api/events, the dashboard's live updates, a Waygate Server's SDK
 // stream) reaches the client as it is written instead of when the handler
 // returns, and the handler's request context ends when the client goes
 // (noticed when a write fails: Waygate's streams send keepalives).
 //
-// The handler runs on its own goroutine. Until it flushes, its output is
-// buffered and copied into fiber's response as adaptor.HTTPHandler would;
-// once it flushes, the status and headers are sent and the rest is piped
-// through fasthttp's body stream writer, which waits for the handler to
-// return, so the request it reads stays valid.
-func httpHandler(h http.Handler) fiber.Handler {
+// The handler runs on its own goroutine while the fiber handler waits.
+// Until it flushes, its output is buffered and copied into fiber's
+// response as adaptor.HTTPHandler would; once it flushes, the status and
+// headers are sent and the rest is piped through fasthttp's body stream
+// writer, which waits for the handler to return, so the request it reads
+// stays valid.
+func Handler(h http.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		req, err := adaptor.ConvertRequest(c, true)
 		if err != nil {
 			return fiber.NewError(fiber.StatusBadRequest, "bad request: "+err.Error())
 		}
 		ctx, cancel := context.WithCancel(c.UserContext())
-		w := &streamWriter{header: http.Header{}, ctx: ctx, flushed: make(chan struct{}), done: make(chan struct{}), chunks: make(chan []byte, 16)}
+		pr, pw := io.Pipe()
+		w := &streamWriter{c: c, header: http.Header{}, pipe: pw, head: make(chan struct{}), done: make(chan struct{})}
 		go w.serve(h, req.WithContext(ctx))
-		select {
-		case <-w.done: // answered without flushing: an ordinary response
+		<-w.head // the handler flushed or returned
+		if !w.stream {
 			cancel()
 			if w.panicked != nil {
 				return fmt.Errorf("waygate fiber mount: handler panicked: %v", w.panicked)
 			}
-			w.copyHead(c)
-			c.Response().SetBodyRaw(w.buf)
 			return nil
-		case <-w.flushed:
 		}
-		w.copyHead(c)
 		c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
-			defer cancel()
-			for chunk := range w.chunks {
-				if _, err := bw.Write(chunk); err != nil {
-					break
-				}
-				if err := bw.Flush(); err != nil {
-					break
-				}
-			}
-			cancel()             // the client went (or the handler is done)
-			for range w.chunks { // let the handler finish before the request is reused
-			}
+			_, _ = io.Copy(flushWriter{bw}, pr) // until the handler returns or the client goes
+			cancel()
+			_ = pr.CloseWithError(context.Canceled) // the handler's writes fail from now
+			<-w.done                                // let it finish before the request is reused
 		})
 		return nil
 	}
 }
 
-// streamWriter is the handler's http.ResponseWriter and http.Flusher.
-type streamWriter struct {
-	header  http.Header
-	ctx     context.Context
-	mu      sync.Mutex
-	status  int
-	buf     []byte // written before the first flush
-	sent    http.Header
-	stream  bool
-	flushed chan struct{} // closed at the first flush
-	done    chan struct{} // closed when the handler returned without flushing
-	chunks  chan []byte   // written after the first flush; closed when the handler returns
+// flushWriter sends every write to the client at once.
+type flushWriter struct{ bw *bufio.Writer }
 
+func (f flushWriter) Write(p []byte) (int, error) {
+	n, err := f.bw.Write(p)
+	return n, cmp.Or(err, f.bw.Flush())
+}
+
+// streamWriter is the handler's http.ResponseWriter and http.Flusher. It
+// is used on the handler's goroutine only; until head is closed the fiber
+// handler waits, so the writer may set fiber's response then.
+type streamWriter struct {
+	c        *fiber.Ctx
+	header   http.Header
+	status   int
+	buf      []byte // written before the first flush
+	stream   bool   // flushed: the head is sent and later writes go through pipe
+	pipe     *io.PipeWriter
+	head     chan struct{} // closed at the first flush, or when the handler returns without one
+	done     chan struct{} // closed when the handler returns
 	panicked any
 }
 
 func (w *streamWriter) serve(h http.Handler, r *http.Request) {
+	defer close(w.done)
 	defer func() {
 		p := recover()
-		w.mu.Lock()
-		defer w.mu.Unlock()
 		if w.stream {
 			if p != nil { // the status is sent: end the stream, and say why, as net/http does
-				log.Printf("waygate fiber mount: handler panicked while streaming: %v", p)
+				slog.Error("waygate fiber mount: handler panicked while streaming", "panic", p)
 			}
-			close(w.chunks)
+			_ = w.pipe.Close()
 			return
 		}
-		w.panicked = p
-		close(w.done)
+		if w.panicked = p; p == nil {
+			w.setHead()
+			w.c.Response().SetBodyRaw(w.buf)
+		}
+		close(w.head)
 	}()
 	h.ServeHTTP(w, r)
+}
+
+// setHead sets fiber's status and headers from the handler's.
+func (w *streamWriter) setHead() {
+	w.c.Status(cmp.Or(w.status, http.StatusOK))
+	for k, vs := range w.header {
+		w.c.Response().Header.Del(k)
+		for _, v := range vs {
+			w.c.Response().Header.Add(k, v)
+		}
+	}
 }
 
 func (w *streamWriter) Header() http.Header { return w.header }
 
 func (w *streamWriter) WriteHeader(code int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.status == 0 {
 		w.status = code
 	}
 }
 
 func (w *streamWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	if w.status == 0 {
-		w.status = http.StatusOK
+	w.WriteHeader(http.StatusOK)
+	if w.stream {
+		return w.pipe.Write(p)
 	}
-	if !w.stream {
-		w.buf = append(w.buf, p...)
-		w.mu.Unlock()
-		return len(p), nil
-	}
-	w.mu.Unlock()
-	select {
-	case w.chunks <- append([]byte(nil), p...):
-		return len(p), nil
-	case <-w.ctx.Done():
-		return 0, w.ctx.Err()
-	}
+	w.buf = append(w.buf, p...)
+	return len(p), nil
 }
 
 // Flush starts streaming: the status, headers and what was buffered go out
 // now, and every later write as it comes.
 func (w *streamWriter) Flush() {
-	w.mu.Lock()
 	if w.stream {
-		w.mu.Unlock()
 		return
 	}
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.WriteHeader(http.StatusOK)
+	w.setHead()
 	w.stream = true
-	w.sent = w.header.Clone()
-	first := w.buf
-	w.buf = nil
-	w.mu.Unlock()
-	close(w.flushed)
-	if len(first) > 0 {
-		select {
-		case w.chunks <- first:
-		case <-w.ctx.Done():
-		}
-	}
-}
-
-// copyHead sets fiber's status and headers from the handler's.
-func (w *streamWriter) copyHead(c *fiber.Ctx) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	h := w.header
-	if w.sent != nil {
-		h = w.sent
-	}
-	status := w.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	c.Status(status)
-	for k, vs := range h {
-		c.Response().Header.Del(k)
-		for _, v := range vs {
-			c.Response().Header.Add(k, v)
-		}
+	close(w.head)
+	if len(w.buf) > 0 {
+		_, _ = w.pipe.Write(w.buf)
+		w.buf = nil
 	}
 }

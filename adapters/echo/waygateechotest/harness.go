@@ -1,0 +1,90 @@
+// Package waygateechotest builds the core conformance table's apps on echo
+// v4, for the adapter's own conformance test and for tests that run the
+// table against other backends (a Waygate Server through the SDK).
+package waygateechotest
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	waygateecho "github.com/waygate-go/waygate/adapters/echo"
+	"github.com/waygate-go/waygate/core/conformance"
+	"github.com/waygate-go/waygate/core/engine"
+)
+
+// Harness is the conformance.Harness of echo: an *echo.Echo with the
+// table's routes, groups and mount, discovered by a waygateecho.Router and
+// enforced by waygateecho.Middleware, behind an auth layer that maps the
+// table's identity headers to the attributes Waygate reads.
+type Harness struct{}
+
+// router is what *echo.Echo and *echo.Group have in common.
+type router interface {
+	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	Any(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) []*echo.Route
+}
+
+// Build implements conformance.Harness.
+func (Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.Handler {
+	var opts []waygateecho.Option
+	if app.Respond != nil {
+		opts = append(opts, waygateecho.WithResponder(responder(app.Respond)))
+	}
+	a := echo.New()
+	a.Use(identify, waygateecho.Middleware(e, opts...))
+	r := waygateecho.Wrap(e, a)
+	ok := func(c echo.Context) error { return c.String(http.StatusOK, conformance.OKBody) }
+	add := func(to router, cr conformance.Route) {
+		mws := []echo.MiddlewareFunc{waygateecho.Declare(cr.Options...)}
+		if cr.Respond != nil {
+			mws = append(mws, waygateecho.Respond(responder(cr.Respond)))
+		}
+		if cr.Method == "" {
+			to.Any(echoPath(cr.Path), ok, mws...)
+			return
+		}
+		to.Add(cr.Method, echoPath(cr.Path), ok, mws...)
+	}
+	conformance.Walk(app, router(a), func(g conformance.Group) router {
+		return a.Group(g.Prefix, waygateecho.Declare(g.Options...))
+	}, add)
+	if app.Mounted != nil {
+		r.Mount(app.MountPrefix, app.Mounted)
+	}
+	if err := r.Register(t.Context()); err != nil {
+		t.Fatalf("Register: %v", err)
+	}
+	return a
+}
+
+// identify is the app's auth layer: it maps the identity headers to the
+// attributes Waygate reads.
+func identify(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := conformance.IdentityOf(c.Request().Header.Get)
+		if id.User != "" {
+			waygateecho.SetUser(c, id.User)
+		}
+		if id.Roles != nil {
+			waygateecho.SetRoles(c, id.Roles...)
+		}
+		if id.Plan != "" {
+			waygateecho.SetAttr(c, "plan", id.Plan)
+		}
+		return next(c)
+	}
+}
+
+// echoPath converts a {param} template to echo's syntax: {id} → :id,
+// {path...} → *.
+func echoPath(p string) string {
+	return conformance.ColonPath(p, func(string) string { return "*" })
+}
+
+func responder(f conformance.Responder) waygateecho.ResponseFunc {
+	return func(c echo.Context, d engine.Decision) error {
+		status, body := f(d)
+		return c.String(status, body)
+	}
+}
