@@ -191,13 +191,21 @@ func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 		return err
 	}
 	if b.cache == nil {
-		return nil // no view yet: the first snapshot will hold the write
+		// No view yet. The first snapshot may still have been taken
+		// before this write: remember the write by the server's version,
+		// so that snapshot does not undo it.
+		if ack.Version != 0 {
+			for i, r := range records {
+				b.written[keys[i]] = writeMark{version: ack.Version, server: ack.Server, origin: origin, rec: r}
+			}
+		}
+		return nil
 	}
-	at := ack.Version
+	at, server := ack.Version, ack.Server
 	if ack.Server != b.server || at == 0 {
 		// Another replica (behind one address) or an older server: the
 		// versions do not compare, so any later change of the key wins.
-		at = b.version + 1
+		at, server = b.version+1, b.server
 	}
 	for i, r := range records {
 		if b.version >= at {
@@ -207,7 +215,7 @@ func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 			continue
 		}
 		putDoc(b.cache, r)
-		b.written[keys[i]] = writeMark{version: at, origin: origin, rec: r}
+		b.written[keys[i]] = writeMark{version: at, server: server, origin: origin, rec: r}
 	}
 	return nil
 }
@@ -218,6 +226,7 @@ func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 // it.
 type writeMark struct {
 	version uint64
+	server  string // whose versions version counts
 	origin  string
 	rec     backend.Record
 }

@@ -480,6 +480,36 @@ func TestASnapshotTakenBeforeAWriteDoesNotUndoIt(t *testing.T) {
 	}
 }
 
+// A write made before the stream delivered any snapshot (the engine
+// registers its routes while the SDK connects) must survive a first
+// snapshot the server took before it: the engine reloads from that
+// snapshot, and would otherwise write its declared state over the change.
+func TestAFirstSnapshotTakenBeforeAWriteDoesNotUndoIt(t *testing.T) {
+	start := make(chan struct{})
+	done := make(chan struct{}) // ends the fake stream; closed before the server
+	f := &fakeServer{
+		ack: func(n int) WriteResponse { return WriteResponse{Version: 2, Server: "fake"} },
+		script: func(n int, w io.Writer, flush func(), _ <-chan struct{}) {
+			wait(start, done) // the snapshot was taken at version 1, before the write
+			event(w, "snapshot", snapshotAt(1, "active"))
+			flush()
+			<-done
+		}}
+	b := newTestBackend(t, f)
+	t.Cleanup(func() { close(done) })
+	ch, _ := b.Watch(context.Background())
+	if err := b.Write(engineCtx, payRecord("disabled", "").backend()); err != nil {
+		t.Fatal(err)
+	}
+	close(start)
+	if c := next(t, ch); !c.Resync {
+		t.Fatalf("%+v, want the first snapshot's resync", c)
+	}
+	if got := payStatus(t, b); got != "disabled" {
+		t.Fatalf("after a first snapshot taken before the write, the view says %s: the write was lost", got)
+	}
+}
+
 // A delta about a key this process is writing waits for the server's
 // answer: another engine's older change must not overtake the write.
 func TestADeltaWaitsForTheWriteInFlight(t *testing.T) {

@@ -248,12 +248,10 @@ func (b *Backend) replace(s Snapshot, again bool) {
 		b.reconnects++
 	}
 	b.cache = s.Documents.snapshot()
-	if s.Server != b.server {
-		clear(b.written) // versions of another replica do not compare
-	}
 	b.version, b.server = s.Version, s.Server
 	for k, w := range b.written {
-		if w.version > s.Version {
+		// Versions of another replica do not compare.
+		if w.server == s.Server && w.version > s.Version {
 			// Acknowledged after the snapshot was taken: keep it, so the
 			// reloading engine does not lose its own write.
 			putDoc(b.cache, w.rec)
