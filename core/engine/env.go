@@ -43,7 +43,7 @@ func (c *config) applyEnv() (opened bool, err error) {
 	}
 	if c.backend == nil {
 		spec := strings.TrimSpace(os.Getenv(EnvBackend))
-		b, err := OpenBackend(spec)
+		b, err := openBackend(spec, c.clock)
 		if err != nil {
 			return false, fmt.Errorf("%s: %w", EnvBackend, err)
 		}

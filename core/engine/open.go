@@ -7,6 +7,7 @@ import (
 
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/backend/redisbackend"
+	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/sdk"
 )
 
@@ -23,18 +24,23 @@ import (
 //
 // The caller owns the backend and closes it; an engine closes only the one
 // it opened itself from WAYGATE_BACKEND.
-func OpenBackend(spec string) (backend.Backend, error) {
+func OpenBackend(spec string) (backend.Backend, error) { return openBackend(spec, clock.Real{}) }
+
+// openBackend opens spec on clk, so an engine opening its backend from
+// WAYGATE_BACKEND hands its clock on (the SDK's retries, the Redis
+// counters' resets).
+func openBackend(spec string, clk clock.Clock) (backend.Backend, error) {
 	switch {
 	case spec == "" || strings.EqualFold(spec, "memory"):
 		return backend.NewMemory(), nil
 	case strings.HasPrefix(spec, "file:"):
 		return backend.OpenFile(strings.TrimPrefix(spec, "file:"))
 	case strings.HasPrefix(spec, "waygate+"):
-		return sdk.New(strings.TrimPrefix(spec, "waygate+"), os.Getenv(EnvService), os.Getenv(EnvServiceToken))
+		return sdk.New(strings.TrimPrefix(spec, "waygate+"), os.Getenv(EnvService), os.Getenv(EnvServiceToken), sdk.WithClock(clk))
 	}
 	for _, scheme := range []string{"redis://", "rediss://", "unix://"} {
 		if strings.HasPrefix(spec, scheme) {
-			return redisbackend.Open(spec)
+			return redisbackend.Open(spec, redisbackend.WithClock(clk))
 		}
 	}
 	return nil, fmt.Errorf("unknown backend %q: use memory, file:/path/state.json, redis://host:6379/0 or waygate+http://host:8000/waygate", spec)

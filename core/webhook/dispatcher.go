@@ -23,6 +23,7 @@ import (
 
 	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
 )
 
@@ -484,13 +485,8 @@ func (d *Dispatcher) deliver(ctx context.Context, hk *hook, ev Event) {
 		hk.mu.Lock()
 		hk.st.Retries++
 		hk.mu.Unlock()
-		due := make(chan struct{})
-		t := clk.AfterFunc(d.backoff<<(attempt-1), func() { close(due) })
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !clock.Sleep(ctx, clk, d.backoff<<(attempt-1)) {
 			return
-		case <-due:
 		}
 	}
 }
