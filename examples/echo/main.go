@@ -1,16 +1,8 @@
 // Command echo is the Waygate demo on echo v4: go run ./examples/echo.
 //
-// The annotations below and on the handlers (handlers.go) are swag's: docs/
-// is generated from them and served live, patched with Waygate's state, at
-// /openapi.json and /docs.
-//
-//	@title			Waygate demo shop
-//	@version		1.0
-//	@description	The demo application of Waygate for Go: the same routes on gin, echo, fiber and net/http.
-//	@BasePath		/
+// Its API description (examples/internal/apidocs, shared by the four demos)
+// is served live, patched with Waygate's state, at /openapi.json and /docs.
 package main
-
-//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init --quiet --generalInfo main.go --output docs
 
 import (
 	"context"
@@ -20,7 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	waygateecho "github.com/waygate-go/waygate/adapters/echo"
-	_ "github.com/waygate-go/waygate/examples/echo/docs" // registers the swag document
+	_ "github.com/waygate-go/waygate/examples/internal/apidocs" // registers the swag document
 	"github.com/waygate-go/waygate/examples/internal/demo"
 )
 

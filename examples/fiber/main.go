@@ -1,16 +1,8 @@
 // Command fiber is the Waygate demo on fiber v2: go run ./examples/fiber.
 //
-// The annotations below and on the handlers (handlers.go) are swag's: docs/
-// is generated from them and served live, patched with Waygate's state, at
-// /openapi.json and /docs.
-//
-//	@title			Waygate demo shop
-//	@version		1.0
-//	@description	The demo application of Waygate for Go: the same routes on gin, echo, fiber and net/http.
-//	@BasePath		/
+// Its API description (examples/internal/apidocs, shared by the four demos)
+// is served live, patched with Waygate's state, at /openapi.json and /docs.
 package main
-
-//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init --quiet --generalInfo main.go --output docs
 
 import (
 	"context"
@@ -19,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	waygatefiber "github.com/waygate-go/waygate/adapters/fiber"
-	_ "github.com/waygate-go/waygate/examples/fiber/docs" // registers the swag document
+	_ "github.com/waygate-go/waygate/examples/internal/apidocs" // registers the swag document
 	"github.com/waygate-go/waygate/examples/internal/demo"
 )
 

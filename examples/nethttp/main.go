@@ -1,24 +1,16 @@
 // Command nethttp is the Waygate demo on net/http: go run ./examples/nethttp.
 //
-// The annotations below and on the handlers (handlers.go) are swag's: docs/
-// is generated from them and served live, patched with Waygate's state, at
-// /openapi.json and /docs.
-//
-//	@title			Waygate demo shop
-//	@version		1.0
-//	@description	The demo application of Waygate for Go: the same routes on gin, echo, fiber and net/http.
-//	@BasePath		/
+// Its API description (examples/internal/apidocs, shared by the four demos)
+// is served live, patched with Waygate's state, at /openapi.json and /docs.
 package main
-
-//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init --quiet --generalInfo main.go --output docs
 
 import (
 	"context"
 	"net/http"
 
 	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
+	_ "github.com/waygate-go/waygate/examples/internal/apidocs" // registers the swag document
 	"github.com/waygate-go/waygate/examples/internal/demo"
-	_ "github.com/waygate-go/waygate/examples/nethttp/docs" // registers the swag document
 )
 
 func main() {
