@@ -1,7 +1,7 @@
 package main
 
 // waygate openapi patch end to end: the real binary patches the swag init
-// output of the demo (examples/gin/docs) with the state of a running admin
+// output of the demos (examples/internal/apidocs) with the state of a running admin
 // API serving the demo's routes, and with state files.
 
 import (
@@ -25,7 +25,7 @@ import (
 // demoDocs is the committed swag init output of the gin demo (absolute:
 // the binary runs in a temporary directory).
 var demoDocs = func() string {
-	p, err := filepath.Abs(filepath.Join("..", "..", "..", "examples", "gin", "docs"))
+	p, err := filepath.Abs(filepath.Join("..", "..", "..", "examples", "internal", "apidocs"))
 	if err != nil {
 		panic(err)
 	}
