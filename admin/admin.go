@@ -124,20 +124,7 @@ func (h *Handler) Close() error {
 func (h *Handler) Handle(pattern string, a wire.Access, f wire.HandlerFunc) {
 	h.access[pattern] = a
 	h.patterns = append(h.patterns, pattern)
-	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				h.log.Error("waygate admin: handler panicked", "pattern", pattern, "panic", v)
-				wire.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error: see the server log"})
-			}
-		}()
-		if err := f(w, r); err != nil {
-			wire.WriteError(w, r, err, h.log)
-		}
-	})
+	h.mux.HandleFunc(pattern, wire.Answer(h.log, pattern, f))
 }
 
 // HandleFunc registers an endpoint that answers for itself, outside the

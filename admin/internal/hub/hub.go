@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -116,20 +115,7 @@ func (h *Hub) stream() wire.Stream {
 // (wire.Public) and each endpoint calls serviceOf.
 func (h *Hub) Register(reg wire.Registrar) {
 	sdkRoute := func(pattern string, f wire.HandlerFunc) {
-		reg.HandleFunc(pattern, wire.Public, func(w http.ResponseWriter, r *http.Request) {
-			defer func() {
-				if v := recover(); v != nil {
-					if v == http.ErrAbortHandler {
-						panic(v)
-					}
-					h.log.Error("waygate server: SDK handler panicked", "pattern", pattern, "panic", v)
-					wire.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error: see the server log"})
-				}
-			}()
-			if err := f(w, r); err != nil {
-				wire.WriteError(w, r, err, h.log)
-			}
-		})
+		reg.HandleFunc(pattern, wire.Public, wire.Answer(h.log, pattern, f))
 	}
 	sdkRoute("GET "+sdk.PathSnapshot, h.sdkSnapshot)
 	sdkRoute("GET "+sdk.PathEvents, h.sdkEvents)

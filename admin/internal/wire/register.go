@@ -1,6 +1,9 @@
 package wire
 
-import "net/http"
+import (
+	"log/slog"
+	"net/http"
+)
 
 // Access says who may call an endpoint.
 type Access uint8
@@ -26,4 +29,23 @@ type Registrar interface {
 	// dashboard's pages authenticate themselves and render their errors);
 	// it is not part of the REST API.
 	HandleFunc(pattern string, a Access, f http.HandlerFunc)
+}
+
+// Answer serves f: a returned error is answered as JSON (WriteError), a
+// panic is logged and answered 500 without taking the server down.
+func Answer(log *slog.Logger, pattern string, f HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("waygate admin: handler panicked", "pattern", pattern, "panic", v)
+				WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error: see the server log"})
+			}
+		}()
+		if err := f(w, r); err != nil {
+			WriteError(w, r, err, log)
+		}
+	}
 }
