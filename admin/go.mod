@@ -2,7 +2,7 @@ module github.com/waygate-go/waygate/admin
 
 go 1.26.0
 
-require github.com/waygate-go/waygate/core v0.0.0
+require github.com/waygate-go/waygate/core v0.1.0
 
 require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
@@ -12,5 +12,3 @@ require (
 	go.uber.org/mock v0.6.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 )
-
-replace github.com/waygate-go/waygate/core => ../core

@@ -5,10 +5,10 @@ go 1.26.0
 require (
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.10
-	github.com/waygate-go/waygate/adapters/nethttp v0.0.0-00010101000000-000000000000
-	github.com/waygate-go/waygate/admin v0.0.0-00010101000000-000000000000
-	github.com/waygate-go/waygate/core v0.0.0
-	github.com/waygate-go/waygate/openapi v0.0.0
+	github.com/waygate-go/waygate/adapters/nethttp v0.1.0
+	github.com/waygate-go/waygate/admin v0.1.0
+	github.com/waygate-go/waygate/core v0.1.0
+	github.com/waygate-go/waygate/openapi v0.1.0
 	golang.org/x/term v0.46.0
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -21,11 +21,4 @@ require (
 	go.uber.org/atomic v1.12.0 // indirect
 	go.uber.org/mock v0.6.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
-)
-
-replace (
-	github.com/waygate-go/waygate/adapters/nethttp => ../adapters/nethttp
-	github.com/waygate-go/waygate/admin => ../admin
-	github.com/waygate-go/waygate/core => ../core
-	github.com/waygate-go/waygate/openapi => ../openapi
 )

@@ -13,13 +13,13 @@ require (
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/swaggo/swag v1.16.6
 	github.com/ulule/limiter/v3 v3.11.2
-	github.com/waygate-go/waygate/adapters/echo v0.0.0
-	github.com/waygate-go/waygate/adapters/fiber v0.0.0
-	github.com/waygate-go/waygate/adapters/gin v0.0.0-00010101000000-000000000000
-	github.com/waygate-go/waygate/adapters/nethttp v0.0.0
-	github.com/waygate-go/waygate/admin v0.0.0-00010101000000-000000000000
-	github.com/waygate-go/waygate/core v0.0.0
-	github.com/waygate-go/waygate/openapi v0.0.0
+	github.com/waygate-go/waygate/adapters/echo v0.1.0
+	github.com/waygate-go/waygate/adapters/fiber v0.1.0
+	github.com/waygate-go/waygate/adapters/gin v0.1.0
+	github.com/waygate-go/waygate/adapters/nethttp v0.1.0
+	github.com/waygate-go/waygate/admin v0.1.0
+	github.com/waygate-go/waygate/core v0.1.0
+	github.com/waygate-go/waygate/openapi v0.1.0
 	golang.org/x/sys v0.48.0
 	golang.org/x/time v0.16.0
 )
@@ -84,14 +84,4 @@ require (
 	google.golang.org/protobuf v1.36.10 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
-)
-
-replace (
-	github.com/waygate-go/waygate/adapters/echo => ../adapters/echo
-	github.com/waygate-go/waygate/adapters/fiber => ../adapters/fiber
-	github.com/waygate-go/waygate/adapters/gin => ../adapters/gin
-	github.com/waygate-go/waygate/adapters/nethttp => ../adapters/nethttp
-	github.com/waygate-go/waygate/admin => ../admin
-	github.com/waygate-go/waygate/core => ../core
-	github.com/waygate-go/waygate/openapi => ../openapi
 )

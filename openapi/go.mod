@@ -6,7 +6,7 @@ require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/swaggo/swag v1.16.6
-	github.com/waygate-go/waygate/core v0.0.0
+	github.com/waygate-go/waygate/core v0.1.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -36,5 +36,3 @@ require (
 	golang.org/x/tools v0.51.0 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 )
-
-replace github.com/waygate-go/waygate/core => ../core

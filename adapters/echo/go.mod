@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/labstack/echo/v4 v4.16.4
-	github.com/waygate-go/waygate/core v0.0.0
+	github.com/waygate-go/waygate/core v0.1.0
 )
 
 require (
@@ -23,5 +23,3 @@ require (
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 )
-
-replace github.com/waygate-go/waygate/core => ../../core

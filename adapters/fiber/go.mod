@@ -5,7 +5,7 @@ go 1.26.0
 require (
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/valyala/fasthttp v1.51.0
-	github.com/waygate-go/waygate/core v0.0.0
+	github.com/waygate-go/waygate/core v0.1.0
 )
 
 require (
@@ -25,5 +25,3 @@ require (
 	go.uber.org/mock v0.6.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 )
-
-replace github.com/waygate-go/waygate/core => ../../core

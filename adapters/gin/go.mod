@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/gin-gonic/gin v1.12.0
-	github.com/waygate-go/waygate/core v0.0.0
+	github.com/waygate-go/waygate/core v0.1.0
 )
 
 require (
@@ -43,5 +43,3 @@ require (
 	golang.org/x/text v0.43.0 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect
 )
-
-replace github.com/waygate-go/waygate/core => ../../core
