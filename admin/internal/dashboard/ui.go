@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -101,24 +100,6 @@ func mustUI() *ui {
 	}
 	return u
 }
-
-// version is the admin module's version from the build info, or "dev".
-var version = sync.OnceValue(func() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "dev"
-	}
-	const mod = "github.com/waygate-go/waygate/admin"
-	if bi.Main.Path == mod && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	for _, d := range bi.Deps {
-		if d.Path == mod && d.Version != "" && d.Version != "(devel)" && !strings.HasPrefix(d.Version, "v0.0.0-0001") {
-			return d.Version
-		}
-	}
-	return "dev"
-})
 
 // UI is the dashboard: server-rendered pages that read and change the
 // engine directly, through the same calls as the REST API, and sign in
@@ -251,7 +232,7 @@ func (h *UI) pageCSRFOK(r *http.Request, p auth.Principal) bool {
 // newView starts the view of a request: mount path, version, the flash
 // message of a preceding redirect.
 func (h *UI) newView(w http.ResponseWriter, r *http.Request) *view {
-	v := &view{Prefix: h.mount(r), Version: version(), Env: h.eng.Env()}
+	v := &view{Prefix: h.mount(r), Version: engine.Version(), Env: h.eng.Env()}
 	if strings.HasPrefix(v.Prefix, "//") || strings.ContainsAny(v.Prefix, "\\\r\n\"'<>") {
 		v.Prefix = "" // never a scheme-relative or odd mount in links and redirects
 	}

@@ -129,15 +129,22 @@ func TestServeIsAControlPlane(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Process.Kill()
-	url := ""
+	url, started := "", ""
 	sc := bufio.NewScanner(stderr)
 	for url == "" && sc.Scan() {
 		if u, found := strings.CutPrefix(sc.Text(), "Waygate server listening on "); found {
 			url = u
 		}
+		if strings.Contains(sc.Text(), `msg="waygate server starting"`) {
+			started = sc.Text()
+		}
 	}
 	if url == "" {
 		t.Fatal("waygate serve did not say where it listens")
+	}
+	// Built by go build from the working tree: no module version.
+	if !strings.Contains(started, " version=dev env=production") {
+		t.Errorf("waygate serve's start line is %q, want its version and environment", started)
 	}
 	go func() {
 		for sc.Scan() {

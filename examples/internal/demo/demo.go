@@ -72,7 +72,7 @@ func NewEngine(ctx context.Context) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	slog.Info("waygate engine ready", "env", e.Env())
+	slog.Info("waygate engine ready", "version", engine.Version(), "env", e.Env())
 	return e, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waygate-go/waygate/admin"
+	"github.com/waygate-go/waygate/cli/internal/build"
 	"github.com/waygate-go/waygate/cli/internal/cmdutil"
 	"github.com/waygate-go/waygate/cli/internal/iostreams"
 	"github.com/waygate-go/waygate/core/engine"
@@ -183,6 +184,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + displayAddr(ln.Addr()) + prefix
+	logger.Info("waygate server starting", "version", build.Version(), "env", e.Env())
 	fmt.Fprintf(opts.IO.ErrOut, "Waygate server listening on %s\nPoint the CLI at it with: waygate config set-url %s\n", url, url)
 	select {
 	case err := <-errc:
