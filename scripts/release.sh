@@ -44,7 +44,7 @@ done
 echo "== requirements: $version -> $new"
 for gomod in $(git ls-files '*go.mod'); do
   for m in "${modules[@]}"; do
-    if grep -q "^[[:space:]]*$modpath/$m v" "$gomod"; then
+    if grep -Eq "^(require)?[[:space:]]*$modpath/$m v" "$gomod"; then
       go mod edit -require="$modpath/$m@$new" "$gomod"
     fi
   done
@@ -53,9 +53,8 @@ done
 for page in README.md $(git ls-files 'docs/*.md'); do
   sed -i -E "s#($modpath(/[A-Za-z0-9._-]+)*)@${version//./\\.}([^0-9A-Za-z.-]|$)#\1@$new\3#g" "$page"
 done
-for m in "${modules[@]}"; do
-  go work edit -dropreplace="$modpath/$m@$version" -replace="$modpath/$m@$new=./$m"
-done
+# go.work's replace block, edited in place to keep it one commented block.
+sed -i -E "s#^([[:space:]]*$modpath/[^[:space:]]+) ${version//./\\.} => #\1 $new => #" go.work
 if [ -n "$(git status --porcelain)" ]; then
   git commit -q -am "release $new: the modules require each other at $new"
   echo "committed $(git rev-parse --short HEAD)"

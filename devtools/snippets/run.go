@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,7 +42,7 @@ func Run(ctx context.Context, root string, p Placed) error {
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port))
-	var stderr bytes.Buffer
+	var stderr lockedBuffer // written by exec's copier while the program runs
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -109,6 +110,24 @@ func equalLines(a, b []string) bool {
 func mismatch(where, what string, want, got []string, stderr string) error {
 	return fmt.Errorf("%s: %s differs from the page:\n--- the page shows\n%s\n--- it printed\n%s\n--- its stderr\n%s",
 		where, what, strings.Join(want, "\n"), strings.Join(got, "\n"), stderr)
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a process writes it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func freePort() (int, error) {
