@@ -49,8 +49,9 @@ for gomod in $(git ls-files '*go.mod'); do
     fi
   done
 done
-# The versions the docs tell readers to go get and go install.
-for page in README.md $(git ls-files 'docs/*.md'); do
+# The versions the docs tell readers to go get and go install (docs/cli.md's
+# guide is generated from cli/internal/docgen/guide.go).
+for page in README.md $(git ls-files 'docs/*.md') cli/internal/docgen/guide.go; do
   sed -i -E "s#($modpath(/[A-Za-z0-9._-]+)*)@${version//./\\.}([^0-9A-Za-z.-]|$)#\1@$new\3#g" "$page"
 done
 # go.work's replace block, edited in place to keep it one commented block.

@@ -10,7 +10,7 @@ only — it never opens a backend — so it works the same against an applicatio
 that mounts the admin handler and against a standalone Waygate server.
 
 ` + "```sh" + `
-go install github.com/waygate-go/waygate/cli/cmd/waygate@latest
+go install github.com/waygate-go/waygate/cli/cmd/waygate@v0.1.0
 ` + "```" + `
 
 ## Connect and log in
