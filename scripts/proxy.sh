@@ -15,7 +15,10 @@ fi
 # of the working tree at $version (devtools/cmd/modproxy, which zips them
 # with golang.org/x/mod/zip), and drops these modules from the module
 # cache: a copy cached from another tree at the same version would be used
-# in place of the proxy's.
+# in place of the proxy's. The go command also keeps an index of the
+# packages in the module cache, keyed by module and version (it takes a
+# version's contents never to change): GODEBUG=goindex=0 stops it from
+# listing another tree's files.
 build_proxy() {
   go run ./devtools/cmd/modproxy -out "$1" -version "$version" "${modules[@]}" >/dev/null
   local modcache d
@@ -23,4 +26,5 @@ build_proxy() {
   for d in "$modcache/$modpath" "$modcache/cache/download/$modpath"; do
     if [ -d "$d" ]; then chmod -R u+w "$d" && rm -rf "$d"; fi
   done
+  export GODEBUG="${GODEBUG:+$GODEBUG,}goindex=0"
 }
