@@ -324,5 +324,5 @@ func Cases() []Case {
 				must(t)(e.EnableMaintenance(ctx, engine.GlobalScope(), "deploy"))
 				e.SetBypass(true, false)
 			}},
-	}, rateLimitCases()...)
+	}, append(rateLimitCases(), PathCases()...)...)
 }

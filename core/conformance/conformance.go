@@ -50,6 +50,16 @@ type Route struct {
 	Options []route.Option
 	// Respond, when set, is the route's custom response.
 	Respond Responder
+	// Body is what the handler answers; "" means OKBody.
+	Body string
+}
+
+// BodyOf is what the handler of r answers.
+func BodyOf(r Route) string {
+	if r.Body != "" {
+		return r.Body
+	}
+	return OKBody
 }
 
 // Group is a route group with declarations that apply to all its routes.
@@ -69,6 +79,9 @@ type App struct {
 	// with the adapter's Mount helper (as the admin handler is mounted).
 	MountPrefix string
 	Mounted     http.Handler
+	// Unguarded are paths the engine never checks (e.Unguard, before
+	// Build), served by routes of the app: the demos' docs.
+	Unguarded []string
 }
 
 // Identity headers. The harness maps them, in a middleware in front of
@@ -168,6 +181,7 @@ func RunWith(t *testing.T, h Harness, extra func(t testing.TB, clk *clock.Fake) 
 	for _, c := range Cases() {
 		t.Run(c.Name, func(t *testing.T) { runCase(t, h, c, extra) })
 	}
+	t.Run("paths: no trick path reaches a gated handler", func(t *testing.T) { sweepPaths(t, h, extra) })
 }
 
 func runCase(t *testing.T, h Harness, c Case, extra func(t testing.TB, clk *clock.Fake) []engine.Option) {
@@ -189,6 +203,9 @@ func runCase(t *testing.T, h Harness, c Case, extra func(t testing.TB, clk *cloc
 	app := DefaultApp()
 	if c.App != nil {
 		app = *c.App
+	}
+	for _, p := range app.Unguarded {
+		e.Unguard(p)
 	}
 	handler := h.Build(t, e, app)
 	if c.Setup != nil {
@@ -217,6 +234,10 @@ func send(h http.Handler, method, path string, header map[string]string, remote 
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
+	return serve(h, req)
+}
+
+func serve(h http.Handler, req *http.Request) (*http.Response, []byte) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	res := rec.Result()

@@ -102,7 +102,11 @@ func (d Decision) Allowed() bool { return d.Outcome == Allow }
 // service and route rate limits.
 func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	s := e.snap.Load()
-	if len(s.unguarded) > 0 && s.isUnguarded(r.Path) {
+	// Unguarded (a mount of the admin or the docs) is decided by the route
+	// the router matched, never by the path: a router may match a gated
+	// route on a path whose decoded form starts with a mount prefix
+	// (/docs%2Fx/payments matching /{tenant}/payments).
+	if len(s.unguarded) > 0 && r.Route != "" && s.isUnguarded(r.Route) {
 		return Decision{}
 	}
 	en := s.lookup(r.Route, r.Method)

@@ -525,6 +525,31 @@ func TestUnguardedPrefixes(t *testing.T) {
 	}
 }
 
+// Whether a request is unguarded follows the route the router matched,
+// never the path: a router may match a gated param-first route on a path
+// whose decoded form starts with a mount prefix.
+func TestUnguardedFollowsTheMatchedRoute(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t, nil, nil, reg("GET", "/{tenant}/payments"))
+	e.Unguard("/docs")
+	must0(t, e.Register(ctx, reg("GET", "/docs")))
+	must(e.EnableMaintenance(ctx, engine.GlobalScope(), "deploy"))(t)
+	for _, tc := range []struct {
+		route, path string
+		want        engine.Outcome
+	}{
+		{"/{tenant}/payments", "/docs/x/payments", engine.BlockMaintenance}, // /docs%2Fx/payments, decoded
+		{"/{tenant}/payments", "/docs/payments", engine.BlockMaintenance},
+		{"/docs", "/docs", engine.Allow},
+		{"/docs", "/DOCS", engine.Allow}, // a case-insensitive router matched the docs route
+		{"", "/docs/x", engine.BlockMaintenance},
+	} {
+		if d := check(e, "GET", tc.route, tc.path); d.Outcome != tc.want {
+			t.Errorf("route %q, path %s: outcome %v, want %v", tc.route, tc.path, d.Outcome, tc.want)
+		}
+	}
+}
+
 func TestServicesLists(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t, nil, nil)

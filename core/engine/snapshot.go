@@ -19,7 +19,8 @@ type snapshot struct {
 	unguarded  []string             // path prefixes never checked
 }
 
-// isUnguarded reports whether path is a mounted admin or docs path.
+// isUnguarded reports whether path (a route template) is a mounted admin
+// or docs path.
 func (s *snapshot) isUnguarded(path string) bool {
 	for _, p := range s.unguarded {
 		if len(path) >= len(p) && path[:len(p)] == p && (len(path) == len(p) || path[len(p)] == '/') {

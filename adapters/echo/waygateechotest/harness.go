@@ -17,7 +17,12 @@ import (
 // table's routes, groups and mount, discovered by a waygateecho.Router and
 // enforced by waygateecho.Middleware, behind an auth layer that maps the
 // table's identity headers to the attributes Waygate reads.
-type Harness struct{}
+type Harness struct {
+	// Configure, when set, configures the echo instance before any route
+	// is added (the conformance tests run the path tricks under echo's
+	// own path middleware this way).
+	Configure func(*echo.Echo)
+}
 
 // router is what *echo.Echo and *echo.Group have in common.
 type router interface {
@@ -26,16 +31,20 @@ type router interface {
 }
 
 // Build implements conformance.Harness.
-func (Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.Handler {
+func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.Handler {
 	var opts []waygateecho.Option
 	if app.Respond != nil {
 		opts = append(opts, waygateecho.WithResponder(responder(app.Respond)))
 	}
 	a := echo.New()
+	if h.Configure != nil {
+		h.Configure(a)
+	}
 	a.Use(identify, waygateecho.Middleware(e, opts...))
 	r := waygateecho.Wrap(e, a)
-	ok := func(c echo.Context) error { return c.String(http.StatusOK, conformance.OKBody) }
 	add := func(to router, cr conformance.Route) {
+		body := conformance.BodyOf(cr)
+		ok := func(c echo.Context) error { return c.String(http.StatusOK, body) }
 		mws := []echo.MiddlewareFunc{waygateecho.Declare(cr.Options...)}
 		if cr.Respond != nil {
 			mws = append(mws, waygateecho.Respond(responder(cr.Respond)))

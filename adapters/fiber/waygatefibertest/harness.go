@@ -22,15 +22,20 @@ import (
 // waygatefiber.Register, behind an app.Use auth layer that maps the
 // table's identity headers to the attributes Waygate reads. The app is
 // served as an http.Handler through fiber's adaptor.
-type Harness struct{}
+type Harness struct {
+	// Config is the app's configuration (UnescapePath, CaseSensitive,
+	// StrictRouting, ...: the conformance tests run the path tricks under
+	// each); the zero value is fiber's default.
+	Config fiber.Config
+}
 
 // Build implements conformance.Harness.
-func (Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.Handler {
+func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.Handler {
 	var opts []waygatefiber.Option
 	if app.Respond != nil {
 		opts = append(opts, waygatefiber.WithResponder(responder(app.Respond)))
 	}
-	f := fiber.New()
+	f := fiber.New(h.Config)
 	f.Use(identify)
 	conformance.Walk(app, fiber.Router(f), func(g conformance.Group) fiber.Router {
 		return f.Group(g.Prefix, waygatefiber.Declare(g.Options...))
@@ -66,7 +71,8 @@ func add(r fiber.Router, rt conformance.Route) {
 	if rt.Respond != nil {
 		hs = append(hs, waygatefiber.Respond(responder(rt.Respond)))
 	}
-	hs = append(hs, func(c *fiber.Ctx) error { return c.SendString(conformance.OKBody) })
+	body := conformance.BodyOf(rt)
+	hs = append(hs, func(c *fiber.Ctx) error { return c.SendString(body) })
 	path := conformance.ColonPath(rt.Path, func(string) string { return "*" })
 	switch rt.Method {
 	case "":

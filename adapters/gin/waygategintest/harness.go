@@ -18,15 +18,23 @@ import (
 // routes, groups and mount added through a waygategin.Router and enforced
 // by waygategin.Middleware, behind an auth layer that maps the table's
 // identity headers to the attributes Waygate reads.
-type Harness struct{}
+type Harness struct {
+	// Configure, when set, configures the gin engine before any route is
+	// added (UseRawPath, RemoveExtraSlash, ...: the conformance tests run
+	// the path tricks under each).
+	Configure func(*gin.Engine)
+}
 
 // Build implements conformance.Harness.
-func (Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.Handler {
+func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.Handler {
 	var opts []waygategin.Option
 	if app.Respond != nil {
 		opts = append(opts, waygategin.WithResponder(responder(app.Respond)))
 	}
 	g := gin.New()
+	if h.Configure != nil {
+		h.Configure(g)
+	}
 	g.Use(identify, waygategin.Middleware(e, opts...))
 	r := waygategin.Wrap(e, g)
 	add := func(rt *waygategin.Router, cr conformance.Route) {
@@ -34,7 +42,8 @@ func (Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http.H
 		if cr.Respond != nil {
 			hs = append(hs, waygategin.Respond(responder(cr.Respond)))
 		}
-		hs = append(hs, func(c *gin.Context) { c.String(http.StatusOK, conformance.OKBody) })
+		body := conformance.BodyOf(cr)
+		hs = append(hs, func(c *gin.Context) { c.String(http.StatusOK, body) })
 		if cr.Method == "" {
 			rt.Any(ginPath(cr.Path), hs...)
 		} else {
