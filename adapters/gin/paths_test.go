@@ -16,12 +16,12 @@ var pathVariants = map[string]func(*gin.Engine){
 	"UseRawPath without UnescapePathValues": func(g *gin.Engine) {
 		g.UseRawPath, g.UnescapePathValues = true, false
 	},
-	"RemoveExtraSlash":                   func(g *gin.Engine) { g.RemoveExtraSlash = true },
-	"RedirectFixedPath":                  func(g *gin.Engine) { g.RedirectFixedPath = true },
-	"no RedirectTrailingSlash":           func(g *gin.Engine) { g.RedirectTrailingSlash = false },
-	"HandleMethodNotAllowed":             func(g *gin.Engine) { g.HandleMethodNotAllowed = true },
-	"UseRawPath and RemoveExtraSlash":    func(g *gin.Engine) { g.UseRawPath, g.RemoveExtraSlash = true, true },
-	"UseRawPath and RedirectFixedPath":   func(g *gin.Engine) { g.UseRawPath, g.RedirectFixedPath = true, true },
+	"RemoveExtraSlash":                 func(g *gin.Engine) { g.RemoveExtraSlash = true },
+	"RedirectFixedPath":                func(g *gin.Engine) { g.RedirectFixedPath = true },
+	"no RedirectTrailingSlash":         func(g *gin.Engine) { g.RedirectTrailingSlash = false },
+	"HandleMethodNotAllowed":           func(g *gin.Engine) { g.HandleMethodNotAllowed = true },
+	"UseRawPath and RemoveExtraSlash":  func(g *gin.Engine) { g.UseRawPath, g.RemoveExtraSlash = true, true },
+	"UseRawPath and RedirectFixedPath": func(g *gin.Engine) { g.UseRawPath, g.RedirectFixedPath = true, true },
 }
 
 func TestPathTricks(t *testing.T) {
