@@ -140,7 +140,7 @@ func TestStartupDiscovery(t *testing.T) {
 		{"GET", "/payments", false, 503, `"MAINTENANCE_MODE"`},
 		{"GET", "/admin/users", false, 503, `"reason":"admin rebuild"`},
 		{"DELETE", "/admin/users/7", true, 503, `"path":"/admin/users/7"`},
-		{"GET", "/debug", false, 404, `"NOT_FOUND"`},
+		{"GET", "/debug", false, 404, `{"message":"Not Found"}`}, // like an unknown path
 		{"POST", "/orders", false, 401, "Unauthorized"},
 	}
 	for _, tc := range tests {

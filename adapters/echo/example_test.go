@@ -242,33 +242,39 @@ func ExampleRateLimit() {
 	// 429 0
 }
 
-// An env-gated route answers 404 NOT_FOUND in JSON by default. To make it
-// answer exactly like a path the app does not serve, answer the
-// BlockNotFound outcome with echo.ErrNotFound: echo's error handler (yours,
-// if you set one) renders both alike.
-func ExampleWithResponder_notFound() {
+// An env-gated route outside its environments answers exactly like a path
+// the app does not serve: echo's not-found error, rendered by the app's
+// HTTPErrorHandler (echo's own here). Nothing tells a client the route
+// exists. WithJSONNotFound gives the engine's JSON body instead.
+func ExampleWithJSONNotFound() {
 	ctx := context.Background()
 	eng, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()), engine.WithEnv("production"))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer eng.Close()
-	app := echo.New()
-
-	notFound := func(echo.Context, engine.Decision) error { return echo.ErrNotFound }
-	app.Use(waygateecho.Middleware(eng, waygateecho.WithResponder(notFound, engine.BlockNotFound)))
-	r := waygateecho.Wrap(eng, app)
-	app.GET("/debug", health, waygateecho.EnvOnly("dev"))
-	if err := r.Register(ctx); err != nil {
-		log.Fatal(err)
+	build := func(opts ...waygateecho.Option) *echo.Echo {
+		app := echo.New()
+		app.Use(waygateecho.Middleware(eng, opts...))
+		r := waygateecho.Wrap(eng, app)
+		app.GET("/debug", health, waygateecho.EnvOnly("dev"))
+		if err := r.Register(ctx); err != nil {
+			log.Fatal(err)
+		}
+		return app
 	}
+	hidden, json := build(), build(waygateecho.WithJSONNotFound())
 
-	for _, path := range []string{"/debug", "/nope"} {
+	for _, tc := range []struct {
+		app  *echo.Echo
+		path string
+	}{{hidden, "/debug"}, {hidden, "/nope"}, {json, "/debug"}} {
 		rec := httptest.NewRecorder()
-		app.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		fmt.Printf("%s %d %s %q\n", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		tc.app.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path, nil))
+		fmt.Printf("%s %d %s %q\n", tc.path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
 	}
 	// Output:
 	// /debug 404 application/json "{\"message\":\"Not Found\"}\n"
 	// /nope 404 application/json "{\"message\":\"Not Found\"}\n"
+	// /debug 404 application/json "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"Not Found\",\"path\":\"/debug\"}}"
 }

@@ -19,6 +19,12 @@ func WithResponder(f ResponseFunc, outcomes ...engine.Outcome) Option {
 	return engine.WithResponder(f, outcomes...)
 }
 
+// WithJSONNotFound answers env-gated routes outside their environments
+// with the engine's JSON body ({"error":{"code":"NOT_FOUND",...}}) instead
+// of the framework's own 404, which tells a client the route exists.
+// Optional. Default: exactly the framework's 404 for an unknown path.
+func WithJSONNotFound() Option { return engine.WithJSONNotFound[ResponseFunc]() }
+
 // Middleware returns the echo middleware that has e judge every request;
 // add it with Echo.Use. echo runs Use middleware after routing, so the
 // middleware knows the matched route template (c.Path()), and before group
@@ -90,10 +96,18 @@ func (m *middleware) check(c echo.Context, next echo.HandlerFunc) error {
 }
 
 // respond writes a blocked decision: a custom responder if one applies,
-// else the engine's JSON body.
+// else, for a hidden route, the framework's 404, else the engine's JSON
+// body.
 func (m *middleware) respond(ec echo.Context, d *engine.Decision) error {
 	if f, ok := m.responders.For(d); ok {
 		return f(ec, *d)
+	}
+	if m.responders.NativeNotFound(d) {
+		// What echo's router answers a path no route matches with: the
+		// error goes to the app's HTTPErrorHandler ({"message":"Not Found"}
+		// by default), and an app that replaced echo.NotFoundHandler gets
+		// its own.
+		return echo.NotFoundHandler(ec)
 	}
 	w := ec.Response()
 	setHeaders(w.Header(), d.Header)

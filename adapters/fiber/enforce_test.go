@@ -56,7 +56,7 @@ func TestMiddlewareTranslatesDecisions(t *testing.T) {
 		{name: "HEAD twin is judged as GET", method: "HEAD", path: "/payments", status: 503},
 		{name: "other outcomes keep the JSON body", method: "GET", path: "/old", status: 503, body: `"code":"ROUTE_DISABLED"`,
 			header: map[string]string{"Content-Type": "application/json"}},
-		{name: "env gate answers 404 JSON", method: "GET", path: "/debug", status: 404, body: `"code":"NOT_FOUND"`},
+		{name: "env gate answers like an unknown path", method: "GET", path: "/debug", status: 418, body: "error handler: Cannot GET /debug"},
 		{name: "running window blocks", method: "GET", path: "/window", status: 503, body: "app:maintenance:GET:/window",
 			noHeader: []string{"Deprecation"}},
 		{name: "responder errors reach fiber's error handler", method: "GET", path: "/broken", status: 418, body: "error handler: responder broke"},
@@ -79,8 +79,8 @@ func TestMiddlewareTranslatesDecisions(t *testing.T) {
 			}
 		})
 	}
-	if len(handled) != 2 || !errors.Is(handled[0], errBroken) {
-		t.Errorf("error handler saw %v, want the responder's error then fiber's 404", handled)
+	if len(handled) != 3 || !errors.Is(handled[1], errBroken) {
+		t.Errorf("error handler saw %v, want fiber's 404 for the hidden route, the responder's error, then fiber's 404", handled)
 	}
 
 	// Global maintenance: app.Use(mw) must not judge the request under the

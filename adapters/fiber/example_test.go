@@ -238,26 +238,29 @@ func ExampleSetUser() {
 	// bob 429 0
 }
 
-// An env-gated route answers 404 NOT_FOUND in JSON by default. To make it
-// answer exactly like a path the app does not serve, answer the
-// BlockNotFound outcome with the error fiber gives an unknown path: the
-// app's error handler renders both alike.
-func ExampleWithResponder_notFound() {
+// An env-gated route outside its environments answers exactly like a path
+// the app does not serve: fiber's router goes on to the routes after it
+// (the app's catch-all 404 handler, if it has one) and, past the last,
+// answers "Cannot GET /path" through the app's error handler. Nothing
+// tells a client the route exists. WithJSONNotFound gives the engine's
+// JSON body instead.
+func ExampleWithJSONNotFound() {
 	e := newExampleEngine()
 	defer e.Close()
 
-	notFound := func(c *fiber.Ctx, _ engine.Decision) error {
-		return fiber.NewError(fiber.StatusNotFound, "Cannot "+c.Method()+" "+c.Path())
+	build := func(opts ...waygatefiber.Option) *fiber.App {
+		app := fiber.New()
+		app.Get("/debug", waygatefiber.EnvOnly("dev"), func(c *fiber.Ctx) error { return c.SendString("debug") })
+		if err := waygatefiber.Register(context.Background(), app, waygatefiber.Middleware(e, opts...)); err != nil {
+			log.Fatal(err)
+		}
+		return app
 	}
-	mw := waygatefiber.Middleware(e, waygatefiber.WithResponder(notFound, engine.BlockNotFound))
-	app := fiber.New()
-	app.Get("/debug", waygatefiber.EnvOnly("dev"), func(c *fiber.Ctx) error { return c.SendString("debug") })
-	if err := waygatefiber.Register(context.Background(), app, mw); err != nil {
-		log.Fatal(err)
-	}
+	hidden, json := build(), build(waygatefiber.WithJSONNotFound())
 
-	show(app, "GET", "/debug", "Content-Type")
-	show(app, "GET", "/nope", "Content-Type")
+	show(hidden, "GET", "/debug", "Content-Type")
+	show(hidden, "GET", "/nope", "Content-Type")
+	show(json, "GET", "/debug", "Content-Type")
 	// Output:
 	// GET /debug → 404
 	//   Content-Type: text/plain; charset=utf-8
@@ -265,4 +268,7 @@ func ExampleWithResponder_notFound() {
 	// GET /nope → 404
 	//   Content-Type: text/plain; charset=utf-8
 	//   Cannot GET /nope
+	// GET /debug → 404
+	//   Content-Type: application/json
+	//   {"error":{"code":"NOT_FOUND","message":"Not Found","path":"/debug"}}
 }

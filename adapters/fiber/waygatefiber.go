@@ -32,6 +32,12 @@ func WithResponder(f ResponseFunc, outcomes ...engine.Outcome) Option {
 	return engine.WithResponder(f, outcomes...)
 }
 
+// WithJSONNotFound answers env-gated routes outside their environments
+// with the engine's JSON body ({"error":{"code":"NOT_FOUND",...}}) instead
+// of the framework's own 404, which tells a client the route exists.
+// Optional. Default: exactly the framework's 404 for an unknown path.
+func WithJSONNotFound() Option { return engine.WithJSONNotFound[ResponseFunc]() }
+
 // gate is the middleware Middleware returns. Register fills routes, then
 // puts gate.handle at the head of every route's handlers.
 type gate struct {
@@ -84,10 +90,14 @@ func (g *gate) handle(c *fiber.Ctx) error {
 }
 
 // respond writes a blocked decision: a custom responder if one applies,
-// else the engine's JSON body.
+// else, for a hidden route, the framework's 404, else the engine's JSON
+// body.
 func (g *gate) respond(c *fiber.Ctx, d *engine.Decision) error {
 	if f, ok := g.responders.For(d); ok {
 		return f(c, *d)
+	}
+	if g.responders.NativeNotFound(d) {
+		return notFound(c)
 	}
 	for _, h := range d.Header {
 		c.Set(h.Name, h.Value)

@@ -75,7 +75,7 @@ func ExampleWrap() {
 	// GET:/payments maintenance
 	// GET /payments 503 {"error":{"code":"MAINTENANCE_MODE","message":"This endpoint is temporarily unavailable","reason":"DB migration","path":"/payments"}}
 	// GET /orders/42 200 order 42
-	// GET /debug 404 {"error":{"code":"NOT_FOUND","message":"Not Found","path":"/debug"}}
+	// GET /debug 404 404 page not found
 }
 
 // A group's declaration applies to all its routes; a route's own overrides
@@ -194,32 +194,38 @@ func ExampleRateLimit() {
 	// 429 0
 }
 
-// An env-gated route answers 404 NOT_FOUND in JSON by default. To make it
-// answer exactly like a path the app does not serve, answer the
-// BlockNotFound outcome as gin answers an unknown path (or as your
-// NoRoute handler does).
-func ExampleWithResponder_notFound() {
+// An env-gated route outside its environments answers exactly like a path
+// the app does not serve — through the app's NoRoute handlers when it has
+// some — so nothing tells a client the route exists. WithJSONNotFound
+// gives the engine's JSON body instead.
+func ExampleWithJSONNotFound() {
 	ctx := context.Background()
 	e, _ := engine.New(ctx, engine.WithEnv("production"))
 	defer e.Close()
 
-	notFound := func(c *gin.Context, _ engine.Decision) {
-		c.Data(http.StatusNotFound, "text/plain", []byte("404 page not found"))
+	build := func(opts ...waygategin.Option) *gin.Engine {
+		g := gin.New()
+		g.Use(waygategin.Middleware(e, opts...))
+		r := waygategin.Wrap(e, g)
+		r.GET("/debug", waygategin.EnvOnly("dev"), debug)
+		g.NoRoute(func(c *gin.Context) { c.String(http.StatusNotFound, "no such page") })
+		if err := r.Register(ctx); err != nil {
+			panic(err)
+		}
+		return g
 	}
-	g := gin.New()
-	g.Use(waygategin.Middleware(e, waygategin.WithResponder(notFound, engine.BlockNotFound)))
-	r := waygategin.Wrap(e, g)
-	r.GET("/debug", waygategin.EnvOnly("dev"), debug)
-	if err := r.Register(ctx); err != nil {
-		panic(err)
-	}
+	hidden, json := build(), build(waygategin.WithJSONNotFound())
 
-	for _, path := range []string{"/debug", "/nope"} {
+	for _, tc := range []struct {
+		g    *gin.Engine
+		path string
+	}{{hidden, "/debug"}, {hidden, "/nope"}, {json, "/debug"}} {
 		rec := httptest.NewRecorder()
-		g.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		fmt.Printf("%s %d %s %q\n", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		tc.g.ServeHTTP(rec, httptest.NewRequest("GET", tc.path, nil))
+		fmt.Printf("%s %d %s %q\n", tc.path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
 	}
 	// Output:
-	// /debug 404 text/plain "404 page not found"
-	// /nope 404 text/plain "404 page not found"
+	// /debug 404 text/plain; charset=utf-8 "no such page"
+	// /nope 404 text/plain; charset=utf-8 "no such page"
+	// /debug 404 application/json "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"Not Found\",\"path\":\"/debug\"}}"
 }

@@ -22,6 +22,12 @@ func WithResponder(f ResponseFunc, outcomes ...engine.Outcome) Option {
 	return engine.WithResponder(f, outcomes...)
 }
 
+// WithJSONNotFound answers env-gated routes outside their environments
+// with the engine's JSON body ({"error":{"code":"NOT_FOUND",...}}) instead
+// of the framework's own 404, which tells a client the route exists.
+// Optional. Default: exactly the framework's 404 for an unknown path.
+func WithJSONNotFound() Option { return engine.WithJSONNotFound[ResponseFunc]() }
+
 // Middleware returns the gin middleware that has e judge every request:
 // blocked requests are answered and aborted, allowed ones get the
 // decision's headers (deprecation, rate limits) and continue. The engine
@@ -49,11 +55,16 @@ func Middleware(e *engine.Engine, opts ...Option) gin.HandlerFunc {
 }
 
 // respond aborts c and writes a blocked decision: a custom responder if one
-// applies, else the engine's JSON body.
+// applies, else, for a hidden route, gin's 404, else the engine's JSON
+// body.
 func respond(rs *engine.Responders[ResponseFunc], c *gin.Context, d *engine.Decision) {
 	c.Abort()
 	if f, ok := rs.For(d); ok {
 		f(c, *d)
+		return
+	}
+	if rs.NativeNotFound(d) {
+		notFound(c)
 		return
 	}
 	setHeaders(c.Writer.Header(), d.Header)

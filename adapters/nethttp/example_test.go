@@ -157,23 +157,28 @@ func posts(w http.ResponseWriter, _ *http.Request)   { fmt.Fprint(w, `{"posts":[
 func reports(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, `{"reports":[]}`) }
 func search(w http.ResponseWriter, _ *http.Request)  { fmt.Fprint(w, `{"results":[]}`) }
 
-// An env-gated route answers 404 NOT_FOUND in JSON by default. To make it
-// answer exactly like a path the app does not serve, answer the
-// BlockNotFound outcome with the mux's own 404.
-func ExampleWithResponder_notFound() {
+// An env-gated route outside its environments answers exactly like a path
+// the app does not serve: nothing tells a client the route exists. An app
+// whose clients need the JSON shape asks for it with WithJSONNotFound.
+func ExampleWithJSONNotFound() {
 	e, _ := engine.New(context.Background(), engine.WithEnv("production"))
 	defer e.Close()
 
-	notFound := func(w http.ResponseWriter, r *http.Request, _ engine.Decision) { http.NotFound(w, r) }
-	mux := waygatehttp.NewServeMux(e, waygatehttp.WithResponder(notFound, engine.BlockNotFound))
-	mux.HandleFunc("GET /debug", debug, waygatehttp.EnvOnly("dev"))
+	hidden := waygatehttp.NewServeMux(e)
+	hidden.HandleFunc("GET /debug", debug, waygatehttp.EnvOnly("dev"))
+	json := waygatehttp.NewServeMux(e, waygatehttp.WithJSONNotFound())
+	json.HandleFunc("GET /debug", debug, waygatehttp.EnvOnly("dev"))
 
-	for _, path := range []string{"/debug", "/nope"} {
+	for _, tc := range []struct {
+		mux  http.Handler
+		path string
+	}{{hidden, "/debug"}, {hidden, "/nope"}, {json, "/debug"}} {
 		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		fmt.Printf("%s %d %s %q\n", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		tc.mux.ServeHTTP(rec, httptest.NewRequest("GET", tc.path, nil))
+		fmt.Printf("%s %d %s %q\n", tc.path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
 	}
 	// Output:
 	// /debug 404 text/plain; charset=utf-8 "404 page not found\n"
 	// /nope 404 text/plain; charset=utf-8 "404 page not found\n"
+	// /debug 404 application/json "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"Not Found\",\"path\":\"/debug\"}}"
 }

@@ -107,10 +107,15 @@ func (g *gate) learn(ctx context.Context, pattern, method, path string) bool {
 }
 
 // respond writes a blocked decision: a custom responder if one applies,
-// else the engine's JSON body.
+// else, for a hidden route, the ServeMux's 404, else the engine's JSON
+// body.
 func (g *gate) respond(w http.ResponseWriter, r *http.Request, d *engine.Decision) {
 	if f, ok := g.responders.For(d); ok {
 		f(w, r, *d)
+		return
+	}
+	if g.responders.NativeNotFound(d) {
+		http.NotFound(w, r)
 		return
 	}
 	for _, hd := range d.Header {

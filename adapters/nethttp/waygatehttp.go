@@ -21,6 +21,22 @@ func WithResponder(f ResponseFunc, outcomes ...engine.Outcome) Option {
 	return engine.WithResponder(f, outcomes...)
 }
 
+// WithJSONNotFound answers env-gated routes outside their environments
+// with the engine's JSON body ({"error":{"code":"NOT_FOUND",...}}) instead
+// of the framework's own 404, which tells a client the route exists.
+// Optional. Default: exactly the framework's 404 for an unknown path.
+func WithJSONNotFound() Option { return engine.WithJSONNotFound[ResponseFunc]() }
+
+// WithNotFound answers env-gated routes outside their environments with
+// h, the handler the app answers unknown paths with (a catch-all "/"
+// pattern's). Optional. Default: http.NotFound, as a ServeMux answers a
+// path no pattern matches.
+func WithNotFound(h http.Handler) Option {
+	return engine.WithResponder(ResponseFunc(func(w http.ResponseWriter, r *http.Request, _ engine.Decision) {
+		h.ServeHTTP(w, r)
+	}), engine.BlockNotFound)
+}
+
 // RouteOption declares a route's state; pass it to Handle, HandleFunc or
 // Group.
 type RouteOption = route.Option

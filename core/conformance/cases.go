@@ -125,6 +125,24 @@ func disabled(reason, path string) Want {
 		Absent: []string{"retry_after"}, NoHeader: []string{"Retry-After"}}
 }
 
+// appNotFoundBody is what the app's own 404 answers.
+const appNotFoundBody = "app: no such page"
+
+// appWithNotFound is the default app with its own answer to unknown paths.
+func appWithNotFound() *App {
+	a := DefaultApp()
+	a.NotFound = func() (int, string) { return http.StatusNotFound, appNotFoundBody }
+	return &a
+}
+
+// appWithJSONNotFound is the default app asking for the engine's JSON
+// body for hidden routes.
+func appWithJSONNotFound() *App {
+	a := DefaultApp()
+	a.JSONNotFound = true
+	return &a
+}
+
 func notFound(path string) Want {
 	return Want{Status: 404, Code: "NOT_FOUND", Header: jsonCT, Fields: map[string]any{"path": path},
 		Absent: []string{"reason", "allowed_envs", "current_env"}, NotContains: []string{"dev", "staging", "env"}}
@@ -147,7 +165,10 @@ func Cases() []Case {
 		{Name: "declared maintenance answers 503", Method: "GET", Path: "/payments", Want: maint("DB migration", "/payments")},
 		{Name: "maintenance body is byte-exact", Method: "GET", Path: "/payments", Want: Want{Status: 503, Code: "MAINTENANCE_MODE", Body: maintenanceBody}},
 		{Name: "declared disabled answers 503", Method: "GET", Path: "/old-reports", Want: disabled("Replaced by /reports", "/old-reports")},
-		{Name: "env-gated route is 404 in production", Method: "GET", Path: "/debug", Want: notFound("/debug")},
+		{Name: "env-gated route answers like an unknown path", Method: "GET", Path: "/debug", SameAs: "/no-such-route"},
+		{Name: "env-gated route answers like an unknown path, the app's 404 installed", App: appWithNotFound(), Method: "GET", Path: "/debug", SameAs: "/no-such-route"},
+		{Name: "the app's 404 is installed", App: appWithNotFound(), Method: "GET", Path: "/no-such-route", Want: Want{Status: 404, Body: appNotFoundBody}},
+		{Name: "env-gated route answers JSON when asked", App: appWithJSONNotFound(), Method: "GET", Path: "/debug", Want: notFound("/debug")},
 		{Name: "env-gated route is served in dev", Env: "dev", Method: "GET", Path: "/debug", Want: ok200},
 		{Name: "env-gated route is served in staging", Env: "staging", Method: "GET", Path: "/debug", Want: ok200},
 		{Name: "deprecated route has RFC headers", Method: "GET", Path: "/legacy/orders", Want: Want{Status: 200,
@@ -190,7 +211,7 @@ func Cases() []Case {
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
 				must(t)(e.Disable(ctx, "GET:/orders/{id}", "gone"))
 			}},
-		{Name: "runtime env gate hides the route", Method: "GET", Path: "/orders", Want: notFound("/orders"),
+		{Name: "runtime env gate hides the route", Method: "GET", Path: "/orders", SameAs: "/no-such-route",
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, _ *clock.Fake) {
 				must(t)(e.SetEnvOnly(ctx, "GET:/orders", []string{"dev"}))
 			}},

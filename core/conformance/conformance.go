@@ -12,11 +12,13 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +84,14 @@ type App struct {
 	// Unguarded are paths the engine never checks (e.Unguard, before
 	// Build), served by routes of the app: the demos' docs.
 	Unguarded []string
+	// NotFound, when set, is the app's own answer to a path no route
+	// matches, installed the framework's way (gin NoRoute, echo's
+	// HTTPErrorHandler, a last fiber app.Use, a net/http catch-all "/"
+	// given to WithNotFound too). It answers with status and body.
+	NotFound func() (status int, body string)
+	// JSONNotFound asks the adapter for the engine's JSON body for hidden
+	// routes (WithJSONNotFound) instead of the framework's 404.
+	JSONNotFound bool
 }
 
 // Identity headers. The harness maps them, in a middleware in front of
@@ -145,6 +155,9 @@ type Case struct {
 	Header     map[string]string
 	RemoteAddr string // default 192.0.2.10:1234
 	Want       Want
+	// SameAs, when set, is a path whose response the case's must equal
+	// byte for byte: status, headers and body (Want is not checked).
+	SameAs string
 }
 
 // Want is what the response must look like.
@@ -222,6 +235,19 @@ func runCase(t *testing.T, h Harness, c Case, extra func(t testing.TB, clk *cloc
 		}
 	}
 	res, body := send(handler, c.Method, c.Path, c.Header, c.RemoteAddr) //nolint:bodyclose // send reads and closes it
+	if c.SameAs != "" {
+		want, wantBody := send(handler, c.Method, c.SameAs, c.Header, c.RemoteAddr) //nolint:bodyclose // send reads and closes it
+		// A framework may echo the path ("Cannot GET /x"): the answer for
+		// SameAs, with SameAs spelled as the case's path, is the one due.
+		wantBody = bytes.ReplaceAll(wantBody, []byte(c.SameAs), []byte(c.Path))
+		for k, vs := range want.Header {
+			for i, v := range vs {
+				want.Header[k][i] = strings.ReplaceAll(v, c.SameAs, c.Path)
+			}
+		}
+		same(t, c.SameAs, want, wantBody, res, body)
+		return
+	}
 	check(t, c.Want, res, body)
 }
 
@@ -244,6 +270,20 @@ func serve(h http.Handler, req *http.Request) (*http.Response, []byte) {
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
 	return res, body
+}
+
+// same fails unless res answers exactly like want, the answer to path.
+func same(t *testing.T, path string, want *http.Response, wantBody []byte, res *http.Response, body []byte) {
+	t.Helper()
+	if res.StatusCode != want.StatusCode {
+		t.Errorf("status = %d, want %d as for %s", res.StatusCode, want.StatusCode, path)
+	}
+	if !bytes.Equal(body, wantBody) {
+		t.Errorf("body = %q, want %q as for %s", body, wantBody, path)
+	}
+	if !reflect.DeepEqual(res.Header, want.Header) {
+		t.Errorf("headers = %v, want %v as for %s", res.Header, want.Header, path)
+	}
 }
 
 func check(t *testing.T, w Want, res *http.Response, body []byte) {

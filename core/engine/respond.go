@@ -6,8 +6,9 @@ package engine
 // default JSON body). F is the adapter's responder function type, so every
 // adapter shares this resolution.
 type Responders[F any] struct {
-	all       *F
-	byOutcome map[Outcome]F
+	all          *F
+	byOutcome    map[Outcome]F
+	jsonNotFound bool
 }
 
 // Set installs f for the given outcomes, or for every outcome when none are
@@ -40,6 +41,19 @@ func (r *Responders[F]) For(d *Decision) (F, bool) {
 	return zero, false
 }
 
+// NativeNotFound reports whether d is answered with the framework's own
+// 404 for a path no route matches: a request blocked as not found (an
+// env-gated route outside its environments) with no custom responder,
+// unless WithJSONNotFound asked for the engine's JSON body. A hidden
+// route then looks exactly like one that does not exist.
+func (r *Responders[F]) NativeNotFound(d *Decision) bool {
+	if d.Outcome != BlockNotFound || r.jsonNotFound {
+		return false
+	}
+	_, custom := r.For(d)
+	return !custom
+}
+
 // MiddlewareOption configures an adapter's middleware, F being the adapter's
 // custom response function type. Every adapter's Option is this type, so
 // option names and behaviour are the same on every framework.
@@ -58,6 +72,17 @@ func (o responderOption[F]) apply(r *Responders[F]) { r.Set(o.f, o.outcomes...) 
 func WithResponder[F any](f F, outcomes ...Outcome) MiddlewareOption[F] {
 	return responderOption[F]{f: f, outcomes: outcomes}
 }
+
+type jsonNotFoundOption[F any] struct{}
+
+func (jsonNotFoundOption[F]) apply(r *Responders[F]) { r.jsonNotFound = true }
+
+// WithJSONNotFound answers env-gated routes outside their environments
+// with the engine's JSON body ({"error":{"code":"NOT_FOUND",...}}) instead
+// of the framework's own 404. That tells a client the route exists:
+// choose it only when clients need the JSON shape. Adapters wrap it in
+// their own WithJSONNotFound.
+func WithJSONNotFound[F any]() MiddlewareOption[F] { return jsonNotFoundOption[F]{} }
 
 // NewResponders applies middleware options.
 func NewResponders[F any](opts []MiddlewareOption[F]) *Responders[F] {

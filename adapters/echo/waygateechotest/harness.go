@@ -36,6 +36,9 @@ func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http
 	if app.Respond != nil {
 		opts = append(opts, waygateecho.WithResponder(responder(app.Respond)))
 	}
+	if app.JSONNotFound {
+		opts = append(opts, waygateecho.WithJSONNotFound())
+	}
 	a := echo.New()
 	if h.Configure != nil {
 		h.Configure(a)
@@ -60,6 +63,16 @@ func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http
 	}, add)
 	if app.Mounted != nil {
 		r.Mount(app.MountPrefix, app.Mounted)
+	}
+	if app.NotFound != nil {
+		// echo's way: the error handler answers the router's 404 error.
+		a.HTTPErrorHandler = func(err error, c echo.Context) {
+			if he, ok := err.(*echo.HTTPError); ok && he.Code == http.StatusNotFound {
+				_ = c.String(app.NotFound())
+				return
+			}
+			a.DefaultHTTPErrorHandler(err, c)
+		}
 	}
 	if err := r.Register(t.Context()); err != nil {
 		t.Fatalf("Register: %v", err)

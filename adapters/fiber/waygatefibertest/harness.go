@@ -35,6 +35,9 @@ func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http
 	if app.Respond != nil {
 		opts = append(opts, waygatefiber.WithResponder(responder(app.Respond)))
 	}
+	if app.JSONNotFound {
+		opts = append(opts, waygatefiber.WithJSONNotFound())
+	}
 	f := fiber.New(h.Config)
 	f.Use(identify)
 	conformance.Walk(app, fiber.Router(f), func(g conformance.Group) fiber.Router {
@@ -42,6 +45,13 @@ func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http
 	}, add)
 	if app.Mounted != nil {
 		waygatefiber.Mount(f, e, app.MountPrefix, app.Mounted)
+	}
+	if app.NotFound != nil {
+		// fiber's way: a handler at the very end of the stack.
+		f.Use(func(c *fiber.Ctx) error {
+			status, body := app.NotFound()
+			return c.Status(status).SendString(body)
+		})
 	}
 	if err := waygatefiber.Register(context.Background(), f, waygatefiber.Middleware(e, opts...)); err != nil {
 		t.Fatalf("Register: %v", err)

@@ -31,6 +31,9 @@ func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http
 	if app.Respond != nil {
 		opts = append(opts, waygategin.WithResponder(responder(app.Respond)))
 	}
+	if app.JSONNotFound {
+		opts = append(opts, waygategin.WithJSONNotFound())
+	}
 	g := gin.New()
 	if h.Configure != nil {
 		h.Configure(g)
@@ -55,6 +58,9 @@ func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http
 	}, add)
 	if app.Mounted != nil {
 		r.Mount(app.MountPrefix, app.Mounted)
+	}
+	if app.NotFound != nil {
+		g.NoRoute(func(c *gin.Context) { c.String(app.NotFound()) })
 	}
 	if err := r.Register(t.Context()); err != nil {
 		t.Fatalf("Register: %v", err)

@@ -37,6 +37,9 @@ func (h Harness) Build(t testing.TB, e *engine.Engine, app conformance.App) http
 	if app.Mounted != nil {
 		mux.Mount(app.MountPrefix, app.Mounted)
 	}
+	if app.NotFound != nil {
+		mux.Handle("/", notFound(app))
+	}
 	return identify(mux)
 }
 
@@ -71,6 +74,9 @@ func (h MiddlewareHarness) Build(t testing.TB, e *engine.Engine, app conformance
 		prefix := "/" + strings.Trim(app.MountPrefix, "/")
 		e.Unguard(prefix)
 		mux.Handle(prefix+"/", http.StripPrefix(prefix, app.Mounted))
+	}
+	if app.NotFound != nil {
+		mux.Handle("/", notFound(app))
 	}
 	return identify(waygatehttp.Middleware(e, options(app)...)(mux))
 }
@@ -108,10 +114,27 @@ func routes(app conformance.App, add func(prefix string, group []route.Option, r
 
 // options are the app-wide options the table's app asks for.
 func options(app conformance.App) []waygatehttp.Option {
-	if app.Respond == nil {
-		return nil
+	var opts []waygatehttp.Option
+	if app.Respond != nil {
+		opts = append(opts, waygatehttp.WithResponder(responder(app.Respond)))
 	}
-	return []waygatehttp.Option{waygatehttp.WithResponder(responder(app.Respond))}
+	if app.JSONNotFound {
+		opts = append(opts, waygatehttp.WithJSONNotFound())
+	}
+	if app.NotFound != nil {
+		opts = append(opts, waygatehttp.WithNotFound(notFound(app)))
+	}
+	return opts
+}
+
+// notFound is the app's answer to unknown paths: net/http's way is a
+// catch-all "/" pattern, given to WithNotFound too.
+func notFound(app conformance.App) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		status, body := app.NotFound()
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	})
 }
 
 // ok is the handler of r: it answers the route's body.
