@@ -69,7 +69,7 @@ func start(t *testing.T, fw string, env ...string) string {
 	t.Helper()
 	port := freePort(t)
 	cmd := exec.Command(filepath.Join(build(t), fw))
-	cmd.Env = append(os.Environ(), "PORT="+port, "WAYGATE_BACKEND=memory", "WAYGATE_ENV=production")
+	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "WAYGATE_BACKEND=memory", "WAYGATE_ENV=production")
 	cmd.Env = append(cmd.Env, env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs

@@ -101,7 +101,7 @@ func launch(t *testing.T, fw string, cred *syscall.Credential, env ...string) *d
 	port := freePort(t)
 	p := &demoProc{base: "http://127.0.0.1:" + port, logs: &lockedBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin)
-	p.cmd.Env = append(os.Environ(), "PORT="+port, "WAYGATE_BACKEND=memory", "WAYGATE_ENV=production")
+	p.cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "WAYGATE_BACKEND=memory", "WAYGATE_ENV=production")
 	p.cmd.Env = append(p.cmd.Env, env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if cred != nil {

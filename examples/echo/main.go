@@ -7,7 +7,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,7 +56,10 @@ func main() {
 	if err := r.Register(ctx); err != nil {
 		demo.Fatal(err)
 	}
-	srv := &http.Server{Addr: demo.Addr(), Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	srv, err := demo.NewServer(app)
+	if err != nil {
+		demo.Fatal(err)
+	}
 	if err := demo.Serve("echo", srv.ListenAndServe, srv.Shutdown); err != nil {
 		demo.Fatal(err)
 	}

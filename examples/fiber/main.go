@@ -23,7 +23,14 @@ func main() {
 	}
 	defer e.Close()
 
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	// fasthttp has no separate header timeout: ReadTimeout bounds the
+	// whole request, headers included.
+	t, err := demo.ServerTimeouts()
+	if err != nil {
+		demo.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true,
+		ReadTimeout: min(t.ReadHeader, t.Read), WriteTimeout: t.Write, IdleTimeout: t.Idle})
 	app.Use(identify)
 	adm, err := demo.NewAdmin(e)
 	if err != nil {

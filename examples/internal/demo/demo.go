@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -55,13 +56,58 @@ const (
 	PlanAttr   = "plan"
 )
 
-// Addr returns the listen address from $PORT (default 8080).
+// Addr returns the listen address: $HOST (default 127.0.0.1, this
+// machine only; 0.0.0.0 for every interface) and $PORT (default 8080).
 func Addr() string {
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
+	return net.JoinHostPort(cmp.Or(os.Getenv("HOST"), "127.0.0.1"), cmp.Or(os.Getenv("PORT"), "8080"))
+}
+
+// Timeouts are the demos' server timeouts, each from its environment
+// variable (a Go duration) or its default. A request's headers must arrive
+// within ReadHeader and the whole request within Read; a response must be
+// written within Write (event streams lift it for themselves); an idle
+// keep-alive connection is closed after Idle.
+type Timeouts struct {
+	ReadHeader time.Duration // $READ_HEADER_TIMEOUT, default 5s
+	Read       time.Duration // $READ_TIMEOUT, default 30s
+	Write      time.Duration // $WRITE_TIMEOUT, default 60s
+	Idle       time.Duration // $IDLE_TIMEOUT, default 2m
+}
+
+// ServerTimeouts reads the timeouts from the environment.
+func ServerTimeouts() (Timeouts, error) {
+	var t Timeouts
+	for _, v := range []struct {
+		env string
+		to  *time.Duration
+		def time.Duration
+	}{
+		{"READ_HEADER_TIMEOUT", &t.ReadHeader, 5 * time.Second},
+		{"READ_TIMEOUT", &t.Read, 30 * time.Second},
+		{"WRITE_TIMEOUT", &t.Write, 60 * time.Second},
+		{"IDLE_TIMEOUT", &t.Idle, 2 * time.Minute},
+	} {
+		*v.to = v.def
+		if s := os.Getenv(v.env); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil || d <= 0 {
+				return t, fmt.Errorf("$%s=%q: want a positive duration like 30s", v.env, s)
+			}
+			*v.to = d
+		}
 	}
-	return net.JoinHostPort("", port)
+	return t, nil
+}
+
+// NewServer returns the http.Server of a demo: h on Addr with every
+// timeout set.
+func NewServer(h http.Handler) (*http.Server, error) {
+	t, err := ServerTimeouts()
+	if err != nil {
+		return nil, err
+	}
+	return &http.Server{Addr: Addr(), Handler: h, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read,
+		WriteTimeout: t.Write, IdleTimeout: t.Idle}, nil
 }
 
 // NewEngine starts the engine with the backend from $WAYGATE_BACKEND
@@ -78,7 +124,10 @@ func NewEngine(ctx context.Context) (*engine.Engine, error) {
 
 // Run serves h on Addr until SIGINT or SIGTERM, then shuts down gracefully.
 func Run(name string, h http.Handler) error {
-	srv := &http.Server{Addr: Addr(), Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv, err := NewServer(h)
+	if err != nil {
+		return err
+	}
 	return Serve(name, srv.ListenAndServe, srv.Shutdown)
 }
 
@@ -144,14 +193,18 @@ const AdminPrefix = "/waygate"
 // $WAYGATE_ADMIN_PASSWORD (default "secret"), plus a read-only user
 // "viewer" when $WAYGATE_VIEWER_PASSWORD is set. Tokens are signed with
 // $WAYGATE_ADMIN_SECRET when set (so they survive restarts), else a random
-// per-process key.
+// per-process key. On an address other machines can reach ($HOST), the
+// default password and passwords under 12 characters are refused.
 func NewAdmin(e *engine.Engine) (*admin.Handler, error) {
-	pw := os.Getenv("WAYGATE_ADMIN_PASSWORD")
-	if pw == "" {
-		pw = "secret"
+	pw := cmp.Or(os.Getenv("WAYGATE_ADMIN_PASSWORD"), "secret")
+	if err := admin.CheckPassword(Addr(), pw); err != nil {
+		return nil, fmt.Errorf("$WAYGATE_ADMIN_PASSWORD: %w (or listen on this machine only: unset $HOST)", err)
 	}
 	opts := []admin.Option{admin.WithUser("admin", pw, admin.RoleAdmin)}
 	if v := os.Getenv("WAYGATE_VIEWER_PASSWORD"); v != "" {
+		if err := admin.CheckPassword(Addr(), v); err != nil {
+			return nil, fmt.Errorf("$WAYGATE_VIEWER_PASSWORD: %w", err)
+		}
 		opts = append(opts, admin.WithUser("viewer", v, admin.RoleViewer))
 	}
 	if s := os.Getenv("WAYGATE_ADMIN_SECRET"); s != "" {

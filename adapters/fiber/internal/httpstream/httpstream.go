@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
@@ -47,7 +48,11 @@ func Handler(h http.Handler) fiber.Handler {
 			}
 			return nil
 		}
-		c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
+		rctx := c.Context() // valid while fasthttp writes this response
+		rctx.SetBodyStreamWriter(func(bw *bufio.Writer) {
+			// The stream outlives the server's WriteTimeout, which fasthttp
+			// set on the connection just before writing this response.
+			_ = rctx.Conn().SetWriteDeadline(time.Time{})
 			_, _ = io.Copy(flushWriter{bw}, pr) // until the handler returns or the client goes
 			cancel()
 			_ = pr.CloseWithError(context.Canceled) // the handler's writes fail from now

@@ -58,6 +58,12 @@ type ServeOptions struct {
 	Open bool
 	// ServiceTokens maps services to the secrets their SDKs connect with.
 	ServiceTokens map[string]string
+	// The server's timeouts: request headers must arrive within
+	// ReadHeaderTimeout and the whole request within ReadTimeout; a
+	// response must be written within WriteTimeout (event streams lift it
+	// for themselves); an idle keep-alive connection is closed after
+	// IdleTimeout.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
 
 // NewCmdServe returns the serve command.
@@ -119,6 +125,15 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 			if opts.TokenTTL <= 0 {
 				return cmdutil.FlagErrorf("--token-ttl %s must be positive", opts.TokenTTL)
 			}
+			for name, d := range map[string]time.Duration{"--read-header-timeout": opts.ReadHeaderTimeout,
+				"--read-timeout": opts.ReadTimeout, "--write-timeout": opts.WriteTimeout, "--idle-timeout": opts.IdleTimeout} {
+				if d <= 0 {
+					return cmdutil.FlagErrorf("%s %s must be positive", name, d)
+				}
+			}
+			if err := checkExposure(opts); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -135,7 +150,11 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 	fl.StringVar(&passwordFile, "admin-password-file", "", "read the admin password from this file")
 	fl.StringVar(&tokensFile, "service-tokens-file", "", "read SDK service tokens (service=secret, one per line or comma-separated) from this file (default $WAYGATE_SERVICE_TOKENS)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", 24*time.Hour, "how long a login lasts")
-	fl.BoolVar(&opts.Open, "open", false, "serve without authentication (development only)")
+	fl.BoolVar(&opts.Open, "open", false, "serve without authentication (development only; refused beyond localhost)")
+	fl.DurationVar(&opts.ReadHeaderTimeout, "read-header-timeout", 5*time.Second, "close a connection whose request headers take longer")
+	fl.DurationVar(&opts.ReadTimeout, "read-timeout", 30*time.Second, "close a connection whose request, body included, takes longer")
+	fl.DurationVar(&opts.WriteTimeout, "write-timeout", time.Minute, "give up on a response that takes longer to write (event streams excepted)")
+	fl.DurationVar(&opts.IdleTimeout, "idle-timeout", 2*time.Minute, "close an idle keep-alive connection after this long")
 	return cmd
 }
 
@@ -180,7 +199,8 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: opts.ReadHeaderTimeout, ReadTimeout: opts.ReadTimeout,
+		WriteTimeout: opts.WriteTimeout, IdleTimeout: opts.IdleTimeout}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + displayAddr(ln.Addr()) + prefix
@@ -233,4 +253,24 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// checkExposure refuses, on an address other machines can reach, open
+// access and weak passwords (admin.CheckPassword).
+func checkExposure(opts *ServeOptions) error {
+	if opts.Open {
+		if !admin.Loopback(opts.Addr) {
+			return cmdutil.FlagErrorf("--open serves without authentication and --addr %s is reachable from other machines: listen on localhost, or set %s", opts.Addr, EnvAdminPassword)
+		}
+		return nil
+	}
+	if err := admin.CheckPassword(opts.Addr, opts.AdminPassword); err != nil {
+		return cmdutil.FlagErrorf("%s: %v (or listen on localhost only)", EnvAdminPassword, err)
+	}
+	if opts.ViewerPassword != "" {
+		if err := admin.CheckPassword(opts.Addr, opts.ViewerPassword); err != nil {
+			return cmdutil.FlagErrorf("%s: %v", EnvViewerPassword, err)
+		}
+	}
+	return nil
 }

@@ -9,9 +9,9 @@ import (
 
 func TestNewCmdServe(t *testing.T) {
 	cmdtest.RunCases(t, NewCmdServe, []cmdtest.Case[ServeOptions]{
-		{Name: "from the environment", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_BACKEND": "memory", "WAYGATE_ADDR": ":9000", "WAYGATE_ENV": "staging", "WAYGATE_ADMIN_SECRET": "s"},
+		{Name: "from the environment", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "a long passphrase", "WAYGATE_BACKEND": "memory", "WAYGATE_ADDR": ":9000", "WAYGATE_ENV": "staging", "WAYGATE_ADMIN_SECRET": "s"},
 			Check: func(t *testing.T, o *ServeOptions) {
-				if o.AdminPassword != "pw" || o.Backend != "memory" || o.Addr != ":9000" || o.Env != "staging" || o.Secret != "s" ||
+				if o.AdminPassword != "a long passphrase" || o.Backend != "memory" || o.Addr != ":9000" || o.Env != "staging" || o.Secret != "s" ||
 					o.Prefix != "/waygate" || o.AdminUser != "admin" || o.TokenTTL != 24*time.Hour {
 					t.Fatalf("%+v", o)
 				}
@@ -39,6 +39,27 @@ func TestNewCmdServe(t *testing.T) {
 			}},
 		{Name: "malformed service tokens", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_SERVICE_TOKENS": "payments"}, Usage: true},
 		{Name: "duplicate service token", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_SERVICE_TOKENS": "a=1,a=2"}, Usage: true},
+		// Safe by default: beyond this machine, no open access and no weak password.
+		{Name: "short password on every interface", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--addr", ":8000"}, Usage: true},
+		{Name: "default password on every interface", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "secret"}, Args: []string{"--addr", "0.0.0.0:8000"}, Usage: true},
+		{Name: "short viewer password on every interface", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "a long passphrase", "WAYGATE_VIEWER_PASSWORD": "view"},
+			Args: []string{"--addr", ":8000"}, Usage: true},
+		{Name: "open on every interface", Args: []string{"--open", "--addr", ":8000"}, Usage: true},
+		{Name: "short password on localhost", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--addr", "localhost:8000"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if o.AdminPassword != "pw" || o.ReadHeaderTimeout != 5*time.Second || o.ReadTimeout != 30*time.Second ||
+					o.WriteTimeout != time.Minute || o.IdleTimeout != 2*time.Minute {
+					t.Fatalf("%+v", o)
+				}
+			}},
+		{Name: "timeouts", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"},
+			Args: []string{"--read-header-timeout", "1s", "--read-timeout", "2s", "--write-timeout", "3s", "--idle-timeout", "4s"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if o.ReadHeaderTimeout != time.Second || o.ReadTimeout != 2*time.Second || o.WriteTimeout != 3*time.Second || o.IdleTimeout != 4*time.Second {
+					t.Fatalf("%+v", o)
+				}
+			}},
+		{Name: "zero timeout", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--idle-timeout", "0s"}, Usage: true},
 		{Name: "missing service tokens file", Args: []string{"--admin-password", "pw", "--service-tokens-file", "/nonexistent"}, Fails: true},
 	})
 }
