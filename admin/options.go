@@ -136,8 +136,11 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithLoginThrottle refuses logins with 429 after failures failed attempts
-// within window, per user name and client IP (and four times as many per IP
-// across user names).
+// within window per user name from one client network, and after four
+// times as many per user name from anywhere or per client network across
+// names. The client network is the client address the engine's rate
+// limits see (behind engine.WithTrustedProxies, the forwarded one), an
+// IPv6 client by its /64 (engine.WithIPv6Prefix).
 // Optional. Default: 5 failures per minute.
 func WithLoginThrottle(failures int, window time.Duration) Option {
 	return optionFunc(func(c *config) {

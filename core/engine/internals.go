@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/netip"
 	"time"
 
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/clock"
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // Internals is the engine's plumbing for the components built on it: the
@@ -188,6 +190,15 @@ func (in Internals) PutRecord(ctx context.Context, kind backend.Kind, key string
 	e.setRecordLocked(kind, key, value)
 	e.tellFollowersLocked(kind, key, value)
 	return nil
+}
+
+// ClientNetwork is the client a request comes from as per-IP rate limits
+// key it: the socket peer, or, when the peer is a trusted proxy
+// (WithTrustedProxies), the address the proxies forwarded; an IPv6 client
+// by its network (WithIPv6Prefix, /64 by default), since one host usually
+// owns a whole /64. The admin's login throttle keys by it.
+func (in Internals) ClientNetwork(remoteAddr string, header func(string) string) netip.Addr {
+	return in.e.ipKey(ratelimit.ClientIP(remoteAddr, header, in.e.cfg.trusted))
 }
 
 // Service names the service the engine enforces for, if any, and reports

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -75,7 +74,7 @@ type Config struct {
 	Secret        []byte // signs tokens; nil for a random one
 	TTL           time.Duration
 	Clock         clock.Clock
-	ThrottleMax   int // failed logins per user and IP before 429
+	ThrottleMax   int // failed logins per user and client network before 429
 	ThrottleEvery time.Duration
 	Iterations    int // PBKDF2 cost of passwords given in plain
 	Log           *slog.Logger
@@ -273,14 +272,11 @@ func (r *revocations) expired(now time.Time) []string {
 	return out
 }
 
-// ClientIP is the socket peer's address; the admin API does not trust
-// forwarding headers for throttling.
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// clientNetwork is the client network a request comes from, as the
+// engine's per-IP rate limits key it: the trusted-proxy-aware client
+// address, an IPv6 client by its /64 (engine.Internals.ClientNetwork).
+func (a *Authenticator) clientNetwork(r *http.Request) string {
+	return engine.InternalsOf(a.eng).ClientNetwork(r.RemoteAddr, r.Header.Get).String()
 }
 
 // PlatformOf picks the audited platform: the header when it names a known

@@ -69,10 +69,16 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request, req LoginR
 	if !platforms[req.Platform] {
 		return LoginResponse{}, wire.BadRequest("platform %q: use cli, dashboard, api or sdk", req.Platform)
 	}
-	ip := ClientIP(r)
-	userKey, ipKey := "u\x00"+req.Username+"\x00"+ip, "ip\x00"+ip
+	// Failures count per user name from one client network, per user name
+	// from anywhere and per client network for any name; the network is
+	// the client behind trusted proxies (so clients behind one proxy do
+	// not lock each other out), an IPv6 client's /64 (so rotating
+	// addresses does not reset the count).
+	ip := a.clientNetwork(r)
+	pairKey, userKey, ipKey := "u\x00"+req.Username+"\x00"+ip, "u\x00"+req.Username, "ip\x00"+ip
 	now := a.clock.Now()
-	wait := max(a.throttle.retryAfter(userKey, a.maxFails, now), a.throttle.retryAfter(ipKey, 4*a.maxFails, now))
+	wait := max(a.throttle.retryAfter(pairKey, a.maxFails, now), a.throttle.retryAfter(userKey, 4*a.maxFails, now),
+		a.throttle.retryAfter(ipKey, 4*a.maxFails, now))
 	if wait > 0 {
 		secs := seconds(wait)
 		return LoginResponse{}, &wire.Error{Status: http.StatusTooManyRequests,
@@ -81,11 +87,13 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request, req LoginR
 	}
 	u, valid := a.checkPassword(req.Username, req.Password)
 	if !valid {
+		a.throttle.fail(pairKey, now)
 		a.throttle.fail(userKey, now)
 		a.throttle.fail(ipKey, now)
 		a.log.Warn("waygate admin: failed login", "user", req.Username, "ip", ip)
 		return LoginResponse{}, wire.Errorf(http.StatusUnauthorized, "invalid credentials")
 	}
+	a.throttle.reset(pairKey)
 	a.throttle.reset(userKey)
 	tok, c := a.issue(u, req.Platform)
 	exp := time.Unix(c.Exp, 0).UTC()
