@@ -263,6 +263,26 @@ func TestDemoDocsInBrowser(t *testing.T) {
 			if err != nil || !strings.Contains(global, "Site-wide maintenance: Moving racks") {
 				t.Errorf("site-wide banner = %q, %v", global, err)
 			}
+
+			// A reason is admin-set text: Swagger UI shows it as text, never
+			// as markup, in the operation's description.
+			evil := `<img src=x id=pwn1> <h1 id=pwn2>Big</h1> [click](javascript:alert(1))`
+			if code, body := adm.do("POST", "/api/routes/"+routeSeg("GET:/orders")+"/maintenance", map[string]string{"reason": evil}); code != 200 {
+				t.Fatalf("maintenance on /orders: %d %s", code, body)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](
+				`(() => { const s = document.querySelector('.opblock-summary-path[data-path="/orders"]'); if (!s) return false; const b = s.closest(".opblock"); if (!b.classList.contains("is-open")) s.click(); const d = b.querySelector(".opblock-description-wrapper"); return !!d && d.textContent.includes("id=pwn2"); })()`,
+				chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+				t.Fatalf("the description of GET /orders never showed the reason: %v", err)
+			}
+			rendered, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](
+				`(() => { const d = document.querySelector('.opblock-summary-path[data-path="/orders"]').closest(".opblock").querySelector(".opblock-description-wrapper"); return [d.textContent, document.querySelectorAll("#pwn1, #pwn2, .opblock-description-wrapper a[href^='javascript']").length]; })()`))
+			if err != nil || len(rendered) != 2 {
+				t.Fatalf("reading the description: %v", err)
+			}
+			if text, _ := rendered[0].(string); !strings.Contains(text, evil) || rendered[1] != float64(0) {
+				t.Errorf("GET /orders description renders %q with %v injected elements, want the reason as text", text, rendered[1])
+			}
 		})
 	}
 }

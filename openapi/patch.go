@@ -229,10 +229,10 @@ func markDeprecated(op *yaml.Node, rs *route.State) {
 	set(op, "deprecated", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	var notes []string
 	if rs.SunsetDate != "" {
-		notes = append(notes, "Sunset: "+rs.SunsetDate+".")
+		notes = append(notes, "Sunset: "+markdownText(rs.SunsetDate)+".")
 	}
 	if rs.SuccessorPath != "" {
-		notes = append(notes, "Use "+rs.SuccessorPath+" instead.")
+		notes = append(notes, "Use "+markdownText(rs.SuccessorPath)+" instead.")
 	}
 	if len(notes) > 0 {
 		note := "**Deprecated.** " + strings.Join(notes, " ")
@@ -252,12 +252,54 @@ func markDeprecated(op *yaml.Node, rs *route.State) {
 	}
 }
 
-// banner is the maintenance line for reason.
+// banner is the maintenance line for reason, as plain text (a summary).
 func banner(reason string) string {
 	if reason == "" {
 		reason = defaultReason
 	}
-	return maintenanceIcon + ": " + reason
+	return maintenanceIcon + ": " + strings.Join(strings.Fields(reason), " ")
+}
+
+// markdownBanner is the maintenance line for reason in a Markdown
+// description.
+func markdownBanner(reason string) string {
+	if reason == "" {
+		reason = defaultReason
+	}
+	return maintenanceIcon + ": " + markdownText(reason)
+}
+
+// markdownText escapes admin-set text (a maintenance reason, a successor
+// path) for a Markdown description, which Swagger UI and Redoc render as
+// Markdown with inline HTML: HTML's special characters become entities
+// and Markdown's punctuation is backslash-escaped, so the text reads as
+// itself and never as markup (<img>, <h1>, links, emphasis); line breaks
+// become spaces, keeping a banner one quoted line.
+func markdownText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&quot;")
+		case '\n', '\r', '\t', '\v', '\f':
+			b.WriteByte(' ')
+		case '\\', '`', '*', '_', '[', ']', '(', ')', '#', '!', '|', '~':
+			// Markdown's inline markup; block markup needs a line start,
+			// which the text never has once its line breaks are spaces.
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func markMaintenance(op *yaml.Node, reason, retry string) {
@@ -269,7 +311,7 @@ func markMaintenance(op *yaml.Node, reason, retry string) {
 	case !strings.HasPrefix(summary, maintenanceIcon):
 		setString(op, "summary", b+" — "+summary)
 	}
-	setString(op, "description", prefixBanner(stringAt(op, "description"), b))
+	setString(op, "description", prefixBanner(stringAt(op, "description"), markdownBanner(reason)))
 	setString(op, ExtStatus, string(route.StatusMaintenance))
 	setString(op, ExtReason, reason)
 	if retry != "" {
@@ -312,7 +354,7 @@ func patchInfo(root *yaml.Node, g route.MaintenanceConfig) {
 		}
 		set(ext, "exempt_paths", ex)
 		if d := get(info, "description"); d == nil || d.Kind == yaml.ScalarNode {
-			setString(info, "description", prefixBanner(stringAt(info, "description"), banner(g.Reason)))
+			setString(info, "description", prefixBanner(stringAt(info, "description"), markdownBanner(g.Reason)))
 		}
 	}
 	set(info, ExtGlobalMaintenance, ext)

@@ -282,6 +282,58 @@ func operations(t *testing.T, doc []byte) map[string]map[string]any {
 
 // TestPatchRules checks each rule on the OpenAPI 3.0 input, independently
 // of the golden files.
+// Admin-set text reaches descriptions, which Swagger UI and Redoc render
+// as Markdown with inline HTML: it must read as the text it is.
+func TestPatchEscapesAdminText(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "openapi30.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := "<img src=x onerror=alert(1)> <h1>Big</h1>\n# heading [click](javascript:alert(1)) *bold* `code` & co"
+	routes := demoRoutes("")
+	for i := range routes {
+		switch routes[i].Path {
+		case "GET:/payments":
+			routes[i].Reason = evil
+		case "GET:/legacy/orders":
+			routes[i].SuccessorPath = "[x](javascript:alert(1))<b>"
+		}
+	}
+	out, err := Patch(src, State{Routes: routes, Maintenance: route.MaintenanceConfig{Enabled: true, Reason: evil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Info  map[string]any            `json:"info"`
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	op := func(path string) map[string]any { m, _ := doc.Paths[path]["get"].(map[string]any); return m }
+	const escaped = "&lt;img src=x onerror=alert\\(1\\)&gt; &lt;h1&gt;Big&lt;/h1&gt; \\# heading \\[click\\]\\(javascript:alert\\(1\\)\\) \\*bold\\* \\`code\\` &amp; co"
+	for where, d := range map[string]any{
+		"GET /payments":      op("/payments")["description"],
+		"info":               doc.Info["description"],
+		"GET /legacy/orders": op("/legacy/orders")["description"],
+	} {
+		desc, _ := d.(string)
+		if strings.Contains(desc, "<") || strings.Contains(desc, "](") { // ">" starts the banner's quote
+			t.Errorf("%s description carries markup: %q", where, desc)
+		}
+		if where != "GET /legacy/orders" && !strings.Contains(desc, "🔧 Maintenance: "+escaped) {
+			t.Errorf("%s description = %q, want the reason escaped: %q", where, desc, escaped)
+		}
+	}
+	if d, _ := op("/legacy/orders")["description"].(string); !strings.Contains(d, "Use \\[x\\]\\(javascript:alert\\(1\\)\\)&lt;b&gt; instead.") {
+		t.Errorf("deprecation note = %q", d)
+	}
+	// The machine-readable extension keeps the text as it was set.
+	if r := op("/payments")[ExtReason]; r != evil {
+		t.Errorf("%s = %q, want the reason as set", ExtReason, r)
+	}
+}
+
 func TestPatchRules(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("testdata", "openapi30.json"))
 	if err != nil {
