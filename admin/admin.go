@@ -68,7 +68,7 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	}
 	a, err := auth.New(auth.Config{Users: cfg.users, Open: cfg.open, Secret: cfg.secret, TTL: cfg.tokenTTL, Clock: cfg.clock,
 		ThrottleMax: cfg.throttleMax, ThrottleEvery: cfg.throttleEvery, Iterations: cfg.iterations, Log: cfg.logger,
-		Engine: e, MountPath: h.mountPath})
+		Engine: e, MountPath: h.mountPath, SecureCookies: cfg.secureCookies})
 	if err != nil {
 		return nil, errJoin([]error{err})
 	}

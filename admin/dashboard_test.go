@@ -209,7 +209,8 @@ func TestDashboardSignIn(t *testing.T) {
 	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/waygate/flags?q=x" {
 		t.Fatalf("sign in: %d %q", p.status, p.header.Get("Location"))
 	}
-	for _, next := range []string{"//evil.example/", "https://evil.example/", "/elsewhere", "/waygate/api/routes", "/waygate/\\evil"} {
+	for _, next := range []string{"//evil.example/", "https://evil.example/", "/elsewhere", "/waygate/api/routes", "/waygate/\\evil",
+		"/waygate/../elsewhere", "/waygate/%2e%2e/elsewhere", "/waygate/./flags/../../elsewhere", "/waygate/%2F%2Fevil.example", "/waygate/..%2Felsewhere"} {
 		o := newSession(t, f.base)
 		p := o.post("/sign-in", url.Values{"username": {"admin"}, "password": {adminPass}, "next": {next}}, false)
 		if p.header.Get("Location") != "/waygate/" {

@@ -34,6 +34,7 @@ type config struct {
 	iterations    int // PBKDF2 rounds for WithUser passwords
 	origins       []string
 	serviceTokens []hub.Token // SDK credentials, see WithServiceToken
+	secureCookies bool
 	errs          []error
 }
 
@@ -108,6 +109,17 @@ func WithSecret(secret string) Option {
 		}
 		c.secret = []byte(secret)
 	})
+}
+
+// WithSecureCookies marks the session and CSRF cookies Secure on every
+// response, for a handler served over TLS by a proxy that is not among
+// the engine's trusted proxies. Without it, cookies are Secure on TLS
+// connections and on requests a trusted proxy (engine.WithTrustedProxies)
+// forwards with X-Forwarded-Proto: https, so plain HTTP on localhost keeps
+// working.
+// Optional.
+func WithSecureCookies() Option {
+	return optionFunc(func(c *config) { c.secureCookies = true })
 }
 
 // WithTokenTTL sets how long a session token is valid after login.

@@ -201,6 +201,13 @@ func (in Internals) ClientNetwork(remoteAddr string, header func(string) string)
 	return in.e.ipKey(ratelimit.ClientIP(remoteAddr, header, in.e.cfg.trusted))
 }
 
+// TrustedPeer reports whether remoteAddr, a request's socket peer, is one
+// of the trusted proxies (WithTrustedProxies), whose forwarding headers
+// are believed.
+func (in Internals) TrustedPeer(remoteAddr string) bool {
+	return ratelimit.Trusted(remoteAddr, in.e.cfg.trusted)
+}
+
 // Service names the service the engine enforces for, if any, and reports
 // whether its backend is scoped to that service (the SDK of a Waygate
 // Server), so records and claims stay in the process.

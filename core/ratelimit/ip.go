@@ -39,6 +39,12 @@ func ClientIP(remoteAddr string, header func(string) string, trusted []netip.Pre
 	return peer
 }
 
+// Trusted reports whether remoteAddr ("ip:port" or "ip") is in one of the
+// trusted proxy networks.
+func Trusted(remoteAddr string, trusted []netip.Prefix) bool {
+	return len(trusted) > 0 && inAny(parseHostAddr(remoteAddr), trusted)
+}
+
 // parseHostAddr parses "ip", "ip:port", "[v6]:port" or "[v6]".
 func parseHostAddr(s string) netip.Addr {
 	if ap, err := netip.ParseAddrPort(s); err == nil {

@@ -38,10 +38,26 @@ func TestDeclareRejectsBadInput(t *testing.T) {
 		"env only without envs": route.EnvOnly(),
 		"empty env":             route.EnvOnly("dev", " "),
 		"since not a date":      route.DeprecatedSince("2026-13-45"),
+		// A successor sends clients somewhere: never to another host by a
+		// spelling that reads like a path.
+		"scheme-relative successor": route.Deprecated("", "//evil.example/v2"),
+		"backslash successor":       route.Deprecated("", "/\\evil.example/v2"),
+		"javascript successor":      route.Deprecated("", "javascript://alert(1)"),
+		"hostless URL successor":    route.Deprecated("", "https:///v2"),
+		"other scheme successor":    route.Deprecated("", "ftp://files.example/v2"),
+		"relative successor":        route.Deprecated("", "v2/orders"),
 	}
 	for name, opt := range tests {
 		if _, err := route.Declare(opt); !errors.Is(err, route.ErrInvalidDeclaration) {
 			t.Errorf("%s: error = %v, want ErrInvalidDeclaration", name, err)
+		}
+	}
+}
+
+func TestSuccessorsThatAreAccepted(t *testing.T) {
+	for _, s := range []string{"/v2/orders", "/v2/orders?x=1", "https://api.example.com/v2/orders", "http://localhost:8080/v2"} {
+		if err := route.ValidateSuccessor(s); err != nil {
+			t.Errorf("%s: %v", s, err)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package route
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -111,17 +112,26 @@ func isMethod(s string) bool {
 	return true
 }
 
-// ValidateSuccessor checks a deprecated route's successor: a path or an
-// absolute URL that fits in a Link header.
+// ValidateSuccessor checks a deprecated route's successor: a path on this
+// host or an absolute http(s) URL that fits in a Link header. A
+// scheme-relative URL (//host/x, or /\host/x, which browsers read alike)
+// is refused: it reads like a path and sends clients to another host.
 func ValidateSuccessor(s string) error {
 	if s == "" {
 		return nil
 	}
-	if !strings.HasPrefix(s, "/") && !strings.Contains(s, "://") {
-		return fmt.Errorf("successor %q: give a path (/v2/orders) or an absolute URL", s)
+	if strings.ContainsAny(s, "<>\r\n\t \\") {
+		return fmt.Errorf("successor %q must not contain spaces, '<', '>', backslashes or line breaks", s)
 	}
-	if strings.ContainsAny(s, "<>\r\n\t ") {
-		return fmt.Errorf("successor %q must not contain spaces, '<', '>' or line breaks", s)
+	if strings.HasPrefix(s, "//") {
+		return fmt.Errorf("successor %q is scheme-relative and names another host: give a path (/v2/orders) or a full URL (https://api.example.com/v2/orders)", s)
+	}
+	if strings.HasPrefix(s, "/") {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("successor %q: give a path (/v2/orders) or an absolute http(s) URL (https://api.example.com/v2/orders)", s)
 	}
 	return nil
 }

@@ -82,6 +82,9 @@ type Config struct {
 	Engine *engine.Engine
 	// MountPath is where the handler is mounted, for cookie paths.
 	MountPath func(*http.Request) string
+	// SecureCookies marks every cookie Secure, whatever the connection
+	// (a TLS-terminating proxy the engine does not list as trusted).
+	SecureCookies bool
 }
 
 // UserSpec is one configured user before its password is hashed.
@@ -107,13 +110,15 @@ type Authenticator struct {
 	throttle *throttle
 	maxFails int
 	revoked  revocations
+	secure   bool // every cookie Secure
 }
 
 // New checks cfg, hashes the passwords given in plain and returns the
 // authenticator. Call Follow to keep revocations in step with the engine.
 func New(cfg Config) (*Authenticator, error) {
 	a := &Authenticator{log: cfg.Log, eng: cfg.Engine, mount: cfg.MountPath, open: cfg.Open, users: map[string]user{}, ttl: cfg.TTL, clock: cfg.Clock,
-		throttle: newThrottle(cfg.ThrottleEvery), maxFails: cfg.ThrottleMax, revoked: revocations{m: map[string]time.Time{}}}
+		throttle: newThrottle(cfg.ThrottleEvery), maxFails: cfg.ThrottleMax, revoked: revocations{m: map[string]time.Time{}},
+		secure: cfg.SecureCookies}
 	if cfg.Open && len(cfg.Users) > 0 {
 		return nil, errors.New("WithOpenAccess cannot be combined with users: drop one of them")
 	}

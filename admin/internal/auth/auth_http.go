@@ -3,9 +3,11 @@ package auth
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/waygate-go/waygate/admin/internal/wire"
+	"github.com/waygate-go/waygate/core/engine"
 )
 
 // LoginResponse is the body of a successful login.
@@ -111,17 +113,28 @@ func (a *Authenticator) SetCookie(w http.ResponseWriter, r *http.Request, name, 
 	if path == "" {
 		path = "/"
 	}
-	// Secure follows the connection (plain HTTP on localhost must work);
-	// SameSite=Strict always; HttpOnly except for the CSRF cookie, which
-	// the page script reads.
+	// Secure follows the connection (plain HTTP on localhost must work,
+	// see secureRequest); SameSite=Strict always; HttpOnly except for the
+	// CSRF cookie, which the page script reads.
 	c := &http.Cookie{Name: name, Value: value, Path: path, Expires: exp, HttpOnly: httpOnly, //nolint:gosec // G124: see above
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil}
+		SameSite: http.SameSiteStrictMode, Secure: a.secureRequest(r)}
 	if value == "" {
 		c.MaxAge = -1
 	} else {
 		c.MaxAge = max(1, int(exp.Sub(a.clock.Now()).Seconds()))
 	}
 	http.SetCookie(w, c)
+}
+
+// secureRequest reports whether the client reached us over TLS: on a TLS
+// connection; through a trusted proxy (engine.WithTrustedProxies) that
+// says X-Forwarded-Proto: https; or always, with WithSecureCookies.
+func (a *Authenticator) secureRequest(r *http.Request) bool {
+	if a.secure || r.TLS != nil {
+		return true
+	}
+	return strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https") &&
+		engine.InternalsOf(a.eng).TrustedPeer(r.RemoteAddr)
 }
 
 // logout ends the caller's session.

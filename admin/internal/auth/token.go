@@ -69,11 +69,13 @@ func (s signer) parse(tok string) (tokenClaims, error) {
 	if !found || payload == "" || len(tok) > 4096 {
 		return tokenClaims{}, errBadToken
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	// Strict: a non-strict decoder ignores the unused low bits of the last
+	// character, so several spellings of one signature would verify.
+	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil || !hmac.Equal(got, s.mac(payload)) {
 		return tokenClaims{}, errBadToken
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(payload)
 	if err != nil {
 		return tokenClaims{}, errBadToken
 	}

@@ -83,13 +83,25 @@ func (h *UI) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
 }
 
-// safeNext keeps a post-login target only when it is a dashboard page.
+// safeNext keeps a post-login target only when it is a dashboard page:
+// a path under the mount, with no dot segment (a browser would resolve
+// /waygate/../x to /x), no encoded separator and no scheme or host.
 func safeNext(v *view, next string) string {
 	home := v.Prefix + "/"
 	if next == "" || strings.ContainsAny(next, "\\\r\n") || strings.Contains(next, "//") {
 		return home
 	}
-	if strings.HasPrefix(next, v.Prefix+"/") && !strings.HasPrefix(next, v.Prefix+"/api/") && !strings.HasPrefix(next, v.Prefix+"/sign-") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.RawPath != "" {
+		return home // u.RawPath: the path has an escape a browser may read otherwise (%2F, %2e)
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return home
+		}
+	}
+	p := u.Path
+	if strings.HasPrefix(p, v.Prefix+"/") && !strings.HasPrefix(p, v.Prefix+"/api/") && !strings.HasPrefix(p, v.Prefix+"/sign-") {
 		return next
 	}
 	return home
