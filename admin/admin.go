@@ -73,7 +73,8 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 		return nil, errJoin([]error{err})
 	}
 	h.auth = a
-	stream := wire.Stream{KeepAlive: cfg.keepAlive, Done: h.done, Log: cfg.logger}
+	streams := wire.NewStreamLimit(cfg.maxStreams) // one cap for every stream of the handler
+	stream := wire.Stream{KeepAlive: cfg.keepAlive, Done: h.done, Log: cfg.logger, Limit: streams}
 	ui, err := dashboard.New(dashboard.Config{Engine: e, Auth: a, Clock: cfg.clock, Log: cfg.logger, Stream: stream,
 		MountPath: h.mountPath, Services: func() map[string]hub.ServiceStatus { return h.hub.Statuses() }})
 	if err != nil {
@@ -94,7 +95,7 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	if svc, scoped := engine.InternalsOf(e).Service(); scoped {
 		h.log.Info("waygate admin: the engine's state is on a Waygate Server; this handler keeps its sessions' revocations and its webhooks in this process", "service", svc)
 	}
-	h.hub = hub.New(hub.Config{Engine: e, Hooks: h.hooks, Clock: cfg.clock, Log: cfg.logger, KeepAlive: cfg.keepAlive, Tokens: cfg.serviceTokens})
+	h.hub = hub.New(hub.Config{Engine: e, Hooks: h.hooks, Clock: cfg.clock, Log: cfg.logger, KeepAlive: cfg.keepAlive, Tokens: cfg.serviceTokens, Streams: streams})
 	h.stop = append(h.stop, a.Follow(), h.hub.Close)
 
 	a.Register(h)

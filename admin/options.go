@@ -35,6 +35,7 @@ type config struct {
 	origins       []string
 	serviceTokens []hub.Token // SDK credentials, see WithServiceToken
 	secureCookies bool
+	maxStreams    int
 	errs          []error
 }
 
@@ -45,6 +46,7 @@ func defaultConfig() config {
 		throttleMax:   5,
 		throttleEvery: time.Minute,
 		keepAlive:     15 * time.Second,
+		maxStreams:    DefaultMaxStreams,
 		iterations:    auth.DefaultIterations,
 	}
 }
@@ -108,6 +110,26 @@ func WithSecret(secret string) Option {
 			return
 		}
 		c.secret = []byte(secret)
+	})
+}
+
+// DefaultMaxStreams is how many event streams a handler holds open at
+// once unless WithMaxStreams says otherwise.
+const DefaultMaxStreams = 1000
+
+// WithMaxStreams caps the event streams the handler holds open at once —
+// the API's /api/events and /api/flags/stream, the dashboard's live
+// updates and the SDKs' streams together — answering 503 with Retry-After
+// past it. /api/health reports how many are open and how many were
+// refused.
+// Optional. Default: DefaultMaxStreams.
+func WithMaxStreams(n int) Option {
+	return optionFunc(func(c *config) {
+		if n <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("max streams %d: must be positive", n))
+			return
+		}
+		c.maxStreams = n
 	})
 }
 

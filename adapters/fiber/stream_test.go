@@ -23,7 +23,7 @@ func serve(t *testing.T, app *fiber.App) string {
 		t.Fatal(err)
 	}
 	go app.Listener(l)
-	t.Cleanup(func() { app.Shutdown() })
+	t.Cleanup(func() { _ = app.ShutdownWithTimeout(5 * time.Second) }) // a failing test may leave a stream open
 	return "http://" + l.Addr().String()
 }
 
@@ -93,6 +93,54 @@ func TestMountStreamsFlushedResponses(t *testing.T) {
 	case <-ended:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the handler's context did not end after the client went away")
+	}
+}
+
+// A client that closes a quiet stream releases it at once: the handler's
+// context ends although the handler writes nothing (Waygate's streams
+// write a keepalive only every 15 seconds), and the server's read and
+// write timeouts, shorter than the stream, do not end it.
+func TestMountReleasesAClosedClientsQuietStream(t *testing.T) {
+	e, _ := waygatetest.NewEngine(t)
+	ended := make(chan time.Time, 1)
+	opened := make(chan struct{})
+	quiet := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, ": connected\n\n")
+		w.(http.Flusher).Flush()
+		close(opened)
+		<-r.Context().Done()
+		ended <- time.Now()
+	})
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})
+	waygatefiber.Mount(app, e, "/ops", quiet)
+	base := serve(t, app)
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(conn, "GET /ops/events HTTP/1.1\r\nHost: x\r\n\r\n")
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("GET /ops/events: %v", err)
+	}
+	<-opened
+	// Held well past both timeouts, the stream is still open: nothing
+	// has ended the handler's context.
+	held := time.NewTimer(time.Second)
+	select {
+	case <-ended:
+		t.Fatal("the stream ended while the client was still connected")
+	case <-held.C:
+	}
+	closed := time.Now()
+	conn.Close()
+	select {
+	case at := <-ended:
+		t.Logf("released %v after the client closed", at.Sub(closed))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the quiet stream of a closed client was not released")
 	}
 }
 

@@ -47,6 +47,8 @@ type healthResponse struct {
 	Engine   engine.Stats   `json:"engine"`
 	Webhooks webhook.Totals `json:"webhooks"`
 	Bypass   bypassView     `json:"bypass"`
+	// Streams counts the event streams open, their cap and those refused.
+	Streams *wire.StreamCounts `json:"streams,omitempty"`
 }
 
 type bypassView struct {
@@ -66,6 +68,10 @@ func (h *API) health(w http.ResponseWriter, r *http.Request) error {
 	}
 	resp.Bypass.Lifecycle, resp.Bypass.RateLimits = resp.Engine.BypassLifecycle, resp.Engine.BypassRateLimits
 	resp.Webhooks = h.hooks.Totals()
+	if h.stream.Limit != nil {
+		c := h.stream.Limit.Counts()
+		resp.Streams = &c
+	}
 	wire.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }

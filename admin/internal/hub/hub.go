@@ -34,6 +34,7 @@ type Hub struct {
 	clock     clock.Clock
 	log       *slog.Logger
 	keepAlive time.Duration
+	streams   *wire.StreamLimit
 	tokens    []Token
 	id        string // this replica, reported in snapshots
 
@@ -57,6 +58,7 @@ type Config struct {
 	Log       *slog.Logger
 	KeepAlive time.Duration // of the SDKs' event streams
 	Tokens    []Token
+	Streams   *wire.StreamLimit // the handler's cap on open streams
 }
 
 // sdkConn is one open event stream.
@@ -89,7 +91,7 @@ const connBuffer = 256
 
 // New starts a hub on cfg.Engine; Close stops it.
 func New(cfg Config) *Hub {
-	h := &Hub{eng: cfg.Engine, hooks: cfg.Hooks, clock: cfg.Clock, log: cfg.Log, keepAlive: cfg.KeepAlive, tokens: cfg.Tokens,
+	h := &Hub{eng: cfg.Engine, hooks: cfg.Hooks, clock: cfg.Clock, log: cfg.Log, keepAlive: cfg.KeepAlive, streams: cfg.Streams, tokens: cfg.Tokens,
 		id: randomHex(6), conns: map[*sdkConn]struct{}{}, origins: map[string][]pendingOrigin{}, services: map[string]*serviceStatus{}}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	changes := h.eng.Subscribe(h.ctx) // before the first diff: nothing slips between
@@ -107,7 +109,7 @@ func (h *Hub) Close() {
 }
 
 func (h *Hub) stream() wire.Stream {
-	return wire.Stream{KeepAlive: h.keepAlive, Done: h.ctx.Done(), Log: h.log}
+	return wire.Stream{KeepAlive: h.keepAlive, Done: h.ctx.Done(), Log: h.log, Limit: h.streams}
 }
 
 // Register serves the SDK endpoints. They authenticate with service

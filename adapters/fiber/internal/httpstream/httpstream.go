@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -49,16 +51,51 @@ func Handler(h http.Handler) fiber.Handler {
 			return nil
 		}
 		rctx := c.Context() // valid while fasthttp writes this response
+		// The connection ends with the stream, so nothing the client sends
+		// after the request belongs to another one: watchClose may read it.
+		rctx.Response.SetConnectionClose()
 		rctx.SetBodyStreamWriter(func(bw *bufio.Writer) {
+			conn := rctx.Conn()
 			// The stream outlives the server's WriteTimeout, which fasthttp
-			// set on the connection just before writing this response.
-			_ = rctx.Conn().SetWriteDeadline(time.Time{})
+			// set on the connection just before writing this response, and
+			// its ReadTimeout, set for reading the request.
+			_ = conn.SetWriteDeadline(time.Time{})
+			_ = conn.SetReadDeadline(time.Time{})
+			stop := watchClose(conn, cancel)
 			_, _ = io.Copy(flushWriter{bw}, pr) // until the handler returns or the client goes
 			cancel()
 			_ = pr.CloseWithError(context.Canceled) // the handler's writes fail from now
 			<-w.done                                // let it finish before the request is reused
+			stop()
 		})
 		return nil
+	}
+}
+
+// watchClose calls gone as soon as the client closes conn, noticed by a
+// read: a client sends nothing more on a streaming connection, so the read
+// returns only when the client goes (or sends stray bytes, ignored).
+// Without it, a closed client is noticed at the stream's next write: up
+// to a keepalive interval later. stop ends the watch and waits for it.
+func watchClose(conn net.Conn, gone func()) (stop func()) {
+	done := make(chan struct{})
+	var stopping atomic.Bool
+	go func() {
+		defer close(done)
+		var b [64]byte
+		for {
+			if _, err := conn.Read(b[:]); err != nil {
+				if !stopping.Load() {
+					gone()
+				}
+				return
+			}
+		}
+	}()
+	return func() {
+		stopping.Store(true)
+		_ = conn.SetReadDeadline(time.Now()) // unblocks the read
+		<-done
 	}
 }
 
