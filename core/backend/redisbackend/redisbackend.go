@@ -56,6 +56,11 @@ type Backend struct {
 	clock  clock.Clock
 	owned  bool
 	closed atomic.Bool
+	// single is the URL of a single-node client Open made, until its
+	// server has said it is not a Cluster node (checked at Open, or at
+	// the first load Redis answers).
+	single  string
+	checked atomic.Bool
 }
 
 // Option configures New.
@@ -89,20 +94,58 @@ func New(client redis.UniversalClient, opts ...Option) *Backend {
 	return b
 }
 
-// Open connects to a redis:// or rediss:// URL (or unix://) with timeouts
-// suited to a request path that must never wait on Redis for long.
+// Open connects to the Redis a URL names, in any topology:
+//
+//	redis://[user:pass@]host:6379[/db][?options]           one server
+//	unix:///path/redis.sock[?db=0]                         one server, on a socket
+//	redis+cluster://[user:pass@]host1:6379,host2:6379[?options]
+//	                                                       a Redis Cluster, from any of its nodes
+//	redis+sentinel://[user:pass@]master-name@host1:26379,host2:26379[/db][?options]
+//	                                                       the master Sentinel names
+//
+// rediss, rediss+cluster and rediss+sentinel are the same over TLS. The
+// options are go-redis's, in snake case (dial_timeout, read_timeout,
+// write_timeout, pool_size, min_idle_conns, max_retries, ...), plus
+// max_redirects for a Cluster and sentinel_username and sentinel_password
+// for Sentinel; unknown options are refused. Unless the query says
+// otherwise, a request never waits on Redis for long:
+// DefaultDialTimeout, DefaultReadTimeout, DefaultWriteTimeout,
+// DefaultMaxRetries, and a failed dial is not retried by the client (the
+// engine retries, with a back-off it logs).
+//
+// A single-server URL that names a node of a Redis Cluster is refused
+// (ErrClusterNode), when Redis answers at Open, or else at the first load
+// it answers.
 func Open(url string, opts ...Option) (*Backend, error) {
-	o, err := redis.ParseURL(url)
+	client, topo, err := newClient(url)
 	if err != nil {
-		return nil, fmt.Errorf("redis backend: %w: write redis://host:6379/0", err)
+		return nil, fmt.Errorf("redis backend: %w", err)
 	}
-	if o.DialTimeout == 0 || o.DialTimeout > time.Second {
-		o.DialTimeout = time.Second
-	}
-	o.ReadTimeout, o.WriteTimeout = 500*time.Millisecond, 500*time.Millisecond
-	b := New(redis.NewClient(o), opts...)
+	b := New(client, opts...)
 	b.owned = true
+	if topo == single {
+		b.single = url
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultDialTimeout)
+		defer cancel()
+		if err := b.checkTopology(ctx); err != nil {
+			_ = client.Close()
+			return nil, err
+		}
+	}
 	return b, nil
+}
+
+// checkTopology refuses a single-node client on a Cluster node, once
+// Redis has answered.
+func (b *Backend) checkTopology(ctx context.Context) error {
+	if b.single == "" || b.checked.Load() {
+		return nil
+	}
+	known, err := checkSingle(ctx, b.client, b.single)
+	if known && err == nil {
+		b.checked.Store(true)
+	}
+	return err
 }
 
 // Client returns the Redis client.
@@ -124,6 +167,9 @@ func (b *Backend) channel() string              { return b.prefix + "changes" }
 func (b *Backend) Load(ctx context.Context) (backend.Snapshot, error) {
 	if b.closed.Load() {
 		return nil, backend.ErrClosed
+	}
+	if err := b.checkTopology(ctx); err != nil {
+		return nil, err
 	}
 	names, err := b.client.SMembers(ctx, b.kindsKey()).Result()
 	if err != nil {
