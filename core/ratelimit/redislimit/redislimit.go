@@ -36,10 +36,11 @@ const DefaultPrefix = "waygate:rl:"
 
 // Store is a ratelimit.Store on Redis (6 or newer, single node or Cluster).
 type Store struct {
-	client redis.UniversalClient
-	prefix string
-	clock  clock.Clock
-	pipes  sync.Pool // of *fixedPipe
+	client  redis.UniversalClient
+	prefix  string
+	clock   clock.Clock
+	pipes   sync.Pool // of *fixedPipe
+	breaker *breaker
 }
 
 // Option configures New.
@@ -60,9 +61,21 @@ func WithClock(c clock.Clock) Option {
 	}
 }
 
+// WithCooldown sets how long, after Redis fails a check, checks fail at
+// once without asking it (ErrUnavailable: the engine allows them) before
+// one check probes Redis again.
+// Optional. Default: DefaultCooldown.
+func WithCooldown(d time.Duration) Option {
+	return func(s *Store) {
+		if d > 0 {
+			s.breaker.cooldown = d
+		}
+	}
+}
+
 // New returns a store on client.
 func New(client redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{client: client, prefix: DefaultPrefix, clock: clock.Real{}}
+	s := &Store{client: client, prefix: DefaultPrefix, clock: clock.Real{}, breaker: newBreaker(DefaultCooldown)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -105,10 +118,24 @@ var scriptSHA any = script.Hash()
 // Take counts one request; see ratelimit.Store. It builds the EVALSHA
 // command itself (one key per rate, one argument string, a reply of six integers)
 // to keep allocations per check low.
+//
+// While Redis is failing, the breaker answers ErrUnavailable at once for a
+// cool-down (WithCooldown), then lets one check probe Redis.
 func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
 	if len(rates) == 0 {
 		return ratelimit.Result{Allowed: true}, nil
 	}
+	ok, probe := s.breaker.allow()
+	if !ok {
+		return ratelimit.Result{}, ErrUnavailable
+	}
+	res, err := s.take(ctx, k, alg, rates, burst)
+	s.breaker.done(err, probe)
+	return res, err
+}
+
+// take asks Redis.
+func (s *Store) take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
 	if len(rates) == 1 && alg == ratelimit.FixedWindow {
 		return s.takeFixed(ctx, k, rates[0], burst)
 	}

@@ -2,6 +2,7 @@ package redislimit_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -351,5 +352,47 @@ func TestWhatABlockedRequestCounts(t *testing.T) {
 				t.Fatalf("%s %s: after raising %q to %q allowed %d more, want %d", name, c.alg, c.before, c.after, got, c.more)
 			}
 		}
+	}
+}
+
+// While Redis is down, checks fail at once (ErrUnavailable, no network
+// call) after the first failure; once Redis is back, counting resumes
+// within a cool-down.
+func TestBreakerKeepsAnOutageOffTheRequestPath(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	held := redislimit.New(client(t, srv.URL), redislimit.WithCooldown(time.Hour))              // stays open
+	probing := redislimit.New(client(t, srv.URL), redislimit.WithCooldown(20*time.Millisecond)) // probes soon
+	ctx := context.Background()
+	rates, _ := ratelimit.ParseLimit("100/minute")
+	take := func(s *redislimit.Store) error {
+		_, err := s.Take(ctx, ip, ratelimit.FixedWindow, rates.Rates, 0)
+		return err
+	}
+	for _, s := range []*redislimit.Store{held, probing} {
+		if err := take(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Stop()
+	for _, s := range []*redislimit.Store{held, probing} {
+		if err := take(s); err == nil || errors.Is(err, redislimit.ErrUnavailable) {
+			t.Fatalf("the first check after the outage: %v, want Redis's own error", err)
+		}
+	}
+	for i := 0; i < 1000; i++ {
+		if err := take(held); !errors.Is(err, redislimit.ErrUnavailable) {
+			t.Fatalf("check %d while the breaker is open: %v, want ErrUnavailable without asking Redis", i, err)
+		}
+	}
+	srv.Restart()
+	deadline := time.Now().Add(10 * time.Second)
+	for take(probing) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("counting did not resume after Redis came back")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := take(held); !errors.Is(err, redislimit.ErrUnavailable) {
+		t.Fatalf("within its cool-down the breaker still answers: %v", err)
 	}
 }
