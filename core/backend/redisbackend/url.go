@@ -23,6 +23,12 @@ const (
 	// is retried, on another connection (or, on a Cluster, after a
 	// redirect); a down Redis is the rate-limit breaker's to shortcut.
 	DefaultMaxRetries = 1
+	// DefaultClusterReloadInterval is how often a Cluster client asks for
+	// the slot map while it is in use. go-redis asks every 60 s and not on
+	// a connection error: after a master died, every command of its slots
+	// would fail for up to a minute although a replica took over in
+	// seconds. One CLUSTER SLOTS every 2 s is cheap.
+	DefaultClusterReloadInterval = 2 * time.Second
 )
 
 // topology is what a URL's scheme names.
@@ -47,7 +53,7 @@ type parsed struct {
 
 // The query options Waygate reads itself; go-redis reads the others.
 var ownOptions = map[topology][]string{
-	cluster:  {"max_redirects"},
+	cluster:  {"max_redirects", "cluster_reload_interval"},
 	sentinel: {"sentinel_username", "sentinel_password"},
 }
 
@@ -217,6 +223,14 @@ func newClient(raw string) (redis.UniversalClient, topology, error) {
 			}
 			co.MaxRedirects = n
 		}
+		co.ClusterStateReloadInterval = DefaultClusterReloadInterval
+		if v := p.query.Get("cluster_reload_interval"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return nil, 0, fmt.Errorf("cluster_reload_interval=%q: want a duration like 2s: %s", v, urlForms)
+			}
+			co.ClusterStateReloadInterval = d
+		}
 		return redis.NewClusterClient(co), cluster, nil
 	default:
 		db, _ := strconv.Atoi(p.db)
@@ -243,7 +257,7 @@ var ErrClusterNode = errors.New("the URL names one node of a Redis Cluster")
 func checkSingle(ctx context.Context, c redis.UniversalClient, raw string) (known bool, err error) {
 	info, err := c.Info(ctx, "cluster").Result()
 	if err != nil {
-		return false, nil // unreachable: asked again at the next load
+		return false, nil //nolint:nilerr // unreachable is not an answer: asked again at the next load
 	}
 	if strings.Contains(info, "cluster_enabled:1") {
 		host := raw

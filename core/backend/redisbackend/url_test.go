@@ -32,16 +32,17 @@ func TestParseURLForms(t *testing.T) {
 // password.
 func TestBadURLsAreRefusedClearly(t *testing.T) {
 	for raw, contains := range map[string]string{
-		"redis+cluster://":                             "names no host",
-		"redis+cluster://a:1/3":                        "database 0 only",
-		"redis+sentinel://s1:26379,s2:26379":           "names no master",
-		"redis+cluster://u:hunter2@a:1?dial_timeout=x": "dial_timeout",
-		"redis+cluster://a:1?no_such_option=1":         "no_such_option",
-		"redis+cluster://a:1?max_redirects=many":       "max_redirects",
-		"redis+sentinel://m@s1?pool_size=big":          "pool_size",
-		"redis+bogus://a:1":                            "unknown scheme",
-		"localhost:6379":                               "not a URL",
-		"redis://a:1?read_timeout=soon":                "read_timeout",
+		"redis+cluster://":                              "names no host",
+		"redis+cluster://a:1/3":                         "database 0 only",
+		"redis+sentinel://s1:26379,s2:26379":            "names no master",
+		"redis+cluster://u:hunter2@a:1?dial_timeout=x":  "dial_timeout",
+		"redis+cluster://a:1?no_such_option=1":          "no_such_option",
+		"redis+cluster://a:1?max_redirects=many":        "max_redirects",
+		"redis+cluster://a:1?cluster_reload_interval=0": "cluster_reload_interval",
+		"redis+sentinel://m@s1?pool_size=big":           "pool_size",
+		"redis+bogus://a:1":                             "unknown scheme",
+		"localhost:6379":                                "not a URL",
+		"redis://a:1?read_timeout=soon":                 "read_timeout",
 	} {
 		c, _, err := newClient(raw)
 		if err == nil {
@@ -68,8 +69,17 @@ func TestProductionDefaults(t *testing.T) {
 	defer c.Close()
 	o := c.(*redis.ClusterClient).Options()
 	if topo != cluster || o.ReadTimeout != 2*time.Second || o.PoolSize != 7 || o.DialTimeout != DefaultDialTimeout ||
-		o.WriteTimeout != DefaultWriteTimeout || o.MaxRetries != DefaultMaxRetries || o.DialerRetries != 1 {
+		o.WriteTimeout != DefaultWriteTimeout || o.MaxRetries != DefaultMaxRetries || o.DialerRetries != 1 ||
+		o.ClusterStateReloadInterval != DefaultClusterReloadInterval {
 		t.Fatalf("cluster options %+v", o)
+	}
+	fast, _, err := newClient("redis+cluster://a:1?cluster_reload_interval=500ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fast.Close()
+	if got := fast.(*redis.ClusterClient).Options().ClusterStateReloadInterval; got != 500*time.Millisecond {
+		t.Fatalf("cluster_reload_interval=500ms gave %v", got)
 	}
 	s, topo, err := newClient("redis+sentinel://alice:pw@mymaster@s1:26379,s2:26379/3?sentinel_password=sp")
 	if err != nil {
