@@ -381,8 +381,8 @@ func TestSDKFailsOpenAndSyncsWhenTheServerAppears(t *testing.T) {
 	if got := status(pay, "GET:/pay"); got != route.StatusMaintenance {
 		t.Fatalf("declared state not enforced while the server is down: %s", got)
 	}
-	if pb.Status().Connected {
-		t.Fatal("connected to nothing")
+	if pb.Status().Connected || pay.Stats().Synced {
+		t.Fatal("connected to nothing, or synced with it")
 	}
 
 	b := backend.NewMemory()
@@ -408,13 +408,13 @@ func TestSDKFailsOpenAndSyncsWhenTheServerAppears(t *testing.T) {
 	defer srv.Close()
 
 	eventually(t, "synced after the server appeared", func() bool {
-		return pb.Status().Connected && pay.Maintenance(engine.GlobalScope()).Enabled && status(eng, "payments:GET:/pay") == route.StatusMaintenance
+		return pb.Status().Connected && pay.Stats().Synced && pay.Maintenance(engine.GlobalScope()).Enabled && status(eng, "payments:GET:/pay") == route.StatusMaintenance
 	})
 
 	// The server goes away: the last state keeps being enforced.
 	h.Close()
 	srv.Close()
-	eventually(t, "disconnected", func() bool { return !pb.Status().Connected })
+	eventually(t, "disconnected, and not synced", func() bool { return !pb.Status().Connected && !pay.Stats().Synced })
 	if !pay.Maintenance(engine.GlobalScope()).Enabled || status(pay, "GET:/pay") != route.StatusMaintenance {
 		t.Error("the last known state was dropped when the server went away")
 	}

@@ -130,6 +130,16 @@ type Change struct {
 	Origin string
 	// Resync asks the receiver to reload the whole state.
 	Resync bool
+	// Alive carries no record: the stream is up (its keepalive was
+	// answered), so the receiver is still in step with the backend.
+	Alive bool
+	// Lost carries no record: the stream lost its source and reconnects
+	// by itself (the SDK's); the receiver is not in step until the
+	// Resync that follows the reconnection.
+	Lost bool
+	// Written is when the writer wrote the record, by its clock, if the
+	// backend carries it; the receiver reports the difference as its lag.
+	Written time.Time
 }
 
 type originKey struct{}

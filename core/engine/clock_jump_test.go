@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,11 +170,11 @@ func header(d engine.Decision, name string) string {
 // elapsed time, as on a real machine: Go's timers run on the monotonic
 // clock, so a step of the wall clock neither fires nor delays them.
 type steppedClock struct {
-	mono   *clock.Fake // elapsed time; fires the timers
-	offset time.Duration
+	mono   *clock.Fake  // elapsed time; fires the timers
+	offset atomic.Int64 // the wall clock's step, read by the engine's goroutines too
 }
 
-func (c *steppedClock) Now() time.Time { return c.mono.Now().Add(c.offset) }
+func (c *steppedClock) Now() time.Time { return c.mono.Now().Add(time.Duration(c.offset.Load())) }
 
 func (c *steppedClock) AfterFunc(d time.Duration, f func()) clock.Timer {
 	return c.mono.AfterFunc(d, f)
@@ -192,7 +193,7 @@ func TestWallClockStepIntoAWindowIsNoticed(t *testing.T) {
 	defer e.Close()
 	must0(t, e.Register(context.Background(), reg("GET", "/x")))
 	must(e.Schedule(context.Background(), "GET:/x", route.Window{Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour), Reason: "upgrade"}))(t)
-	clk.offset = 90 * time.Minute // the wall clock steps into the window
+	clk.offset.Store(int64(90 * time.Minute)) // the wall clock steps into the window
 	clk.mono.Advance(time.Minute)
 	if st, _ := e.Route("GET:/x"); st.Status != route.StatusMaintenance {
 		t.Fatalf("a minute after the wall clock stepped into the window: %s, want maintenance", st.Status)

@@ -68,6 +68,9 @@ type Engine struct {
 	unwatch context.CancelFunc // ends the current change subscription
 	wg      sync.WaitGroup
 	synced  chan struct{} // closed after the first successful load
+	// loadedOnce: the backend's state has been read at least once, so an
+	// empty backend later is one that lost it (see load).
+	loadedOnce bool
 }
 
 // declared is what the running code said about one route key.
@@ -134,11 +137,26 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	e.ctx, e.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	e.snap.Store(e.buildSnapshot())
 
-	// Subscribe before loading so no change slips between the two.
-	ch, _ := e.watch()
-	loaded := e.load(ctx) == nil
+	// Subscribe before loading so no change slips between the two (the
+	// watchers' own first change is a resync anyway). The first load is
+	// bounded: with the backend down, the service starts at once on the
+	// state declared in code, failing open, and loads in the background.
+	ch, err := e.watch()
+	if err != nil {
+		e.failOpen("backend watch", err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, startupWait)
+	err = e.load(sctx)
+	cancel()
+	loaded := err == nil
 	if loaded {
 		close(e.synced)
+		if _, watcher := cfg.backend.(backend.Watcher); !watcher || ch != nil {
+			e.inStepNow()
+		}
+	} else {
+		e.stats.failOpen.Add(1)
+		e.cfg.logger.Warn("waygate: backend unreachable at start; serving the state declared in code and retrying in the background", "err", err)
 	}
 	e.wg.Add(2)
 	go e.syncLoop(ch, loaded)
@@ -225,7 +243,12 @@ func (e *Engine) writeCtx(ctx context.Context) context.Context {
 	return backend.WithOrigin(ctx, e.id)
 }
 
-// load reads the whole persisted state and makes it current.
+// startupWait bounds New's first load: a service must serve within a
+// second of starting, whatever state its backend is in.
+const startupWait = 750 * time.Millisecond
+
+// load reads the whole persisted state and makes it current. A failure is
+// the caller's to count and log.
 func (e *Engine) load(ctx context.Context) error {
 	for attempt := 1; ; attempt++ {
 		e.mu.Lock()
@@ -234,7 +257,6 @@ func (e *Engine) load(ctx context.Context) error {
 		// Read without the lock, so requests and mutations go on meanwhile.
 		snap, err := e.cfg.backend.Load(ctx)
 		if err != nil {
-			e.failOpen("backend load", err)
 			return err
 		}
 		e.mu.Lock()
@@ -244,10 +266,53 @@ func (e *Engine) load(ctx context.Context) error {
 			e.mu.Unlock()
 			continue
 		}
+		if len(snap) == 0 && e.loadedOnce && e.hasStateLocked() {
+			// The backend came back empty (a Redis restarted without
+			// persistence): give it this engine's state rather than forget
+			// every runtime change.
+			e.restoreLocked(ctx)
+			e.mu.Unlock()
+			return nil
+		}
 		e.applyLoaded(ctx, snap)
+		e.loadedOnce = true
 		e.mu.Unlock()
 		return nil
 	}
+}
+
+// hasStateLocked reports whether the engine holds state a backend should
+// keep. e.mu must be held.
+func (e *Engine) hasStateLocked() bool {
+	return len(e.states) > 0 || e.global.Enabled || len(e.services) > 0 || len(e.rlPolicies) > 0 ||
+		e.globalRL != nil || len(e.serviceRLs) > 0 || (len(e.records) > 0 && !e.localRecords)
+}
+
+// restoreLocked writes the engine's whole state to a backend that lost
+// it. e.mu must be held.
+func (e *Engine) restoreLocked(ctx context.Context) {
+	var recs []backend.Record
+	for kind, docs := range e.documentsLocked() {
+		for key, value := range docs {
+			recs = append(recs, backend.Record{Kind: kind, Key: key, Value: value})
+		}
+	}
+	for kind, docs := range e.records { // components' records: sessions revoked, webhooks
+		if e.localRecords {
+			break // kept in the process, never in the backend
+		}
+		for key, value := range docs {
+			recs = append(recs, backend.Record{Kind: kind, Key: key, Value: value})
+		}
+	}
+	if len(recs) == 0 {
+		return
+	}
+	if err := e.write(ctx, recs...); err != nil {
+		e.failOpen("backend write (restoring the state of an emptied backend)", err)
+		return
+	}
+	e.cfg.logger.Warn("waygate: the backend came back empty; wrote this engine's state back to it", "records", len(recs))
 }
 
 // write stores records through the backend, counted so a concurrent load
@@ -301,25 +366,20 @@ func (e *Engine) applyLoaded(ctx context.Context, snap backend.Snapshot) {
 	e.commitLocked()
 }
 
-// watch subscribes to the backend's change stream; it returns nil when the
-// backend has none or the subscription failed (logged and counted). The
-// previous subscription, if any, is ended first.
-func (e *Engine) watch() (<-chan backend.Change, bool) {
+// watch subscribes to the backend's change stream; it returns a nil
+// channel when the backend has none, or the subscription failed (err).
+// The previous subscription, if any, is ended first.
+func (e *Engine) watch() (<-chan backend.Change, error) {
 	w, ok := e.cfg.backend.(backend.Watcher)
 	if !ok {
-		return nil, false
+		return nil, nil
 	}
 	if e.unwatch != nil {
 		e.unwatch()
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	e.unwatch = cancel
-	ch, err := w.Watch(ctx)
-	if err != nil {
-		e.failOpen("backend watch", err)
-		return nil, true
-	}
-	return ch, true
+	return w.Watch(ctx)
 }
 
 // syncLoop keeps the engine in step with the backend: it retries the load
@@ -329,10 +389,20 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 	defer e.wg.Done()
 	_, watcher := e.cfg.backend.(backend.Watcher)
 	backoff := newBackoff()
+	// retry counts and logs one failed step, one line per back-off step
+	// (they grow to 30 s apart), and reports the wait's end.
+	retry := func(what string, err error) time.Duration {
+		e.stats.inStep.Store(false)
+		e.stats.failOpen.Add(1)
+		d := backoff.next()
+		e.cfg.logger.Warn("waygate: "+what+" failed; serving the last known state", "err", err, "retry_in", d.Round(time.Millisecond))
+		return d
+	}
 	for e.ctx.Err() == nil {
 		if watcher && ch == nil {
-			if ch, _ = e.watch(); ch == nil {
-				if !clock.Sleep(e.ctx, e.cfg.clock, backoff.next()) {
+			var err error
+			if ch, err = e.watch(); ch == nil {
+				if !clock.Sleep(e.ctx, e.cfg.clock, retry("backend change stream", err)) {
 					return
 				}
 				continue
@@ -340,7 +410,7 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 		}
 		if !loaded {
 			if err := e.load(e.ctx); err != nil {
-				if !e.waitRetry(&ch, backoff.next()) {
+				if !e.waitRetry(&ch, retry("backend load", err)) {
 					return
 				}
 				continue
@@ -353,6 +423,7 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 			e.stats.resyncs.Add(1)
 			e.changes.emit(Change{Kind: KindResync, Time: e.now()})
 		}
+		e.inStepNow()
 		if !watcher {
 			return
 		}
@@ -362,9 +433,8 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 			return
 		}
 		// The stream ended: the backend went away. Resubscribe and reload.
-		e.failOpen("backend watch", errors.New("change stream ended"))
 		ch, loaded = nil, false
-		if !clock.Sleep(e.ctx, e.cfg.clock, backoff.next()) {
+		if !clock.Sleep(e.ctx, e.cfg.clock, retry("backend change stream", errors.New("the stream ended"))) {
 			return
 		}
 	}
@@ -373,18 +443,24 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 // follow applies changes from ch until it closes or a resync fails.
 func (e *Engine) follow(ch <-chan backend.Change) {
 	for c := range ch {
-		if c.Resync {
+		switch {
+		case c.Alive:
+			e.stepped(time.Time{})
+		case c.Lost:
+			e.stats.inStep.Store(false)
+		case c.Resync:
 			if err := e.load(e.ctx); err != nil {
 				return
 			}
 			e.stats.resyncs.Add(1)
+			e.inStepNow()
 			e.changes.emit(Change{Kind: KindResync, Time: e.now()})
-			continue
+		case c.Origin == e.id:
+			e.stepped(time.Time{})
+		default:
+			e.applyRemote(c.Record)
+			e.stepped(c.Written)
 		}
-		if c.Origin == e.id {
-			continue
-		}
-		e.applyRemote(c.Record)
 	}
 }
 

@@ -41,6 +41,12 @@ func (in Internals) Documents() backend.Snapshot {
 	e := in.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.documentsLocked()
+}
+
+// documentsLocked encodes the engine's state as backends store it (see
+// Documents). e.mu must be held.
+func (e *Engine) documentsLocked() backend.Snapshot {
 	out := backend.Snapshot{}
 	put := func(kind backend.Kind, key string, v any) {
 		raw, err := json.Marshal(v)

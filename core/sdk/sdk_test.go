@@ -256,7 +256,11 @@ func TestStreamResyncsOnAGap(t *testing.T) {
 	if c := next(t, ch); c.Key != "GET:/pay" || string(c.Value) != `{"status":"disabled"}` {
 		t.Fatalf("delta %+v", c)
 	}
-	// The gap ends the connection; the reconnection's snapshot resyncs.
+	// The gap ends the connection (the engine is told it is out of step);
+	// the reconnection's snapshot resyncs.
+	if c := next(t, ch); !c.Lost {
+		t.Fatalf("after the gap %+v, want the connection reported lost", c)
+	}
 	if c := next(t, ch); !c.Resync {
 		t.Fatalf("after the gap %+v, want a resync", c)
 	}
@@ -302,6 +306,9 @@ func TestStreamReconnectsWhenSilent(t *testing.T) {
 	clk.Advance(step/2 - time.Millisecond)
 	if f.connections() != 1 || clk.Pending() != 2 {
 		t.Fatalf("reconnected within %v, before the back-off (at least %v) had passed", step/2-time.Millisecond, step/2)
+	}
+	if c := next(t, ch); !c.Lost {
+		t.Fatalf("%+v, want the dropped stream reported lost", c)
 	}
 	clk.Advance(step/2 + time.Millisecond)
 	if c := next(t, ch); !c.Resync {
@@ -459,6 +466,9 @@ func TestASnapshotTakenBeforeAWriteDoesNotUndoIt(t *testing.T) {
 		}}
 	b, ch := watchAndDisable(t, f, done) // acknowledged at version 2
 	close(cut)
+	if c := next(t, ch); !c.Lost {
+		t.Fatalf("%+v, want the cut connection reported lost", c)
+	}
 	if c := next(t, ch); !c.Resync {
 		t.Fatalf("%+v, want the resync of the second connection", c)
 	}

@@ -64,6 +64,12 @@ func (b *Backend) follow(ctx context.Context, out chan<- backend.Change) {
 		}
 		b.mu.Unlock()
 		var refused *ServerError
+		if was {
+			select { // the engine is out of step until the resync of the next connection
+			case out <- backend.Change{Lost: true}:
+			default:
+			}
+		}
 		switch {
 		case was:
 			b.log.Warn("waygate sdk: lost the Waygate Server; enforcing the last known state and reconnecting", "service", b.service, "server", b.base, "err", err)

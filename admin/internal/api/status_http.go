@@ -38,15 +38,21 @@ func (h *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 }
 
 type healthResponse struct {
-	// Status is "ok", or "degraded" until the engine has loaded the
-	// persisted state.
-	Status   string         `json:"status"`
-	Synced   bool           `json:"synced"`
-	Env      string         `json:"env"`
-	Time     time.Time      `json:"time"`
-	Engine   engine.Stats   `json:"engine"`
-	Webhooks webhook.Totals `json:"webhooks"`
-	Bypass   bypassView     `json:"bypass"`
+	// Status is "ok", or "degraded" while the engine is not in step with
+	// its backend (the state is not loaded yet, or the change stream is
+	// down) and serves its last known state.
+	Status string `json:"status"`
+	// Synced, LastSync and LagMillis repeat the engine's: in step now,
+	// when it last knew it was, and the delay of the last change another
+	// engine wrote.
+	Synced    bool           `json:"synced"`
+	LastSync  time.Time      `json:"last_sync,omitzero"`
+	LagMillis float64        `json:"lag_ms"`
+	Env       string         `json:"env"`
+	Time      time.Time      `json:"time"`
+	Engine    engine.Stats   `json:"engine"`
+	Webhooks  webhook.Totals `json:"webhooks"`
+	Bypass    bypassView     `json:"bypass"`
 	// Streams counts the event streams open, their cap and those refused.
 	Streams *wire.StreamCounts `json:"streams,omitempty"`
 }
@@ -59,11 +65,10 @@ type bypassView struct {
 // health reports whether the engine is in sync with its backend and its
 // fail-open and delivery counters.
 func (h *API) health(w http.ResponseWriter, r *http.Request) error {
-	resp := healthResponse{Status: "ok", Env: h.eng.Env(), Time: h.clock.Now().UTC(), Engine: h.eng.Stats()}
-	select {
-	case <-h.eng.Synced():
-		resp.Synced = true
-	default:
+	st := h.eng.Stats()
+	resp := healthResponse{Status: "ok", Synced: st.Synced, LastSync: st.LastSync, LagMillis: st.LagMillis,
+		Env: h.eng.Env(), Time: h.clock.Now().UTC(), Engine: st}
+	if !st.Synced {
 		resp.Status = "degraded"
 	}
 	resp.Bypass.Lifecycle, resp.Bypass.RateLimits = resp.Engine.BypassLifecycle, resp.Engine.BypassRateLimits

@@ -154,6 +154,7 @@ type view struct {
 	CSRF     string
 	Version  string
 	Env      string
+	Sync     syncView
 	Flash    string
 	Error    string
 	Self     string   // this page's URL, for live refreshes and back links
@@ -162,6 +163,25 @@ type view struct {
 	Services []string
 	Service  string // the selected service filter
 	Data     any
+}
+
+// syncView is the footer's account of the engine's backend sync, as
+// /api/health gives it.
+type syncView struct {
+	Synced   bool
+	LastSync string // "15:04:05 UTC", or "" before the first
+	Lag      string // of the last change another engine wrote, or ""
+}
+
+func newSyncView(s engine.Stats) syncView {
+	v := syncView{Synced: s.Synced}
+	if !s.LastSync.IsZero() {
+		v.LastSync = s.LastSync.UTC().Format("15:04:05 UTC")
+	}
+	if s.Lag > 0 {
+		v.Lag = s.Lag.Round(10 * time.Microsecond).String()
+	}
+	return v
 }
 
 // pageFunc serves one dashboard page or action.
@@ -232,7 +252,7 @@ func (h *UI) pageCSRFOK(r *http.Request, p auth.Principal) bool {
 // newView starts the view of a request: mount path, version, the flash
 // message of a preceding redirect.
 func (h *UI) newView(w http.ResponseWriter, r *http.Request) *view {
-	v := &view{Prefix: h.mount(r), Version: engine.Version(), Env: h.eng.Env()}
+	v := &view{Prefix: h.mount(r), Version: engine.Version(), Env: h.eng.Env(), Sync: newSyncView(h.eng.Stats())}
 	if strings.HasPrefix(v.Prefix, "//") || strings.ContainsAny(v.Prefix, "\\\r\n\"'<>") {
 		v.Prefix = "" // never a scheme-relative or odd mount in links and redirects
 	}

@@ -207,6 +207,9 @@ type wireRecord struct {
 	Kind  backend.Kind    `json:"k"`
 	Key   string          `json:"id"`
 	Value json.RawMessage `json:"v,omitempty"`
+	// Written is the writer's clock in unix milliseconds (older writers
+	// leave it out; older readers ignore it).
+	Written int64 `json:"t,omitempty"`
 }
 
 // Write applies records atomically and publishes them.
@@ -220,9 +223,10 @@ func (b *Backend) Write(ctx context.Context, records ...backend.Record) error {
 	keys := make([]string, 0, 2+len(records))
 	keys = append(keys, b.versionKey(), b.kindsKey())
 	wire := make([]wireRecord, len(records))
+	now := b.clock.Now().UnixMilli()
 	for i, r := range records {
 		keys = append(keys, b.docKey(r.Kind))
-		wire[i] = wireRecord{Kind: r.Kind, Key: r.Key, Value: r.Value}
+		wire[i] = wireRecord{Kind: r.Kind, Key: r.Key, Value: r.Value, Written: now}
 	}
 	msg, err := json.Marshal(wire)
 	if err != nil {
@@ -300,25 +304,28 @@ func (b *Backend) Close() error {
 	return nil
 }
 
+// streamPing is how long the change stream may be silent before it is
+// pinged: a connection that died without closing is noticed within it,
+// and each answered ping tells the engine it is still in step.
+const streamPing = 10 * time.Second
+
 // Watch streams changes written by every engine. The first message after a
-// (re)subscription, and any gap in versions, is a Resync.
+// (re)subscription, and any gap in versions, is a Resync; an answered
+// keepalive ping is an Alive change. It returns at once: subscribing
+// happens on the stream's goroutine, and a subscription that fails closes
+// the stream (the engine resubscribes with its back-off), so a Redis that
+// is down never holds up a service's start.
 func (b *Backend) Watch(ctx context.Context) (<-chan backend.Change, error) {
 	if b.closed.Load() {
 		return nil, backend.ErrClosed
 	}
-	ps := b.client.Subscribe(ctx, b.channel())
-	if _, err := ps.Receive(ctx); err != nil { // the subscription confirmation
-		ps.Close()
-		return nil, fmt.Errorf("redis backend: subscribe: %w", err)
-	}
 	out := make(chan backend.Change, 256)
 	go func() {
-		<-ctx.Done()
-		ps.Close() // unblocks ReceiveTimeout
-	}()
-	go func() {
 		defer close(out)
+		ps := b.client.Subscribe(ctx, b.channel()) // dials: on this goroutine, not the caller's
 		defer ps.Close()
+		stop := context.AfterFunc(ctx, func() { ps.Close() }) // unblocks ReceiveTimeout
+		defer stop()
 		var last int64
 		send := func(c backend.Change) bool {
 			select {
@@ -329,7 +336,7 @@ func (b *Backend) Watch(ctx context.Context) (<-chan backend.Change, error) {
 			}
 		}
 		for {
-			m, err := ps.ReceiveTimeout(ctx, 30*time.Second)
+			m, err := ps.ReceiveTimeout(ctx, streamPing)
 			if ctx.Err() != nil {
 				return
 			}
@@ -339,11 +346,15 @@ func (b *Backend) Watch(ctx context.Context) (<-chan backend.Change, error) {
 					if perr := ps.Ping(ctx); perr != nil {
 						return // the connection is gone: the engine resubscribes and reloads
 					}
-					continue
+					continue // the pong arrives as a message: the stream is alive
 				}
 				return
 			}
 			switch m := m.(type) {
+			case *redis.Pong:
+				if !send(backend.Change{Alive: true}) {
+					return
+				}
 			case *redis.Subscription:
 				// go-redis resubscribed after a reconnect: anything may have been missed.
 				last = 0
@@ -365,7 +376,11 @@ func (b *Backend) Watch(ctx context.Context) (<-chan backend.Change, error) {
 					if len(r.Value) > 0 && string(r.Value) != "null" {
 						rec.Value = []byte(r.Value)
 					}
-					if !send(backend.Change{Record: rec, Origin: origin}) {
+					c := backend.Change{Record: rec, Origin: origin}
+					if r.Written > 0 {
+						c.Written = time.UnixMilli(r.Written)
+					}
+					if !send(c) {
 						return
 					}
 				}

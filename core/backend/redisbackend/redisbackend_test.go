@@ -3,6 +3,7 @@ package redisbackend_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -55,6 +56,7 @@ func TestWatchDeliversOtherWritersChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	waitResync(t, ch)
 	err = a.Write(backend.WithOrigin(ctx, "engine-a"),
 		backend.Record{Kind: backend.KindRoute, Key: "GET:/x", Value: []byte(`{"status":"disabled"}`)},
 		backend.Record{Kind: backend.KindRoute, Key: "GET:/y"})
@@ -78,7 +80,9 @@ func TestVersionGapAsksForResync(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b := redisbackend.New(client(t, srv.URL))
-	ch, _ := b.Watch(ctx)
+	ch, err := b.Watch(ctx)
+	must(t, err)
+	waitResync(t, ch)
 	must(t, b.Write(ctx, backend.Record{Kind: backend.KindRoute, Key: "a", Value: []byte("1")}))
 	<-ch
 	// A change whose message this watcher never saw.
@@ -92,6 +96,20 @@ func TestVersionGapAsksForResync(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("nothing delivered")
+	}
+}
+
+// waitResync waits for a new stream's first change: the resync that says
+// it is subscribed, and anything before may have been missed.
+func waitResync(t *testing.T, ch <-chan backend.Change) {
+	t.Helper()
+	select {
+	case c := <-ch:
+		if !c.Resync {
+			t.Fatalf("a new stream's first change = %+v, want a resync", c)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a new stream delivered no resync within 5s")
 	}
 }
 
@@ -126,7 +144,7 @@ func reg(method, tmpl string, opts ...route.Option) engine.Registration {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second) // back-off steps and a loaded machine
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -226,6 +244,9 @@ func TestNoRedisCommandsPerRequest(t *testing.T) {
 	if sent.n.Load() == 0 {
 		t.Fatal("the hook saw no command of the startup: it does not count the engine's traffic")
 	}
+	// The stream's first message makes the engine load once more: wait
+	// for that, so only the checks are counted.
+	waitFor(t, "the subscription's resync", func() bool { return e.Stats().Resyncs >= 1 })
 	before := sent.n.Load()
 	for range 1000 {
 		e.Check(ctx, &engine.Request{Method: "GET", Route: "/orders", Path: "/orders"})
@@ -264,10 +285,16 @@ func TestRedisDownAtStartupThenBack(t *testing.T) {
 	if d := e.Check(ctx, &engine.Request{Method: "GET", Route: "/pay", Path: "/pay"}); d.Outcome != engine.BlockMaintenance {
 		t.Fatalf("declared state not enforced with Redis down: %v", d.Outcome)
 	}
-	if e.Stats().FailOpen == 0 {
-		t.Fatal("the outage was not counted")
+	if st := e.Stats(); st.FailOpen == 0 || st.Synced || !st.LastSync.IsZero() {
+		t.Fatalf("stats with Redis down since the start: %+v, want the outage counted, not synced, no last sync", st)
 	}
 	srv.Restart()
+	// The engine writes the state declared in code as soon as Redis is back.
+	waitFor(t, "the declared state in Redis", func() bool {
+		snap, err := redisbackend.New(client(t, srv.URL)).Load(ctx)
+		return err == nil && strings.Contains(string(snap[backend.KindRoute]["GET:/pay"]), `"maintenance"`)
+	})
+	waitFor(t, "synced after Redis came back", func() bool { return e.Stats().Synced })
 	// A change made by another engine while this one was disconnected.
 	other := newEngine(t, srv.URL, nil, reg("GET", "/orders"))
 	if _, err := other.Disable(ctx, "GET:/orders", "outage change"); err != nil {
@@ -275,6 +302,50 @@ func TestRedisDownAtStartupThenBack(t *testing.T) {
 	}
 	waitFor(t, "the engine to resync after Redis came back", func() bool {
 		return e.Check(ctx, &engine.Request{Method: "GET", Route: "/orders", Path: "/orders"}).Outcome == engine.BlockDisabled
+	})
+}
+
+// TestSyncStatusFollowsTheStream: synced is false while the change stream
+// is down; a Redis that comes back empty gets the engine's state back,
+// runtime changes included; changes from another engine report their lag.
+func TestSyncStatusFollowsTheStream(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	ctx := context.Background()
+	a := newEngine(t, srv.URL, nil, reg("GET", "/orders"), reg("GET", "/pay"))
+	b := newEngine(t, srv.URL, nil, reg("GET", "/orders"), reg("GET", "/pay"))
+	waitFor(t, "both engines synced", func() bool { return a.Stats().Synced && b.Stats().Synced })
+	first := b.Stats().LastSync
+	if first.IsZero() {
+		t.Fatal("synced without a last sync time")
+	}
+
+	if _, err := a.Disable(ctx, "GET:/orders", "runtime change"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "B to apply A's change", func() bool {
+		st, _ := b.Route("GET:/orders")
+		return st.Status == route.StatusDisabled
+	})
+	if st := b.Stats(); !st.Synced || st.LastSync.Before(first) || st.Lag < 0 || st.Lag > time.Minute || st.LagMillis != float64(st.Lag.Microseconds())/1000 {
+		t.Fatalf("B's stats after a change from A: %+v, want synced, a later last sync and a lag under a minute", st)
+	}
+
+	srv.Stop()
+	waitFor(t, "A to notice the stream is down", func() bool { return !a.Stats().Synced })
+	if d := a.Check(ctx, &engine.Request{Method: "GET", Route: "/orders", Path: "/orders"}); d.Outcome != engine.BlockDisabled {
+		t.Fatalf("with Redis down A serves %v, want the last known state (disabled)", d.Outcome)
+	}
+
+	srv.Restart() // empty: no persistence
+	waitFor(t, "A synced again", func() bool { return a.Stats().Synced })
+	waitFor(t, "the runtime change written back to the emptied Redis", func() bool {
+		snap, err := redisbackend.New(client(t, srv.URL)).Load(ctx)
+		return err == nil && strings.Contains(string(snap[backend.KindRoute]["GET:/orders"]), `"disabled"`) &&
+			len(snap[backend.KindRoute]["GET:/pay"]) > 0
+	})
+	waitFor(t, "B still sees the change", func() bool {
+		st, _ := b.Route("GET:/orders")
+		return b.Stats().Synced && st.Status == route.StatusDisabled
 	})
 }
 

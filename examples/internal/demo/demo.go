@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/waygate-go/waygate/core/backend/redisbackend"
+
 	"github.com/waygate-go/waygate/admin"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
@@ -114,6 +116,9 @@ func NewServer(h http.Handler) (*http.Server, error) {
 // (default memory) and the environment from $WAYGATE_ENV (default
 // production).
 func NewEngine(ctx context.Context) (*engine.Engine, error) {
+	// With Redis down, go-redis would print a line per dial; the engine
+	// logs one per back-off step.
+	redisbackend.SetClientLogger(slog.Default())
 	e, err := engine.New(ctx)
 	if err != nil {
 		return nil, err

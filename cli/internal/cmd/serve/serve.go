@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/waygate-go/waygate/core/backend/redisbackend"
+
 	"github.com/spf13/cobra"
 
 	"github.com/waygate-go/waygate/admin"
@@ -165,6 +167,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	defer b.Close()
 	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil))
+	redisbackend.SetClientLogger(logger) // a line per back-off step from the engine, not one per dial
 	eopts := []engine.Option{engine.WithBackend(b), engine.WithLogger(logger)}
 	if opts.Env != "" {
 		eopts = append(eopts, engine.WithEnv(opts.Env))
