@@ -115,12 +115,11 @@ func TestRedisPropagationBetweenProcesses(t *testing.T) {
 	}
 	slices.Sort(delays)
 	p50, p99 := delays[len(delays)/2], delays[len(delays)*99/100]
+	// A measurement (scripts/bench.sh records it), not an assertion: a
+	// timed assertion fails on a busy machine with unchanged code.
 	t.Logf("propagation A → B over %d changes: p50 %v, p99 %v, max %v", len(delays), p50, p99, delays[len(delays)-1])
 	if out := os.Getenv("WAYGATE_BENCH_OUT"); out != "" {
 		os.WriteFile(out, []byte(fmt.Sprintf("A → B through A's admin API: p50 %v, p99 %v, max %v over %d changes\n", p50, p99, delays[len(delays)-1], len(delays))), 0o644)
-	}
-	if p99 > 100*time.Millisecond {
-		t.Errorf("p99 propagation %v, want within 100ms", p99)
 	}
 }
 

@@ -547,9 +547,11 @@ func newID() string {
 }
 
 // waitRetry waits d before a failed load is retried, waking early when the
-// change stream asks for a resync (a Waygate Server came back, so the load
-// will now succeed). It reports false when the engine is closing, and sets
-// *ch to nil when the stream ended so the caller resubscribes.
+// change stream asks for a resync (a Waygate Server came back, or a Redis
+// subscription went through, so the load will now succeed). It reports
+// false when the engine is closing. A stream that ends sets *ch to nil, so
+// the caller resubscribes, but does not cut the wait short: a backend that
+// refuses the subscription at once would otherwise be retried in a loop.
 func (e *Engine) waitRetry(ch *<-chan backend.Change, d time.Duration) bool {
 	due, stop := clock.After(e.cfg.clock, d)
 	defer stop()
@@ -562,7 +564,7 @@ func (e *Engine) waitRetry(ch *<-chan backend.Change, d time.Duration) bool {
 		case c, ok := <-*ch: // a nil channel never delivers
 			if !ok {
 				*ch = nil
-				return true
+				continue
 			}
 			if c.Resync {
 				return true
