@@ -38,8 +38,8 @@ fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-raw=$work/raw.txt anchors=$work/anchors.txt tp=$work/throughput.txt prop=$work/prop.txt sprop=$work/server-prop.txt
-: >"$raw" >"$anchors" >"$tp"
+raw=$work/raw.txt anchors=$work/anchors.txt tp=$work/throughput.txt prop=$work/prop.txt sprop=$work/server-prop.txt fault=$work/fault.txt
+: >"$raw" >"$anchors" >"$tp" >"$fault"
 cmd="go test -run '^\$' -bench . -benchmem -count $count"
 
 # 1. Every package's own benchmarks.
@@ -113,6 +113,12 @@ done
 (cd examples && WAYGATE_BENCH_OUT="$prop" go test -count=1 -run TestRedisPropagationBetweenProcesses . >/dev/null) || true
 # ... and from a Waygate Server to an SDK service (separate processes).
 (cd examples && WAYGATE_BENCH_SERVER_OUT="$sprop" go test -count=1 -run 'TestServerTwoServices$' . >/dev/null) || true
+
+# 5. Fault: a rate-limited decision with the counters' Redis up, stopped
+# and hung (accepts, never answers), production client defaults.
+faultcmd="go test -run '^\$' -bench BenchmarkRateLimitPathRedisDown -benchmem -count $count ./core/backend/redisbackend"
+echo "== fault: $faultcmd" >&2
+go test -run '^$' -bench BenchmarkRateLimitPathRedisDown -benchmem -count "$count" ./core/backend/redisbackend 2>/dev/null | grep '^Benchmark' | tee "$fault" >&2
 
 # medians.awk: reads benchmark output; med(key) is the median ns/op of a
 # benchmark (key "pkg|Name", pkg without the module prefix, Name without
@@ -293,6 +299,18 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100*a/b : 0 }'; }
   echo
   echo "    $(cat "$prop" 2>/dev/null || echo 'not measured (the test failed or was skipped)')"
   echo
+  echo "## Fail-open with Redis down"
+  echo
+  echo "A rate-limited decision (\`engine.Check\`) whose counters' Redis is up (baseline), stopped (connections refused) or hung (connections accepted, never answered), with a \`redis://\` URL's production defaults (\`$faultcmd\`; medians of the runs; p99 of single decisions within each run). Once the first failure has opened the breaker, no decision waits on Redis; the decisions in flight at that first failure wait for the client's timeout (read_timeout 500 ms, one retry)."
+  echo
+  awk '{ name=$1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkRateLimitPathRedisDown\//, "", name)
+         for (i=2;i<=NF;i++) { if ($(i+1)=="ns/op") ns[name, ++n[name]]=$i; if ($(i+1)=="p99-ns") p[name, n[name]]=$i; if ($(i+1)=="allocs/op") al[name]=$i }
+         if (!(name in seen)) { seen[name]=1; order[++k]=name } }
+       function med(a, name, c,   i, j, t, v) { for (i=1;i<=c;i++) v[i]=a[name, i]+0
+         for (i=1;i<=c;i++) for (j=i+1;j<=c;j++) if (v[j]<v[i]) { t=v[i]; v[i]=v[j]; v[j]=t }; return v[int((c+1)/2)] }
+       END { print "| Redis | decision | p99 | allocs |"; print "|---|---|---|---|"
+         for (i=1;i<=k;i++) { m=order[i]; printf "| %s | %.1f µs | %.1f µs | %s |\n", m, med(ns, m, n[m])/1000, med(p, m, n[m])/1000, al[m] } }' "$fault"
+  echo
   echo "## Waygate Server → SDK propagation"
   echo
   echo "A Waygate Server and the \`payments\` and \`orders\` services as separate processes; 100 changes through the server's REST API, polling \`payments\` over HTTP until it enforces each (\`TestServerTwoServices\`; budget 100 ms):"
@@ -302,7 +320,7 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100*a/b : 0 }'; }
   echo "## Raw output"
   echo
   echo '```'
-  grep -hE '^(Benchmark|pkg:|goos|goarch|cpu)' "$raw" "$anchors"
+  grep -hE '^(Benchmark|pkg:|goos|goarch|cpu)' "$raw" "$anchors" "$fault"
   echo
   echo "throughput (req/s per round, bare | Waygate):"
   cat "$tp"

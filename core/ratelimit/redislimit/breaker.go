@@ -15,12 +15,14 @@ var ErrUnavailable = errors.New("redis rate limit: Redis failed recently; not as
 const DefaultCooldown = 500 * time.Millisecond
 
 // breaker keeps a Redis outage off the request path. Closed, every check
-// asks Redis. A failed check opens it: for the cool-down, checks fail at
-// once without a network call (the engine allows them: fail-open). Then
-// one check is let through as a probe while the others still fail at
-// once; its success closes the breaker, its failure opens it again. So
-// while Redis is down, one request per cool-down waits on the network, and
-// within a cool-down of Redis returning, counting resumes.
+// asks Redis. A failed check opens it: checks fail at once without a
+// network call (the engine allows them: fail-open). When the cool-down
+// ends, the first check starts one probe (a PING, off the request path)
+// and fails at once like the others; the probe's success closes the
+// breaker, its failure opens it for another cool-down. So once the breaker
+// has opened no request waits on a Redis that is down, or hung, and
+// counting resumes within a cool-down (plus a round trip) of Redis
+// returning.
 type breaker struct {
 	cooldown  time.Duration
 	now       func() time.Time // wall time: an outage is measured in real time
@@ -33,7 +35,8 @@ func newBreaker(cooldown time.Duration) *breaker {
 	return &breaker{cooldown: cooldown, now: time.Now}
 }
 
-// allow reports whether a check may ask Redis, and whether it is the probe.
+// allow reports whether a check may ask Redis, or else whether it is the
+// one that starts the probe.
 func (b *breaker) allow() (ok, probe bool) {
 	until := b.openUntil.Load()
 	if until == 0 {
@@ -43,12 +46,12 @@ func (b *breaker) allow() (ok, probe bool) {
 		return false, false
 	}
 	if b.probing.CompareAndSwap(false, true) {
-		return true, true
+		return false, true
 	}
 	return false, false
 }
 
-// done records a check's outcome.
+// done records the outcome of a check, or of the probe.
 func (b *breaker) done(err error, probe bool) {
 	switch {
 	case err == nil:

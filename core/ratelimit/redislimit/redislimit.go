@@ -119,19 +119,32 @@ var scriptSHA any = script.Hash()
 // command itself (one key per rate, one argument string, a reply of six integers)
 // to keep allocations per check low.
 //
-// While Redis is failing, the breaker answers ErrUnavailable at once for a
-// cool-down (WithCooldown), then lets one check probe Redis.
+// While Redis is failing, the breaker answers ErrUnavailable at once, and
+// after each cool-down (WithCooldown) probes Redis in the background.
 func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
 	if len(rates) == 0 {
 		return ratelimit.Result{Allowed: true}, nil
 	}
 	ok, probe := s.breaker.allow()
 	if !ok {
+		if probe {
+			go s.probe()
+		}
 		return ratelimit.Result{}, ErrUnavailable
 	}
 	res, err := s.take(ctx, k, alg, rates, burst)
-	s.breaker.done(err, probe)
+	s.breaker.done(err, false)
 	return res, err
+}
+
+// probeTimeout bounds the breaker's probe of a Redis that does not answer.
+const probeTimeout = 5 * time.Second
+
+// probe asks Redis whether it is back, off the request path.
+func (s *Store) probe() {
+	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	defer cancel()
+	s.breaker.done(s.client.Ping(ctx).Err(), true)
 }
 
 // take asks Redis.
