@@ -128,7 +128,7 @@ func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorit
 	ok, probe := s.breaker.allow()
 	if !ok {
 		if probe {
-			go s.probe()
+			go s.probe(context.WithoutCancel(ctx)) // outlives the request that started it
 		}
 		return ratelimit.Result{}, ErrUnavailable
 	}
@@ -141,8 +141,8 @@ func (s *Store) Take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorit
 const probeTimeout = 5 * time.Second
 
 // probe asks Redis whether it is back, off the request path.
-func (s *Store) probe() {
-	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+func (s *Store) probe(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	s.breaker.done(s.client.Ping(ctx).Err(), true)
 }
