@@ -9,11 +9,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/waygate-go/waygate/core/backend"
+	"github.com/waygate-go/waygate/core/backend/redisbackend"
 	"github.com/waygate-go/waygate/core/waygatetest"
 )
 
@@ -35,10 +38,69 @@ func TestRedisClusterFailoverUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A single-node URL naming a node of the cluster is refused at start,
+	// with the form to write instead.
+	p := launch(t, "nethttp", nil, "WAYGATE_BACKEND=redis://"+c.Addrs[0]+"/0")
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the demo started on one node of a Redis Cluster\n%s", p.logs.String())
+	}
+	if out := p.logs.String(); p.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(out, "redis+cluster://"+c.Addrs[0]) || strings.Contains(out, "panic:") {
+		t.Fatalf("exit %d, output:\n%s\nwant a non-zero exit naming the redis+cluster:// form", p.cmd.ProcessState.ExitCode(), out)
+	}
+
 	failoverUnderLoad(t, c.URL, func() {
 		c.KillMaster(owner.Options().Addr)
 		c.WaitForFailover(t)
 	})
+}
+
+// With Redis down a demo serves at once, on the state its code declares,
+// says it is not in step, and writes that state to Redis once it is back.
+func TestDemoStartsWithoutRedis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a demo process and redis-server")
+	}
+	srv := waygatetest.StartRedis(t)
+	srv.Stop()
+	p := launch(t, "gin", nil, "WAYGATE_BACKEND="+srv.URL, "WAYGATE_ADMIN_PASSWORD=pw")
+	launched := time.Now()
+	p.healthy(t)
+	t.Logf("healthy %v after launch with Redis down", time.Since(launched).Round(time.Millisecond))
+	if code := status(p.base + "/payments"); code != http.StatusServiceUnavailable {
+		t.Fatalf("GET /payments with Redis down: %d, want 503 (maintenance declared in code)", code)
+	}
+	api := login(t, p.base, "admin", "pw")
+	var h struct {
+		Status string
+		Synced bool
+	}
+	if code, body := api.do("GET", "/api/health", nil); code != http.StatusOK || json.Unmarshal(body, &h) != nil || h.Synced || h.Status != "degraded" {
+		t.Fatalf("health with Redis down: %d %s, want degraded and not synced", code, body)
+	}
+
+	srv.Restart()
+	waitUntil(t, "the declared state written to Redis", func() bool {
+		b, err := redisbackend.Open(srv.URL)
+		if err != nil {
+			return false
+		}
+		defer b.Close()
+		snap, err := b.Load(context.Background())
+		return err == nil && strings.Contains(string(snap[backend.KindRoute]["GET:/payments"]), `"maintenance"`)
+	})
+	waitUntil(t, "synced once Redis is back", func() bool {
+		code, body := api.do("GET", "/api/health", nil)
+		return code == http.StatusOK && json.Unmarshal(body, &h) == nil && h.Synced && h.Status == "ok"
+	})
+	// One warning per back-off step, and none of go-redis's per-dial lines.
+	out := p.logs.String()
+	steps := strings.Count(out, "retry_in=")
+	if steps == 0 || strings.Contains(out, "failed to dial") {
+		t.Fatalf("log with Redis down:\n%s\nwant one line per back-off step and no go-redis dial lines", out)
+	}
+	t.Logf("%d back-off lines while Redis was down", steps)
 }
 
 func TestRedisSentinelFailoverUnderLoad(t *testing.T) {

@@ -2,6 +2,7 @@ package redisbackend_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -389,5 +390,30 @@ func TestRateLimitStoreUsesTheBackendsClock(t *testing.T) {
 	}
 	if until := r.Reset.Sub(t0); until <= 0 || until > time.Minute {
 		t.Fatalf("reset %v, want within a minute of the backend's clock (%v)", r.Reset, t0)
+	}
+}
+
+// A single-node URL that names a node of a Redis Cluster is refused by
+// Open, with the cluster form to write; the cluster form works.
+func TestSingleNodeURLOfAClusterIsRefused(t *testing.T) {
+	c := waygatetest.StartRedisCluster(t, 3, 0)
+	b, err := redisbackend.Open("redis://" + c.Addrs[1] + "/0")
+	if err == nil {
+		b.Close()
+		t.Fatal("Open accepted a single-node URL naming a Cluster node")
+	}
+	if !errors.Is(err, redisbackend.ErrClusterNode) || !strings.Contains(err.Error(), "redis+cluster://"+c.Addrs[1]) {
+		t.Fatalf("error %q, want ErrClusterNode naming redis+cluster://%s", err, c.Addrs[1])
+	}
+	b, err = redisbackend.Open(c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	must(t, b.Write(ctx, backend.Record{Kind: backend.KindRoute, Key: "GET:/x", Value: []byte(`{"status":"disabled"}`)}))
+	snap, err := b.Load(ctx)
+	if err != nil || string(snap[backend.KindRoute]["GET:/x"]) != `{"status":"disabled"}` {
+		t.Fatalf("load through %s: %v %v", c.URL, snap, err)
 	}
 }
