@@ -26,3 +26,19 @@ func Example_replicas() {
 	}
 	defer e.Close()
 }
+
+// A URL names any Redis topology; the backend it opens brings its own
+// rate-limit store, so the engine shares counters on it too.
+func ExampleOpen() {
+	ctx := context.Background()
+	b, err := redisbackend.Open("redis+sentinel://mymaster@sentinel-1:26379,sentinel-2:26379,sentinel-3:26379/0?pool_size=20")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer b.Close()
+	e, err := engine.New(ctx, engine.WithBackend(b))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
+}

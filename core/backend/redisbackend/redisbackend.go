@@ -106,8 +106,9 @@ func New(client redis.UniversalClient, opts ...Option) *Backend {
 // rediss, rediss+cluster and rediss+sentinel are the same over TLS. The
 // options are go-redis's, in snake case (dial_timeout, read_timeout,
 // write_timeout, pool_size, min_idle_conns, max_retries, ...), plus
-// max_redirects for a Cluster and sentinel_username and sentinel_password
-// for Sentinel; unknown options are refused. Unless the query says
+// max_redirects and cluster_reload_interval (DefaultClusterReloadInterval)
+// for a Cluster, sentinel_username and sentinel_password for Sentinel;
+// unknown options are refused. Unless the query says
 // otherwise, a request never waits on Redis for long:
 // DefaultDialTimeout, DefaultReadTimeout, DefaultWriteTimeout,
 // DefaultMaxRetries, and a failed dial is not retried by the client (the
