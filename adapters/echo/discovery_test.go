@@ -84,7 +84,7 @@ func TestStartupDiscovery(t *testing.T) {
 	admin.GET("/users", n.handle)
 	admin.DELETE("/users/:id", n.handle, n.auth, waygateecho.Disabled("no deletes"))
 	legacy := app.Group("/legacy")
-	legacy.Use(n.auth, waygateecho.Deprecated("2027-01-01", "/orders"))
+	legacy.Use(n.auth, waygateecho.Deprecated("2027-01-01", "/orders", "2026-06-01"))
 	legacy.GET("/orders", n.handle)
 	app.GET("/debug", n.handle, waygateecho.EnvOnly("dev"))
 	app.GET("/health", n.handle, waygateecho.ForceActive())
@@ -162,7 +162,7 @@ func TestStartupDiscovery(t *testing.T) {
 
 	// Allowed requests run the route's middleware and handler as echo does.
 	rec := do(app, "GET", "/legacy/orders", "X-Token", "t")
-	if rec.Code != 200 || rec.Header().Get("Deprecation") != "?1" || rec.Header().Get("Link") != `</orders>; rel="successor-version"` {
+	if rec.Code != 200 || rec.Header().Get("Deprecation") != "@1780272000" || rec.Header().Get("Link") != `</orders>; rel="successor-version"` {
 		t.Errorf("GET /legacy/orders = %d %v", rec.Code, rec.Header())
 	}
 	if rec := do(app, "GET", "/legacy/orders"); rec.Code != 401 {

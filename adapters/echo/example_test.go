@@ -119,7 +119,9 @@ func ExampleDeprecated() {
 	app.Use(waygateecho.Middleware(eng))
 	r := waygateecho.Wrap(eng, app)
 
-	app.GET("/legacy/orders", listOrders, waygateecho.Deprecated("2027-01-01", "/orders"))
+	// Deprecated since 1 June 2026: without that date, Deprecation carries
+	// the time the deprecation was first registered.
+	app.GET("/legacy/orders", listOrders, waygateecho.Deprecated("2027-01-01", "/orders", "2026-06-01"))
 
 	if err := r.Register(ctx); err != nil {
 		log.Fatal(err)
@@ -130,7 +132,7 @@ func ExampleDeprecated() {
 		fmt.Printf("%s: %s\n", h, rec.Header().Get(h))
 	}
 	// Output:
-	// Deprecation: ?1
+	// Deprecation: @1780272000
 	// Sunset: Fri, 01 Jan 2027 00:00:00 GMT
 	// Link: </orders>; rel="successor-version"
 }

@@ -65,13 +65,13 @@ func TestDefaultResponseHeaders(t *testing.T) {
 	app.Use(waygateecho.Middleware(e))
 	r := waygateecho.Wrap(e, app)
 	app.GET("/dep", func(c echo.Context) error { return c.JSON(200, map[string]bool{"ok": true}) },
-		waygateecho.Deprecated("2027-01-01", "/v2/dep"))
+		waygateecho.Deprecated("2027-01-01", "/v2/dep", "2026-06-01"))
 	app.GET("/m", func(c echo.Context) error { return nil }, waygateecho.Maintenance("m"))
 	if err := r.Register(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	rec := do(app, "GET", "/dep")
-	want := map[string]string{"Deprecation": "?1", "Sunset": "Fri, 01 Jan 2027 00:00:00 GMT",
+	want := map[string]string{"Deprecation": "@1780272000", "Sunset": "Fri, 01 Jan 2027 00:00:00 GMT",
 		"Link": `</v2/dep>; rel="successor-version"`, "Content-Type": "application/json"}
 	for k, v := range want {
 		if got := rec.Header().Get(k); got != v {

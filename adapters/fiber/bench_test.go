@@ -48,7 +48,7 @@ func BenchmarkRawFiber(b *testing.B) { run(b, benchApp(b, false), "") }
 // deprecated route gets, to tell fasthttp's header cost from Waygate's.
 func BenchmarkRawFiber_Headers(b *testing.B) {
 	set := func(c *fiber.Ctx) error {
-		c.Set("Deprecation", "?1")
+		c.Set("Deprecation", "@1780272000")
 		c.Set("Sunset", "Fri, 01 Jan 2027 00:00:00 GMT")
 		c.Set("Link", `</v2/orders>; rel="successor-version"`)
 		return c.Next()

@@ -64,9 +64,10 @@ func EnvOnly(envs ...string) fiber.Handler { return Declare(route.EnvOnly(envs..
 
 // Deprecated marks the route (or group) deprecated, with its sunset date
 // ("2027-01-01", RFC 3339 or an HTTP-date; "" when unknown) and successor
-// path ("" when none).
-func Deprecated(sunset, successor string) fiber.Handler {
-	return Declare(route.Deprecated(sunset, successor))
+// path ("" when none), optionally with the date it was deprecated (RFC 9745
+// Deprecation; by default the time the deprecation was first registered).
+func Deprecated(sunset, successor string, since ...string) fiber.Handler {
+	return Declare(route.Deprecated(sunset, successor, since...))
 }
 
 // ForceActive exempts the route (or group) from every check and runtime

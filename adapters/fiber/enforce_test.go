@@ -31,7 +31,7 @@ func TestMiddlewareTranslatesDecisions(t *testing.T) {
 	app.Use(mw) // harmless: the check runs where fiber matched the route
 	ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
 	app.Get("/health", waygatefiber.ForceActive(), ok)
-	app.Get("/legacy", waygatefiber.Deprecated("2027-01-01", "/v2"), ok)
+	app.Get("/legacy", waygatefiber.Deprecated("2027-01-01", "/v2", "2026-06-01"), ok)
 	app.Get("/payments", waygatefiber.Maintenance("migration"), ok)
 	app.Get("/old", waygatefiber.Disabled("replaced"), ok)
 	app.Get("/broken", waygatefiber.Disabled("x"), waygatefiber.Respond(func(*fiber.Ctx, engine.Decision) error { return errBroken }), ok)
@@ -49,9 +49,9 @@ func TestMiddlewareTranslatesDecisions(t *testing.T) {
 		noHeader           []string
 	}{
 		{name: "deprecated GET gets headers", method: "GET", path: "/legacy", status: 200, body: "ok",
-			header: map[string]string{"Deprecation": "?1", "Sunset": "Fri, 01 Jan 2027 00:00:00 GMT", "Link": `</v2>; rel="successor-version"`}},
+			header: map[string]string{"Deprecation": "@1780272000", "Sunset": "Fri, 01 Jan 2027 00:00:00 GMT", "Link": `</v2>; rel="successor-version"`}},
 		{name: "deprecated HEAD twin gets headers", method: "HEAD", path: "/legacy", status: 200,
-			header: map[string]string{"Deprecation": "?1"}},
+			header: map[string]string{"Deprecation": "@1780272000"}},
 		{name: "maintenance goes to the app responder", method: "GET", path: "/payments", status: 503, body: "app:maintenance:GET:/payments"},
 		{name: "HEAD twin is judged as GET", method: "HEAD", path: "/payments", status: 503},
 		{name: "other outcomes keep the JSON body", method: "GET", path: "/old", status: 503, body: `"code":"ROUTE_DISABLED"`,

@@ -118,7 +118,7 @@ func ExampleDeprecated() {
 	ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
 
 	app := fiber.New()
-	app.Get("/legacy/orders", waygatefiber.Deprecated("2027-01-01", "/orders"), ok)
+	app.Get("/legacy/orders", waygatefiber.Deprecated("2027-01-01", "/orders", "2026-06-01"), ok)
 
 	if err := waygatefiber.Register(context.Background(), app, waygatefiber.Middleware(e)); err != nil {
 		log.Fatal(err)
@@ -126,7 +126,7 @@ func ExampleDeprecated() {
 	show(app, "GET", "/legacy/orders", "Deprecation", "Sunset", "Link")
 	// Output:
 	// GET /legacy/orders → 200
-	//   Deprecation: ?1
+	//   Deprecation: @1780272000
 	//   Sunset: Fri, 01 Jan 2027 00:00:00 GMT
 	//   Link: </orders>; rel="successor-version"
 	//   ok

@@ -46,9 +46,11 @@ func Disabled(reason string) gin.HandlerFunc { return Declare(route.Disabled(rea
 func EnvOnly(envs ...string) gin.HandlerFunc { return Declare(route.EnvOnly(envs...)) }
 
 // Deprecated marks the route deprecated, with its sunset date ("2027-01-01",
-// RFC 3339 or an HTTP-date; "" when unknown) and successor ("" when none).
-func Deprecated(sunset, successor string) gin.HandlerFunc {
-	return Declare(route.Deprecated(sunset, successor))
+// RFC 3339 or an HTTP-date; "" when unknown), successor ("" when none) and,
+// optionally, the date it was deprecated (RFC 9745 Deprecation; by default
+// the time the deprecation was first registered).
+func Deprecated(sunset, successor string, since ...string) gin.HandlerFunc {
+	return Declare(route.Deprecated(sunset, successor, since...))
 }
 
 // ForceActive exempts the route from every check and runtime change.

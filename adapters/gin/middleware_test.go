@@ -176,9 +176,9 @@ func TestDecisionHeaders(t *testing.T) {
 	g := gin.New()
 	g.Use(waygategin.Middleware(e))
 	r := waygategin.Wrap(e, g)
-	r.GET("/legacy", waygategin.Deprecated("2027-01-01", "/v2"), func(c *gin.Context) {
-		if got := c.Writer.Header().Get("Deprecation"); got != "?1" {
-			t.Errorf("handler sees Deprecation %q, want ?1", got)
+	r.GET("/legacy", waygategin.Deprecated("2027-01-01", "/v2", "2026-06-01"), func(c *gin.Context) {
+		if got := c.Writer.Header().Get("Deprecation"); got != "@1780272000" {
+			t.Errorf("handler sees Deprecation %q, want @1780272000", got)
 		}
 		c.Writer.Header().Add("Link", `</docs>; rel="help"`)
 		c.Status(http.StatusOK)
@@ -188,7 +188,7 @@ func TestDecisionHeaders(t *testing.T) {
 	for range 2 { // the second request reuses gin's context and writer
 		h := serve(g, http.MethodGet, "/legacy").Header()
 		want := map[string][]string{
-			"Deprecation": {"?1"},
+			"Deprecation": {"@1780272000"},
 			"Sunset":      {"Fri, 01 Jan 2027 00:00:00 GMT"},
 			"Link":        {`</v2>; rel="successor-version"`, `</docs>; rel="help"`},
 		}

@@ -3,6 +3,7 @@ package waygatehttp_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
+	"github.com/waygate-go/waygate/core/conformance"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/route"
 	"github.com/waygate-go/waygate/core/waygatetest"
@@ -99,8 +101,8 @@ func TestStreamingThroughTheMiddleware(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if res.Header.Get("Deprecation") != "?1" {
-		t.Errorf("Deprecation = %q", res.Header.Get("Deprecation"))
+	if want := fmt.Sprintf("@%d", conformance.Start.Unix()); res.Header.Get("Deprecation") != want { // registered at Start
+		t.Errorf("Deprecation = %q, want %q", res.Header.Get("Deprecation"), want)
 	}
 	line, err := bufio.NewReader(res.Body).ReadString('\n')
 	if err != nil || line != "data: first\n" {

@@ -63,8 +63,12 @@ func Disabled(reason string) RouteOption { return route.Disabled(reason) }
 // EnvOnly serves the route only in the named environments (404 elsewhere).
 func EnvOnly(envs ...string) RouteOption { return route.EnvOnly(envs...) }
 
-// Deprecated marks the route deprecated, with its sunset date and successor.
-func Deprecated(sunset, successor string) RouteOption { return route.Deprecated(sunset, successor) }
+// Deprecated marks the route deprecated, with its sunset date, successor
+// and, optionally, the date it was deprecated (RFC 9745 Deprecation; by
+// default the time the deprecation was first registered).
+func Deprecated(sunset, successor string, since ...string) RouteOption {
+	return route.Deprecated(sunset, successor, since...)
+}
 
 // ForceActive exempts the route from every check and runtime change.
 func ForceActive() RouteOption { return route.ForceActive() }

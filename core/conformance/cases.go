@@ -19,6 +19,10 @@ var (
 	windowEnd   = Start.Add(2 * time.Hour)
 )
 
+// registered is the RFC 9745 Deprecation of a route deprecated in code
+// without a date: the time its deprecation was registered, Start.
+var registered = fmt.Sprintf("@%d", Start.Unix())
+
 // customRoute answers blocked requests of GET /custom itself.
 func customRoute(d engine.Decision) (int, string) {
 	return 418, "route:" + d.Outcome.String() + ":" + d.Reason
@@ -56,7 +60,7 @@ func lifecycleApp() App {
 			{Method: "POST", Path: "/orders"},
 			{Method: "GET", Path: "/orders/{id}"},
 			{Method: "GET", Path: "/legacy/orders", Options: []route.Option{route.Deprecated("2027-01-01", "/orders")}},
-			{Method: "GET", Path: "/legacy/v0", Options: []route.Option{route.Deprecated("2026-12-31T12:00:00Z", "https://api.example.com/v2"), route.DeprecatedSince("2026-06-01")}},
+			{Method: "GET", Path: "/legacy/v0", Options: []route.Option{route.Deprecated("2026-12-31T12:00:00Z", "https://api.example.com/v2", "2026-06-01")}},
 			{Method: "GET", Path: "/sunsetless", Options: []route.Option{route.Deprecated("", "")}},
 			{Method: "GET", Path: "/debug", Options: []route.Option{route.EnvOnly("dev", "staging")}},
 			{Method: "GET", Path: "/old-reports", Options: []route.Option{route.Disabled("Replaced by /reports")}},
@@ -171,13 +175,13 @@ func Cases() []Case {
 		{Name: "env-gated route answers JSON when asked", App: appWithJSONNotFound(), Method: "GET", Path: "/debug", Want: notFound("/debug")},
 		{Name: "env-gated route is served in dev", Env: "dev", Method: "GET", Path: "/debug", Want: ok200},
 		{Name: "env-gated route is served in staging", Env: "staging", Method: "GET", Path: "/debug", Want: ok200},
-		{Name: "deprecated route has RFC headers", Method: "GET", Path: "/legacy/orders", Want: Want{Status: 200,
-			Header: map[string]string{"Deprecation": "?1", "Sunset": sunset, "Link": orderLink}}},
+		{Name: "deprecated route has RFC headers, dated when its deprecation was registered", Method: "GET", Path: "/legacy/orders", Want: Want{Status: 200,
+			Header: map[string]string{"Deprecation": registered, "Sunset": sunset, "Link": orderLink}}},
 		{Name: "deprecation date is sent as @unix", Method: "GET", Path: "/legacy/v0", Want: Want{Status: 200,
 			Header: map[string]string{"Deprecation": fmt.Sprintf("@%d", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Unix()),
 				"Sunset": "Thu, 31 Dec 2026 12:00:00 GMT", "Link": `<https://api.example.com/v2>; rel="successor-version"`}}},
-		{Name: "deprecated without dates sends only Deprecation", Method: "GET", Path: "/sunsetless", Want: Want{Status: 200,
-			Header: map[string]string{"Deprecation": "?1"}, NoHeader: []string{"Sunset", "Link"}}},
+		{Name: "deprecated without dates sends only Deprecation, dated when registered", Method: "GET", Path: "/sunsetless", Want: Want{Status: 200,
+			Header: map[string]string{"Deprecation": registered}, NoHeader: []string{"Sunset", "Link"}}},
 		{Name: "force-active route is served", Method: "GET", Path: "/health", Want: ok200},
 		{Name: "catch-all route carries its declaration", Method: "GET", Path: "/files/a/b.txt", Want: maint("files moving", "/files/a/b.txt")},
 		{Name: "all-methods route is served for any method", Method: "DELETE", Path: "/anything", Want: ok200},
@@ -287,7 +291,7 @@ func Cases() []Case {
 				clk.Advance(time.Hour)
 			}},
 		{Name: "scheduled window returns to the previous status", Method: "GET", Path: "/legacy/orders",
-			Want: Want{Status: 200, Header: map[string]string{"Deprecation": "?1", "Sunset": sunset}},
+			Want: Want{Status: 200, Header: map[string]string{"Deprecation": registered, "Sunset": sunset}},
 			Setup: func(ctx context.Context, t testing.TB, e *engine.Engine, clk *clock.Fake) {
 				must(t)(e.Schedule(ctx, "GET:/legacy/orders", route.Window{Start: Start.Add(time.Hour), End: Start.Add(2 * time.Hour), Reason: "upgrade"}))
 				clk.Advance(2 * time.Hour)

@@ -56,10 +56,13 @@ func (e *Engine) putRouteLocked(ctx context.Context, st route.State) error {
 	return nil
 }
 
-// Enable makes the route active, clearing its reason and any window.
+// Enable makes the route active, clearing its reason, any window and its
+// deprecation (sunset, deprecation date, successor): a route deprecated
+// again later gets a new deprecation date.
 func (e *Engine) Enable(ctx context.Context, key string) (route.State, error) {
 	return e.mutateRoute(ctx, key, audit.ActionEnable, func(st *route.State, _ time.Time) (string, error) {
 		st.Status, st.Reason, st.Window = route.StatusActive, "", nil
+		st.SunsetDate, st.DeprecatedAt, st.SuccessorPath = "", "", ""
 		return "", nil
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/waygate-go/waygate/core/audit"
 	"github.com/waygate-go/waygate/core/backend"
@@ -122,7 +123,18 @@ func (e *Engine) Register(ctx context.Context, regs ...Registration) error {
 	e.registered = true
 	keys := make([]string, 0, len(list))
 	added := false
+	now := e.now().Truncate(time.Second)
 	for _, p := range list {
+		if d := &p.d.decl; d.Status == route.StatusDeprecated && d.DeprecatedAt.IsZero() {
+			// Deprecated in code without a date: RFC 9745 needs one, so
+			// the time the deprecation was first registered stands in
+			// (kept in the stored state, the same across restarts and
+			// instances; a re-registration keeps the first).
+			d.DeprecatedAt = now
+			if old := e.decls[p.key]; old != nil && !old.decl.DeprecatedAt.IsZero() {
+				d.DeprecatedAt = old.decl.DeprecatedAt
+			}
+		}
 		if old := e.decls[p.key]; old != nil && p.learned {
 			if !slices.Contains(old.aliases, p.tmpl) {
 				old.aliases = append(old.aliases, p.tmpl)
@@ -160,14 +172,25 @@ func (e *Engine) ensureRegisteredLocked(ctx context.Context, keys []string) {
 	for _, key := range keys {
 		d := e.decls[key]
 		st, ok := e.states[key]
-		switch {
-		case !ok:
+		if !ok {
 			st = d.decl.State(key)
 			st.Service = e.cfg.service
-		case st.ForceActive != d.decl.ForceActive:
-			st.ForceActive = d.decl.ForceActive
-		default:
-			continue
+		} else {
+			changed := false
+			if st.ForceActive != d.decl.ForceActive {
+				st.ForceActive, changed = d.decl.ForceActive, true
+			}
+			if st.Status == route.StatusDeprecated && st.DeprecatedAt == "" {
+				// Stored by an older version, which sent Deprecation: ?1.
+				at := d.decl.DeprecatedAt
+				if at.IsZero() {
+					at = e.now().Truncate(time.Second)
+				}
+				st.DeprecatedAt, changed = at.UTC().Format(time.RFC3339), true
+			}
+			if !changed {
+				continue
+			}
 		}
 		raw, err := json.Marshal(st)
 		if err != nil {

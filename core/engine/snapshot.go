@@ -200,12 +200,15 @@ func (e *Engine) newEntry(key string, k route.Key, st route.State) *entry {
 
 // deprecationHeaders renders RFC 9745 Deprecation, RFC 8594 Sunset and the
 // successor Link once per snapshot, so allowed requests do not format dates.
+// RFC 9745's Deprecation is a date (@<unix seconds>): every deprecated
+// route has one (declared, or the time the deprecation was first
+// registered or made); a state without a readable one (a hand-edited file)
+// sends no Deprecation rather than a value the RFC does not allow.
 func deprecationHeaders(st route.State) []Header {
-	dep := "?1"
-	if t, err := time.Parse(time.RFC3339, st.DeprecatedAt); err == nil && st.DeprecatedAt != "" {
-		dep = "@" + strconv.FormatInt(t.Unix(), 10)
+	var h []Header
+	if t, err := time.Parse(time.RFC3339, st.DeprecatedAt); err == nil {
+		h = append(h, Header{Name: "Deprecation", Value: "@" + strconv.FormatInt(t.Unix(), 10)})
 	}
-	h := []Header{{Name: "Deprecation", Value: dep}}
 	if st.SunsetDate != "" {
 		if t, err := route.ParseDate(st.SunsetDate); err == nil {
 			h = append(h, Header{Name: "Sunset", Value: route.HTTPDate(t)})

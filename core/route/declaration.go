@@ -146,11 +146,27 @@ func EnvOnly(envs ...string) Option {
 
 // Deprecated marks the route deprecated. sunset is the date the route goes
 // away ("2027-01-01", RFC 3339 or an HTTP-date; "" when unknown) and
-// successor the path clients should move to ("" when none).
-func Deprecated(sunset, successor string) Option {
+// successor the path clients should move to ("" when none). since, if
+// given, is the date the route was deprecated, sent as the RFC 9745
+// Deprecation header; without it the engine sends the time it first
+// registered the deprecation, kept with the route's state.
+func Deprecated(sunset, successor string, since ...string) Option {
 	return optionFunc(func(d *Declaration) {
 		if err := ValidateSuccessor(successor); err != nil {
 			d.errs = append(d.errs, fmt.Errorf("%w: %w", ErrInvalidDeclaration, err))
+			return
+		}
+		switch len(since) {
+		case 0:
+		case 1:
+			t, err := ParseDate(since[0])
+			if err != nil {
+				d.errs = append(d.errs, fmt.Errorf("%w: deprecated since: %w", ErrInvalidDeclaration, err))
+				return
+			}
+			d.DeprecatedAt = t
+		default:
+			d.errs = append(d.errs, fmt.Errorf("%w: Deprecated takes one since-date at most, got %d", ErrInvalidDeclaration, len(since)))
 			return
 		}
 		var t time.Time
@@ -166,7 +182,8 @@ func Deprecated(sunset, successor string) Option {
 }
 
 // DeprecatedSince records when the route was deprecated; it is sent as the
-// RFC 9745 Deprecation date. Use it with Deprecated.
+// RFC 9745 Deprecation date. Use it with Deprecated (or give Deprecated its
+// since argument).
 func DeprecatedSince(date string) Option {
 	return optionFunc(func(d *Declaration) {
 		t, err := ParseDate(date)

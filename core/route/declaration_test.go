@@ -71,3 +71,16 @@ func TestStatusUnmarshalRejectsUnknown(t *testing.T) {
 		t.Fatalf("env_gated: %v %q", err, s)
 	}
 }
+
+// Deprecated takes an optional since-date: one, valid, at most.
+func TestDeprecatedSince(t *testing.T) {
+	d, err := route.Declare(route.Deprecated("2027-01-01", "/v2", "2026-06-01"))
+	if err != nil || !d.DeprecatedAt.Equal(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("Deprecated with a since-date: %v, %v", d.DeprecatedAt, err)
+	}
+	for _, since := range [][]string{{"someday"}, {"2026-06-01", "2026-07-01"}} {
+		if _, err := route.Declare(route.Deprecated("", "", since...)); !errors.Is(err, route.ErrInvalidDeclaration) {
+			t.Errorf("Deprecated(since %q): %v, want ErrInvalidDeclaration", since, err)
+		}
+	}
+}

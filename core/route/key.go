@@ -94,6 +94,13 @@ func ParseKey(s string) (Key, error) {
 	if strings.ContainsAny(path, " \t\r\n?#") {
 		return Key{}, fmt.Errorf("%w %q: the path must not contain spaces, '?' or '#'", ErrInvalidKey, s)
 	}
+	// A key may be written in the framework's syntax (GET:/users/:name,
+	// GET:/files/*path): it names the same route as Waygate's form.
+	norm, err := NormalizeTemplate(path)
+	if err != nil {
+		return Key{}, fmt.Errorf("%w %q: %w", ErrInvalidKey, s, err)
+	}
+	k.Path = norm
 	return k, nil
 }
 
