@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/waygate-go/waygate/admin"
@@ -44,4 +45,21 @@ func FuzzDecodeRouteKey(f *testing.F) {
 			t.Fatalf("round trip of %q: %q, %v", k, back, err)
 		}
 	})
+}
+
+// A route key written in gin's, echo's or fiber's syntax names the same
+// route as Waygate's form, in the API as in the CLI.
+func TestFrameworkFormKeysNameTheSameRoute(t *testing.T) {
+	f := newFixture(t)
+	r := f.as("POST", "/api/routes/"+key("GET:/orders/:id")+"/disable", `{"reason":"framework form"}`)
+	want(t, r, http.StatusOK)
+	var st struct{ Path, Status, Reason string }
+	r.json(t, &st)
+	if st.Path != "GET:/orders/{id}" || st.Status != "disabled" || st.Reason != "framework form" {
+		t.Fatalf("disable GET:/orders/:id: %s, want GET:/orders/{id} disabled", r.body)
+	}
+	f.as("GET", "/api/routes/"+key("GET:/orders/{id}"), "").json(t, &st)
+	if st.Status != "disabled" {
+		t.Fatalf("GET:/orders/{id} is %s after disabling GET:/orders/:id", st.Status)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/waygate-go/waygate/core/route"
 )
 
 // Methods are the HTTP methods a route argument may name.
@@ -23,6 +25,12 @@ func RouteKey(arg, service string) (string, error) {
 	head, path := arg[:slash], arg[slash:]
 	if strings.ContainsAny(path, " \t?#") {
 		return "", FlagErrorf("route %q: the path must not contain spaces, '?' or '#'", arg)
+	}
+	// gin, echo and fiber write /users/:name and /files/*path: the same
+	// route as Waygate's /users/{name} and /files/{path}.
+	path, err := route.NormalizeTemplate(path)
+	if err != nil {
+		return "", FlagErrorf("route %q: %v", arg, err)
 	}
 	var svc, method string
 	if head != "" {

@@ -13,6 +13,10 @@ func TestRouteKey(t *testing.T) {
 		{"/payments", "", "/payments", false},
 		{"GET:/payments", "", "GET:/payments", false},
 		{"get:/payments/{id}", "", "GET:/payments/{id}", false},
+		{"GET:/users/:name", "", "GET:/users/{name}", false}, // gin, echo, fiber
+		{"GET:/files/*path", "", "GET:/files/{path}", false},
+		{"shop:GET:/static/{rest...}", "", "shop:GET:/static/{rest}", false}, // net/http
+		{"GET:/users/:", "", "", true},
 		{" delete:/x ", "", "DELETE:/x", false},
 		{"/payments", "shop", "shop:/payments", false},
 		{"POST:/payments", "shop", "shop:POST:/payments", false},
