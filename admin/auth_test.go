@@ -347,3 +347,27 @@ func TestUserHash(t *testing.T) {
 		t.Errorf("HashPassword: %q, %v", full, err)
 	}
 }
+
+// A 401 names the login path where the handler is mounted, challenges with
+// WWW-Authenticate (RFC 9110 requires it), and the token it asks for is
+// accepted as a Bearer token too.
+func TestUnauthenticatedAnswersSayWhereToLogIn(t *testing.T) {
+	f := newFixture(t) // mounted at /waygate
+	for name, header := range map[string][]string{
+		"no credentials": nil,
+		"a bad token":    {"X-Waygate-Token", "not-a-token"},
+		"a bad bearer":   {"Authorization", "Bearer not-a-token"},
+	} {
+		r := f.call("GET", "/api/routes", "", "", header...)
+		want(t, r, http.StatusUnauthorized)
+		msg := r.errorMessage(t)
+		if !strings.Contains(msg, "POST /waygate/api/auth/login") {
+			t.Errorf("%s: 401 says %q, want the mounted login path POST /waygate/api/auth/login", name, msg)
+		}
+		if got := r.header.Get("WWW-Authenticate"); got != `Bearer realm="waygate"` {
+			t.Errorf("%s: WWW-Authenticate = %q", name, got)
+		}
+	}
+	r := f.call("GET", "/api/routes", "", "", "Authorization", "Bearer "+f.viewerToken)
+	want(t, r, http.StatusOK)
+}

@@ -170,9 +170,22 @@ func New(cfg Config) (*Authenticator, error) {
 	return a, nil
 }
 
-// errUnauthenticated answers requests without valid credentials.
-var errUnauthenticated = &wire.Error{Status: http.StatusUnauthorized,
-	Msg: "authentication required: log in with POST /api/auth/login and send the token in the " + TokenHeader + " header"}
+// unauthenticated answers r, which has no valid credentials (why says
+// what was wrong with those it has), with the login path where the
+// handler is mounted and a WWW-Authenticate challenge (RFC 9110 requires
+// one on every 401).
+func (a *Authenticator) unauthenticated(r *http.Request, why string) error {
+	login := "/api/auth/login"
+	if a.mount != nil {
+		login = a.mount(r) + login
+	}
+	msg := "authentication required: log in with POST " + login + " and send the token in the " + TokenHeader + " header"
+	if why != "" {
+		msg = why + ": log in again with POST " + login
+	}
+	return &wire.Error{Status: http.StatusUnauthorized, Msg: msg,
+		Header: http.Header{"Www-Authenticate": {`Bearer realm="waygate"`}}}
+}
 
 // checkPassword reports whether name/password is a valid login, taking the
 // same time for unknown names.
@@ -201,10 +214,10 @@ func (a *Authenticator) verify(tok string) (Principal, error) {
 	}
 	exp := time.Unix(c.Exp, 0)
 	if !a.clock.Now().Before(exp) {
-		return Principal{}, errors.New("session token expired: log in again with POST /api/auth/login")
+		return Principal{}, errors.New("session token expired")
 	}
 	if a.revoked.has(c.JTI) {
-		return Principal{}, errors.New("session token was revoked by logout: log in again with POST /api/auth/login")
+		return Principal{}, errors.New("session token was revoked by logout")
 	}
 	u, found := a.users[c.Sub]
 	if !found {
@@ -215,24 +228,28 @@ func (a *Authenticator) verify(tok string) (Principal, error) {
 
 // authenticate finds and checks the request's credentials: the token
 // header first, else the session cookie.
-// Authenticate returns who made r: the token in TokenHeader or the
-// SessionCookie, checked; with open access, an anonymous admin.
+// Authenticate returns who made r: the token in TokenHeader (or sent as
+// "Authorization: Bearer <token>") or the SessionCookie, checked; with
+// open access, an anonymous admin.
 func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 	if a.open {
 		return Principal{User: "anonymous", Role: RoleAdmin, Platform: "api"}, nil
 	}
 	tok, cookie := strings.TrimSpace(r.Header.Get(TokenHeader)), false
+	if scheme, bearer, ok := strings.Cut(r.Header.Get("Authorization"), " "); tok == "" && ok && strings.EqualFold(scheme, "Bearer") {
+		tok = strings.TrimSpace(bearer)
+	}
 	if tok == "" {
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			tok, cookie = c.Value, true
 		}
 	}
 	if tok == "" {
-		return Principal{}, errUnauthenticated
+		return Principal{}, a.unauthenticated(r, "")
 	}
 	p, err := a.verify(tok)
 	if err != nil {
-		return Principal{}, &wire.Error{Status: http.StatusUnauthorized, Msg: err.Error()}
+		return Principal{}, a.unauthenticated(r, err.Error())
 	}
 	p.Cookie = cookie
 	return p, nil

@@ -23,7 +23,7 @@ type tokenClaims struct {
 
 // errBadToken covers every malformed or tampered token; the message does
 // not say which check failed.
-var errBadToken = errors.New("invalid session token: log in again with POST /api/auth/login")
+var errBadToken = errors.New("invalid session token")
 
 // signer signs and checks tokens with HMAC-SHA256. Its key is derived from
 // the secret and a fingerprint of the configured users, so changing any
