@@ -72,6 +72,12 @@ func TestRouteCommands(t *testing.T) {
 	if len(states) != 7 {
 		t.Fatalf("status -o json: %d routes, want 7: %+v", len(states), states)
 	}
+	// "routes list" is the natural name of the same listing.
+	if list := c.ok("routes", "list"); list.stdout != r.stdout {
+		t.Fatalf("routes list printed\n%s\nwant what status prints\n%s", list.stdout, r.stdout)
+	}
+	// A key in gin's form is read in Waygate's (this app has no such route).
+	c.fails(1, []string{"routes", "list", "GET:/orders/:id"}, `"GET:/orders/{id}" is not a registered route`)
 
 	// Maintenance: the application answers 503 over HTTP.
 	contains(t, c.ok("maintenance", "get:/orders", "--reason", "reindexing"), "GET:/orders → MAINTENANCE (reindexing)")
@@ -155,6 +161,9 @@ func TestGlobalAndServiceMaintenance(t *testing.T) {
 		t.Fatalf("exempt GET /status during global maintenance: %d", code)
 	}
 	contains(t, c.ok("global", "status"), "ON", "upgrade", "GET:/status")
+	if bare := c.ok("global"); bare.stdout != c.ok("global", "status").stdout {
+		t.Fatalf("bare global printed\n%s\nwant the state, as global status", bare.stdout)
+	}
 	contains(t, c.ok("global", "exempt", "add", "/payments"), "GET:/status, /payments")
 	if code, _ := s.get("/payments"); code != 200 {
 		t.Fatalf("newly exempt GET /payments: %d", code)

@@ -23,7 +23,10 @@ func TestExpiredSessionSaysLogInAgain(t *testing.T) {
 	c.login(s, "admin", adminPassword)
 	c.ok("status")
 	fake.Advance(2 * time.Hour)
-	c.fails(1, []string{"status"}, "your session expired or was revoked", "run: waygate login admin")
+	r := c.fails(1, []string{"status"}, "your session expired or was revoked (session token expired)", "run: waygate login admin")
+	if strings.Contains(r.stderr, "POST /") {
+		t.Fatalf("the CLI repeats the API's HTTP login path instead of its own command:\n%s", r)
+	}
 
 	// The server's clock is a day behind: the token it issues has already
 	// expired by the CLI's clock, which says so without asking the server.
@@ -52,7 +55,7 @@ func TestExpiredSessionSaysLogInAgain(t *testing.T) {
 	}
 	c5.ok("status")
 	c3.ok("logout")
-	c5.fails(1, []string{"status"}, "your session expired or was revoked", "run: waygate login admin")
+	c5.fails(1, []string{"status"}, "your session expired or was revoked (session token was revoked by logout)", "run: waygate login admin")
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {
@@ -112,7 +115,7 @@ func TestHelpVersionCompletion(t *testing.T) {
 			t.Errorf("completion %s printed %q", shell, r.stdout)
 		}
 	}
-	c.fails(1, []string{"status"}, "cannot reach the Waygate server at http://localhost:8000/waygate", "waygate config set-url")
+	c.fails(1, []string{"status"}, "cannot reach the Waygate server at http://localhost:8080/waygate", "waygate config set-url")
 }
 
 func TestServeIsAControlPlane(t *testing.T) {

@@ -51,7 +51,7 @@ type Session struct {
 }
 
 // New returns a client of the admin API mounted at base
-// ("http://localhost:8000/waygate").
+// ("http://localhost:8080/waygate").
 func New(base string, s Session, userAgent string) *Client {
 	return &Client{
 		base: strings.TrimRight(base, "/"), token: s.Token, user: s.Username, expired: s.Expired,

@@ -80,7 +80,10 @@ func (e *AuthError) Error() string {
 	case e.Expired:
 		return "your session expired: run: waygate login " + user
 	case e.HadToken:
-		return "your session expired or was revoked (" + e.Err.Error() + "): run: waygate login " + user
+		// The API's answer says how to log in over HTTP; the CLI's way is
+		// its own command.
+		reason, _, _ := strings.Cut(e.Err.Error(), ": log in")
+		return "your session expired or was revoked (" + reason + "): run: waygate login " + user
 	}
 	return "not logged in: run: waygate login " + user
 }

@@ -30,7 +30,7 @@ const (
 )
 
 // DefaultServerURL is used when nothing else names a server.
-const DefaultServerURL = "http://localhost:8000/waygate"
+const DefaultServerURL = "http://localhost:8080/waygate" // where the demos (go run ./examples/gin) serve it
 
 // ProjectFile is the name of a per-project file, looked up from the current
 // directory upwards, whose WAYGATE_SERVER_URL= line names the server.

@@ -66,7 +66,7 @@ waygate flags stream --flag new-checkout
 
 | Setting | Where it comes from, first match wins |
 |---|---|
-| Server URL | ` + "`WAYGATE_SERVER_URL`" + `; a ` + "`WAYGATE_SERVER_URL=`" + ` line in the nearest ` + "`.waygate`" + ` file from the current directory up; ` + "`server_url`" + ` in the config file (` + "`waygate config set-url`" + `); ` + "`http://localhost:8000/waygate`" + ` |
+| Server URL | ` + "`WAYGATE_SERVER_URL`" + `; a ` + "`WAYGATE_SERVER_URL=`" + ` line in the nearest ` + "`.waygate`" + ` file from the current directory up; ` + "`server_url`" + ` in the config file (` + "`waygate config set-url`" + `); ` + "`http://localhost:8080/waygate`" + `, where the demos serve it (` + "`waygate serve`" + ` listens on 8000 and prints the ` + "`set-url`" + ` command) |
 | Service scope | ` + "`--service`" + ` / ` + "`-s`" + ` on route commands; ` + "`WAYGATE_SERVICE`" + ` |
 | Colour | on when standard output is a terminal and ` + "`NO_COLOR`" + ` is not set |
 

@@ -29,7 +29,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{[]string{"version"}, ExitOK, ""},
 		{[]string{"current-service"}, ExitOK, "No service selected"},
-		{[]string{"global"}, ExitOK, ""},
+		{[]string{"global"}, ExitError, "cannot reach the Waygate server"}, // bare global shows the state
 		{[]string{"nope"}, ExitUsage, `unknown command "nope" for "waygate"`},
 		{[]string{"global", "stauts"}, ExitUsage, "did you mean status?"},
 		{[]string{"status", "orders"}, ExitUsage, "usage: waygate status [ROUTE] [flags]"},

@@ -17,7 +17,7 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		Long: "The configuration lives in $XDG_CONFIG_HOME/waygate/config.json (else ~/.config/waygate),\n" +
 			"written with mode 0600 because it holds your session token. The server URL is taken from\n" +
 			"WAYGATE_SERVER_URL, else a WAYGATE_SERVER_URL= line in the nearest .waygate file, else the\n" +
-			"config file, else " + "http://localhost:8000/waygate.",
+			"config file, else " + "http://localhost:8080/waygate (the demos' address).",
 	}
 	cmd.AddCommand(seturl.NewCmdSetURL(f, nil), show.NewCmdShow(f, nil))
 	return cmd

@@ -2,9 +2,6 @@
 package root
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	authlogin "github.com/waygate-go/waygate/cli/internal/cmd/auth/login"
@@ -147,13 +144,6 @@ func makeGroupsStrict(cmd *cobra.Command) {
 		if len(args) == 0 {
 			return c.Help()
 		}
-		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-		if c.SuggestionsMinimumDistance <= 0 {
-			c.SuggestionsMinimumDistance = 2
-		}
-		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-			msg += "; did you mean " + strings.Join(s, " or ") + "?"
-		}
-		return cmdutil.FlagErrorf("%s", msg)
+		return cmdutil.UnknownSubcommand(c, args[0])
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/waygate-go/waygate/cli/internal/cmd/route/status"
+
 	"github.com/spf13/cobra"
 
 	"github.com/waygate-go/waygate/cli/internal/api"
@@ -27,7 +29,10 @@ func NewCmdRoutes(f *cmdutil.Factory) *cobra.Command {
 		Use:   "routes",
 		Short: "Manage the stored routes",
 	}
-	cmd.AddCommand(NewCmdPrune(f, nil))
+	list := status.NewCmdStatus(f, nil)
+	list.Use, list.Short = "list [ROUTE]", "Show the state of every route, or of one (same as waygate status)"
+	list.Example = "  waygate routes list\n  waygate routes list GET:/payments\n  waygate routes list --service payments -o json"
+	cmd.AddCommand(list, NewCmdPrune(f, nil))
 	return cmd
 }
 
