@@ -63,7 +63,7 @@ fi
 
 echo "== checks"
 scripts/tidy.sh -check
-go test -race $(go list -f '{{.Dir}}/...' -m)
+go run ./devtools/cmd/testall
 scripts/install-check.sh
 
 echo "== tags"
