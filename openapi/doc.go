@@ -12,14 +12,25 @@
 //     and successor to their description and sets x-waygate-sunset and
 //     x-waygate-successor;
 //   - prefixes the summary and description of operations in maintenance
-//     with a banner and sets x-waygate-status, x-waygate-reason and, when a
-//     window that put the route in maintenance ends later,
+//     with a banner ("Maintenance: <reason>" in the summary, with the 🔧
+//     emoji only under WithSummaryEmoji; "> 🔧 Maintenance: <reason>" in
+//     the description) and sets x-waygate-status, x-waygate-reason and,
+//     when a window that put the route in maintenance ends later,
 //     x-waygate-retry-after (RFC 3339);
 //   - during global maintenance adds a banner to info.description and
 //     annotates every operation except exempt paths and force-active routes
 //     (unless the maintenance includes force-active routes);
-//   - leaves out the empty host and basePath swag writes for an API
-//     without @host or @BasePath, which the Swagger 2.0 schema rejects.
+//   - leaves out the empty host, basePath and schemes swag writes for an
+//     API without @host, @BasePath or @schemes.
+//
+// An operation's route key is its method and path, the path joined to the
+// document's prefix: a Swagger 2.0 basePath, or the path of an OpenAPI 3
+// document's first server URL (https://api.example.com/api/v1 or /api/v1
+// give /api/v1; server variables take their defaults). WithBasePath sets
+// the prefix instead. Route keys in the state may be written in a
+// framework's syntax (GET:/users/:name). When the state names routes and
+// none of them matches an operation, Patch returns an *UnmatchedError
+// rather than a document it did not patch; AllowUnmatched accepts it.
 //
 // Everything else is kept as it was, key order included, and the output has
 // the input's format (AsJSON and AsYAML convert). ParseState reads the state

@@ -2,6 +2,8 @@ package openapi_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -31,7 +33,60 @@ func ExamplePatch() {
 	}
 	fmt.Println(string(out))
 	// Output:
-	// {"openapi":"3.0.3","info":{"title":"Shop","version":"1.0","x-waygate-global-maintenance":{"enabled":false}},"paths":{"/payments":{"get":{"summary":"🔧 Maintenance: DB migration — List payments","responses":{"200":{"description":"OK"}},"description":"> 🔧 Maintenance: DB migration","x-waygate-status":"maintenance","x-waygate-reason":"DB migration"}}}}
+	// {"openapi":"3.0.3","info":{"title":"Shop","version":"1.0","x-waygate-global-maintenance":{"enabled":false}},"paths":{"/payments":{"get":{"summary":"Maintenance: DB migration — List payments","responses":{"200":{"description":"OK"}},"description":"> 🔧 Maintenance: DB migration","x-waygate-status":"maintenance","x-waygate-reason":"DB migration"}}}}
+}
+
+// The summary banner is plain text unless asked for: code generators turn
+// summaries into identifiers and comments. The description's banner
+// always starts with the emoji.
+func ExampleWithSummaryEmoji() {
+	doc := []byte(`{"openapi":"3.0.3","info":{"title":"Shop","version":"1.0"},"paths":{` +
+		`"/payments":{"get":{"summary":"List payments","responses":{"200":{"description":"OK"}}}}}}`)
+	st := openapi.State{Routes: []route.State{{Path: "GET:/payments", Status: route.StatusMaintenance, Reason: "DB migration"}}}
+	for _, opts := range [][]openapi.Option{nil, {openapi.WithSummaryEmoji()}} {
+		out, err := openapi.Patch(doc, st, opts...)
+		if err != nil {
+			panic(err)
+		}
+		var d struct {
+			Paths map[string]map[string]struct{ Summary, Description string }
+		}
+		if err := json.Unmarshal(out, &d); err != nil {
+			panic(err)
+		}
+		op := d.Paths["/payments"]["get"]
+		fmt.Printf("%s | %s\n", op.Summary, op.Description)
+	}
+	// Output:
+	// Maintenance: DB migration — List payments | > 🔧 Maintenance: DB migration
+	// 🔧 Maintenance: DB migration — List payments | > 🔧 Maintenance: DB migration
+}
+
+// An OpenAPI 3 document's paths sit under the path of its first server
+// URL: here /users/{id} is the route GET:/api/v1/users/{id}. A state whose
+// routes match none of the document's operations is an error, so a wrong
+// prefix cannot leave the document silently unpatched; AllowUnmatched
+// accepts it.
+func ExampleAllowUnmatched() {
+	doc := []byte(`{"openapi":"3.1.0","info":{"title":"Users","version":"1.0"},` +
+		`"servers":[{"url":"https://api.example.com/api/v1"}],"paths":{` +
+		`"/users/{id}":{"delete":{"responses":{"204":{"description":"No Content"}}}}}}`)
+	matching := openapi.State{Routes: []route.State{{Path: "DELETE:/api/v1/users/:id", Status: route.StatusDisabled}}}
+	out, err := openapi.Patch(doc, matching)
+	fmt.Println(string(out), err)
+
+	other := openapi.State{Routes: []route.State{{Path: "GET:/reports", Status: route.StatusDisabled}}}
+	_, err = openapi.Patch(doc, other)
+	var unmatched *openapi.UnmatchedError
+	if errors.As(err, &unmatched) {
+		fmt.Println(unmatched.Keys, unmatched.Prefix, unmatched.PrefixSource)
+	}
+	_, err = openapi.Patch(doc, other, openapi.AllowUnmatched())
+	fmt.Println(err)
+	// Output:
+	// {"openapi":"3.1.0","info":{"title":"Users","version":"1.0","x-waygate-global-maintenance":{"enabled":false}},"servers":[{"url":"https://api.example.com/api/v1"}],"paths":{}} <nil>
+	// [GET:/reports] /api/v1 servers[0].url
+	// <nil>
 }
 
 // Serve the document patched with the engine's live state, for example at

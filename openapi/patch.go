@@ -24,8 +24,12 @@ const (
 	ExtGlobalMaintenance = "x-waygate-global-maintenance"
 )
 
-// maintenanceIcon starts every maintenance banner.
+// maintenanceIcon starts every maintenance banner of a description, and
+// the banner of a summary with WithSummaryEmoji.
 const maintenanceIcon = "🔧 Maintenance"
+
+// maintenanceLabel starts the plain banner of a summary.
+const maintenanceLabel = "Maintenance: "
 
 // defaultReason is shown when a maintenance has no reason.
 const defaultReason = "temporarily unavailable"
@@ -33,15 +37,22 @@ const defaultReason = "temporarily unavailable"
 // Patch returns doc rewritten to match st: see the package documentation
 // for the rules. doc is Swagger 2.0 or OpenAPI 3.0/3.1, JSON or YAML; the
 // result has the same format. Problems with doc are *DocumentError values
-// that name their location and match ErrInvalidDocument.
+// that name their location and match ErrInvalidDocument. When st names
+// routes of the document's service and none of them matches an operation
+// of doc, Patch returns an *UnmatchedError (matching ErrUnmatched) unless
+// AllowUnmatched is given.
 func Patch(doc []byte, st State, opts ...Option) ([]byte, error) {
 	d, err := parseDocument(doc)
 	if err != nil {
 		return nil, err
 	}
 	cfg := newConfig(opts)
-	if err := patchDocument(d, st, cfg); err != nil {
+	unmatched, err := patchAndMatch(d, st, cfg)
+	if err != nil {
 		return nil, err
+	}
+	if unmatched != nil && !cfg.allowUnmatched {
+		return nil, unmatched
 	}
 	if cfg.outputSet && cfg.output != d.format {
 		if cfg.output == formatJSON {
@@ -52,63 +63,85 @@ func Patch(doc []byte, st State, opts ...Option) ([]byte, error) {
 	return d.encode()
 }
 
-// patchDocument applies the rules to a parsed document in place.
+// patcher holds what the rules need while one document is patched.
+type patcher struct {
+	idx *stateIndex
+	st  State
+	cfg config
+}
+
+// patchDocument applies the rules to a parsed document in place, matched
+// or not: NewHandler serves the engine's live state, whose routes come and
+// go while the program runs, and answers with whatever matches.
 func patchDocument(d *document, st State, cfg config) error {
+	_, err := patchAndMatch(d, st, cfg)
+	return err
+}
+
+// patchAndMatch applies the rules to a parsed document in place. It
+// reports, without failing, when the state names routes of the document's
+// service and none of them matched an operation.
+func patchAndMatch(d *document, st State, cfg config) (*UnmatchedError, error) {
 	idx, err := newStateIndex(st, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	root := d.root
-	dropEmptyHostAndBasePath(root)
-	base, err := basePath(root, cfg)
+	dropSwagsEmptyFields(root)
+	base, source, err := documentPrefix(root, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	patchInfo(root, st.Maintenance)
 	paths := get(root, "paths")
 	if paths == nil || paths.ShortTag() == "!!null" {
-		return nil
+		return nil, nil
 	}
 	if paths.Kind != yaml.MappingNode {
-		return docErr("paths", "must be an object")
+		return nil, docErr("paths", "must be an object")
 	}
+	p := &patcher{idx: idx, st: st, cfg: cfg}
 	kept := paths.Content[:0:0]
 	for i := 0; i+1 < len(paths.Content); i += 2 {
 		k, v := resolve(paths.Content[i]), paths.Content[i+1]
 		if k == nil || k.Kind != yaml.ScalarNode {
-			return docErr("paths", "every key must be a path string")
+			return nil, docErr("paths", "every key must be a path string")
 		}
-		p := k.Value
-		loc := "paths." + p
-		if strings.HasPrefix(p, "x-") {
+		path := k.Value
+		loc := "paths." + path
+		if strings.HasPrefix(path, "x-") {
 			kept = append(kept, paths.Content[i], v)
 			continue
 		}
-		if !strings.HasPrefix(p, "/") {
-			return docErr(loc, "a path must start with /")
+		if !strings.HasPrefix(path, "/") {
+			return nil, docErr(loc, "a path must start with /")
 		}
 		item := resolve(v)
 		if item == nil || item.Kind != yaml.MappingNode {
-			return docErr(loc, "a path item must be an object")
+			return nil, docErr(loc, "a path item must be an object")
 		}
-		keep, err := patchPathItem(item, joinPath(base, p), loc, idx, st)
+		keep, err := p.patchPathItem(item, joinPath(base, path), loc)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if keep {
 			kept = append(kept, paths.Content[i], v)
 		}
 	}
 	paths.Content = kept
-	return nil
+	return idx.unmatched(base, source), nil
 }
 
-// dropEmptyHostAndBasePath removes the empty host and basePath swag writes into a
-// Swagger 2.0 document when the API has no @host or @BasePath annotation.
-// The schema rejects both empty strings; an absent host means the host
-// that serves the document, and an absent basePath means /, which is what
-// the empty ones were meant to say.
-func dropEmptyHostAndBasePath(root *yaml.Node) {
+// dropSwagsEmptyFields removes the empty fields swag writes into a Swagger
+// 2.0 document when the API has no @host, @BasePath or @schemes
+// annotation: "host": "" and "basePath": "" (swag init's swagger.json and
+// swagger.yaml), and "schemes": [] (the document its docs.go registers,
+// which swagdoc.Read returns; null when SwaggerInfo.Schemes is nil). The
+// schema rejects the empty strings and a null list, and an empty list
+// names no scheme a client could use; absent, they say what was meant:
+// the host that serves the document, /, and the scheme the document was
+// fetched with.
+func dropSwagsEmptyFields(root *yaml.Node) {
 	if stringAt(root, "swagger") == "" {
 		return
 	}
@@ -117,37 +150,14 @@ func dropEmptyHostAndBasePath(root *yaml.Node) {
 			remove(root, key)
 		}
 	}
-}
-
-// basePath returns the prefix of document paths: WithBasePath, else a
-// Swagger 2.0 basePath.
-func basePath(root *yaml.Node, cfg config) (string, error) {
-	if cfg.basePathSet {
-		return strings.TrimSuffix(cfg.basePath, "/"), nil
+	if v := get(root, "schemes"); v != nil && (v.Kind == yaml.SequenceNode && len(v.Content) == 0 || v.ShortTag() == "!!null") {
+		remove(root, "schemes")
 	}
-	if stringAt(root, "swagger") == "" {
-		return "", nil
-	}
-	v := get(root, "basePath")
-	if v == nil {
-		return "", nil
-	}
-	if v.Kind != yaml.ScalarNode || !strings.HasPrefix(v.Value, "/") {
-		return "", docErr("basePath", "must be a string starting with /")
-	}
-	return strings.TrimSuffix(v.Value, "/"), nil
-}
-
-func joinPath(base, p string) string {
-	if base == "" {
-		return p
-	}
-	return base + p
 }
 
 // patchPathItem patches the operations of one path item and reports
 // whether the path should stay.
-func patchPathItem(item *yaml.Node, fullPath, loc string, idx *stateIndex, st State) (bool, error) {
+func (p *patcher) patchPathItem(item *yaml.Node, fullPath, loc string) (bool, error) {
 	shape := pathShape(fullPath)
 	had, left := 0, 0
 	out := item.Content[:0:0]
@@ -164,11 +174,11 @@ func patchPathItem(item *yaml.Node, fullPath, loc string, idx *stateIndex, st St
 			return false, docErr(opLoc, "an operation must be an object")
 		}
 		method := strings.ToUpper(k.Value)
-		rs := idx.lookup(method, shape)
-		if !visible(rs, st.Env) {
+		rs := p.idx.lookup(method, shape)
+		if !visible(rs, p.st.Env) {
 			continue
 		}
-		if err := patchOperation(op, opLoc, rs, method, shape, idx, st); err != nil {
+		if err := p.patchOperation(op, opLoc, rs, method, shape); err != nil {
 			return false, err
 		}
 		left++
@@ -192,7 +202,7 @@ func visible(rs *route.State, env string) bool {
 	return true
 }
 
-func patchOperation(op *yaml.Node, loc string, rs *route.State, method, shape string, idx *stateIndex, st State) error {
+func (p *patcher) patchOperation(op *yaml.Node, loc string, rs *route.State, method, shape string) error {
 	for _, key := range []string{"summary", "description"} {
 		if v := get(op, key); v != nil && v.ShortTag() != "!!null" && (v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str") {
 			return docErr(loc+"."+key, "must be a string")
@@ -204,13 +214,13 @@ func patchOperation(op *yaml.Node, loc string, rs *route.State, method, shape st
 		case route.StatusDeprecated:
 			markDeprecated(op, rs)
 		case route.StatusMaintenance:
-			markMaintenance(op, rs.Reason, retryAfter(rs, st.Now))
+			markMaintenance(op, rs.Reason, retryAfter(rs, p.st.Now), p.cfg.summaryEmoji)
 			maintained = true
 		}
 	}
-	g := st.Maintenance
-	if g.Enabled && !maintained && !idx.exempt(method, shape) && (g.IncludeForceActive || rs == nil || !rs.ForceActive) {
-		markMaintenance(op, g.Reason, "")
+	g := p.st.Maintenance
+	if g.Enabled && !maintained && !p.idx.exempt(method, shape) && (g.IncludeForceActive || rs == nil || !rs.ForceActive) {
+		markMaintenance(op, g.Reason, "", p.cfg.summaryEmoji)
 	}
 	return nil
 }
@@ -252,12 +262,23 @@ func markDeprecated(op *yaml.Node, rs *route.State) {
 	}
 }
 
-// banner is the maintenance line for reason, as plain text (a summary).
-func banner(reason string) string {
+// summaryBanner is the maintenance line for reason in a summary, as plain
+// text on one line; it starts with the icon when emoji is set.
+func summaryBanner(reason string, emoji bool) string {
 	if reason == "" {
 		reason = defaultReason
 	}
-	return maintenanceIcon + ": " + strings.Join(strings.Fields(reason), " ")
+	reason = strings.Join(strings.Fields(reason), " ")
+	if emoji {
+		return maintenanceIcon + ": " + reason
+	}
+	return maintenanceLabel + reason
+}
+
+// hasSummaryBanner reports whether a summary already starts with a
+// maintenance banner, with or without the icon.
+func hasSummaryBanner(summary string) bool {
+	return strings.HasPrefix(summary, maintenanceIcon) || strings.HasPrefix(summary, maintenanceLabel)
 }
 
 // markdownBanner is the maintenance line for reason in a Markdown
@@ -302,13 +323,13 @@ func markdownText(s string) string {
 	return b.String()
 }
 
-func markMaintenance(op *yaml.Node, reason, retry string) {
-	b := banner(reason)
+func markMaintenance(op *yaml.Node, reason, retry string, emoji bool) {
+	b := summaryBanner(reason, emoji)
 	summary := stringAt(op, "summary")
 	switch {
 	case summary == "":
 		setString(op, "summary", b)
-	case !strings.HasPrefix(summary, maintenanceIcon):
+	case !hasSummaryBanner(summary):
 		setString(op, "summary", b+" — "+summary)
 	}
 	setString(op, "description", prefixBanner(stringAt(op, "description"), markdownBanner(reason)))
@@ -384,13 +405,32 @@ func pathShape(p string) string {
 type stateIndex struct {
 	byKey  map[string]*route.State // "METHOD:shape" or "shape"
 	exempt func(method, shape string) bool
+
+	keys    []string // the route keys of the document's service, as the state has them
+	paths   []string // their normalised paths
+	lookups int      // operations looked up
+	matched bool     // some operation found a state
+}
+
+// stateKey parses a route key of the state, which may be written in a
+// framework's syntax (GET:/users/:name, GET:/files/*path): its path is
+// normalised to Waygate's {param} form.
+func stateKey(s string) (route.Key, error) {
+	k, err := route.ParseKey(s)
+	if err != nil {
+		return route.Key{}, err
+	}
+	if k.Path, err = route.NormalizeTemplate(k.Path); err != nil {
+		return route.Key{}, err
+	}
+	return k, nil
 }
 
 func newStateIndex(st State, cfg config) (*stateIndex, error) {
 	idx := &stateIndex{byKey: make(map[string]*route.State, len(st.Routes))}
 	for i := range st.Routes {
 		rs := &st.Routes[i]
-		k, err := route.ParseKey(rs.Path)
+		k, err := stateKey(rs.Path)
 		if err != nil {
 			return nil, fmt.Errorf("state: route %q: %w", rs.Path, err)
 		}
@@ -402,10 +442,12 @@ func newStateIndex(st State, cfg config) (*stateIndex, error) {
 			continue
 		}
 		idx.byKey[route.Key{Method: k.Method, Path: pathShape(k.Path)}.String()] = rs
+		idx.keys = append(idx.keys, rs.Path)
+		idx.paths = append(idx.paths, k.Path)
 	}
 	exempt := map[string]bool{}
 	for _, p := range st.Maintenance.ExemptPaths {
-		k, err := route.ParseKey(p)
+		k, err := stateKey(p)
 		if err != nil {
 			return nil, fmt.Errorf("state: exempt path: %w", err)
 		}
@@ -419,8 +461,29 @@ func newStateIndex(st State, cfg config) (*stateIndex, error) {
 
 // lookup returns the state of METHOD:shape, else of the bare shape.
 func (x *stateIndex) lookup(method, shape string) *route.State {
-	if rs, ok := x.byKey[method+":"+shape]; ok {
-		return rs
+	x.lookups++
+	rs, ok := x.byKey[method+":"+shape]
+	if !ok {
+		rs = x.byKey[shape]
 	}
-	return x.byKey[shape]
+	if rs != nil {
+		x.matched = true
+	}
+	return rs
+}
+
+// unmatched is the error for a state whose routes matched no operation
+// of a document that has operations; nil when some route matched or there
+// was nothing to match.
+func (x *stateIndex) unmatched(prefix, source string) *UnmatchedError {
+	if x.matched || len(x.keys) == 0 || x.lookups == 0 {
+		return nil
+	}
+	e := &UnmatchedError{Keys: slices.Clone(x.keys), Prefix: prefix, PrefixSource: source}
+	if prefix != "" {
+		e.NoneUnderPrefix = !slices.ContainsFunc(x.paths, func(p string) bool {
+			return p == prefix || strings.HasPrefix(p, prefix+"/")
+		})
+	}
+	return e
 }

@@ -72,6 +72,26 @@ var stateCases = []stateCase{
 	}},
 }
 
+// goldenCase is a state case patched with options.
+type goldenCase struct {
+	stateCase
+	opts []Option
+}
+
+// goldenCases are every state case without options, and the routes case
+// with the summary emoji.
+func goldenCases() []goldenCase {
+	var out []goldenCase
+	for _, sc := range stateCases {
+		out = append(out, goldenCase{stateCase: sc})
+	}
+	return append(out, goldenCase{stateCase{"routes-emoji", stateCases[1].state}, []Option{WithSummaryEmoji()}})
+}
+
+// inputs are the documents every state is tried on; prefix is what their
+// paths sit under: a Swagger 2.0 basePath, or the path of an OpenAPI 3
+// document's first server (absolute in openapi30.servers.json, relative
+// with a server variable in openapi31.servers.yaml).
 var inputs = []struct {
 	file   string
 	prefix string
@@ -80,6 +100,8 @@ var inputs = []struct {
 	{"swagger2.yaml", "/api"},
 	{"openapi30.json", ""},
 	{"openapi31.yaml", ""},
+	{"openapi30.servers.json", "/api/v1"},
+	{"openapi31.servers.yaml", "/api/v1"},
 }
 
 func TestPatchGolden(t *testing.T) {
@@ -88,28 +110,16 @@ func TestPatchGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, sc := range stateCases {
+		for _, sc := range goldenCases() {
 			name := strings.TrimSuffix(in.file, filepath.Ext(in.file)) + "." + sc.name + filepath.Ext(in.file)
 			t.Run(name, func(t *testing.T) {
-				got, err := Patch(src, sc.state(in.prefix))
+				got, err := Patch(src, sc.state(in.prefix), sc.opts...)
 				if err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("testdata", name+".golden")
-				if *update {
-					if err := os.WriteFile(golden, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", golden, got)
-				}
+				checkGolden(t, name, got)
 				validate(t, got)
-				again, err := Patch(got, sc.state(in.prefix))
+				again, err := Patch(got, sc.state(in.prefix), sc.opts...)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -118,6 +128,25 @@ func TestPatchGolden(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// checkGolden compares got with testdata/name.golden, which -update
+// rewrites.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", golden, got)
 	}
 }
 
@@ -376,11 +405,24 @@ func TestPatchRules(t *testing.T) {
 			if op[ExtStatus] != "maintenance" || op[ExtReason] != "DB migration" || op[ExtRetryAfter] != "2026-11-27T14:00:00Z" {
 				t.Errorf("got %v", op)
 			}
-			if s := op["summary"]; s != "🔧 Maintenance: DB migration — List payments" {
-				t.Errorf("summary = %q", s)
+			if s := op["summary"]; s != "Maintenance: DB migration — List payments" {
+				t.Errorf("summary = %q, want the banner without the emoji", s)
 			}
 			if d := op["description"]; d != "> 🔧 Maintenance: DB migration\n\nLists payments." {
 				t.Errorf("description = %q", d)
+			}
+			if s := ops["DELETE /files/{path}"]["summary"]; s != "Maintenance: storage move" {
+				t.Errorf("summary of an operation without one = %q", s)
+			}
+		}},
+		{"global maintenance: summaries without the emoji", State{Routes: demoRoutes(""), Maintenance: route.MaintenanceConfig{Enabled: true, Reason: "Upgrading"}}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
+			for k, op := range ops {
+				if s, _ := op["summary"].(string); strings.Contains(s, "🔧") {
+					t.Errorf("%s summary = %q", k, s)
+				}
+			}
+			if s := ops["GET /orders"]["summary"]; s != "Maintenance: Upgrading — List orders" {
+				t.Errorf("GET /orders summary = %q", s)
 			}
 		}},
 		{"window not running: no retry-after", State{Routes: demoRoutes(""), Now: testNow.Add(5 * time.Hour)}, func(t *testing.T, ops map[string]map[string]any, _ []byte) {
@@ -447,6 +489,49 @@ func TestPatchRules(t *testing.T) {
 	}
 }
 
+// TestPatchSummaryEmoji: WithSummaryEmoji starts the summary banner with
+// the emoji; the description's banner has it either way.
+func TestPatchSummaryEmoji(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "openapi30.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := State{Routes: demoRoutes(""), Now: testNow}
+	got, err := Patch(src, st, WithSummaryEmoji())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := operations(t, got)
+	for k, want := range map[string]string{
+		"GET /payments":        "🔧 Maintenance: DB migration — List payments",
+		"POST /orders":         "🔧 Maintenance: temporarily unavailable — Create an order",
+		"DELETE /files/{path}": "🔧 Maintenance: storage move",
+	} {
+		if s := ops[k]["summary"]; s != want {
+			t.Errorf("%s summary = %q, want %q", k, s, want)
+		}
+	}
+	if d := ops["GET /payments"]["description"]; d != "> 🔧 Maintenance: DB migration\n\nLists payments." {
+		t.Errorf("description = %q", d)
+	}
+	// A banner is added once, whichever way the summary was patched first.
+	for name, twice := range map[string][]Option{"plain, then emoji": {WithSummaryEmoji()}, "emoji, then plain": nil} {
+		first := got
+		if twice != nil {
+			if first, err = Patch(src, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		again, err := Patch(first, st, twice...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := operations(t, again)["GET /payments"]["summary"].(string); strings.Count(s, "Maintenance") != 1 {
+			t.Errorf("%s: summary = %q", name, s)
+		}
+	}
+}
+
 func TestPatchOptions(t *testing.T) {
 	src := []byte(`{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"OK"}}}}}}`)
 	st := State{Routes: []route.State{{Path: "GET:/v1/a", Status: route.StatusDisabled}, {Path: "billing:GET:/a", Status: route.StatusDisabled}}}
@@ -455,7 +540,7 @@ func TestPatchOptions(t *testing.T) {
 		opts []Option
 		gone bool
 	}{
-		{"no options", nil, false},
+		{"unmatched allowed", []Option{AllowUnmatched()}, false},
 		{"base path", []Option{WithBasePath("/v1/")}, true},
 		{"service", []Option{WithService("billing")}, true},
 	} {
@@ -471,6 +556,11 @@ func TestPatchOptions(t *testing.T) {
 				t.Error("compact input gave indented output")
 			}
 		})
+	}
+	// Without an option, GET:/v1/a matches nothing and the billing route
+	// is another service's: nothing would be patched.
+	if _, err := Patch(src, st); !errors.Is(err, ErrUnmatched) {
+		t.Errorf("no options: err = %v, want ErrUnmatched", err)
 	}
 }
 
@@ -490,6 +580,14 @@ func TestPatchErrors(t *testing.T) {
 		{"path without slash", `{"openapi":"3.0.0","paths":{"orders":{}}}`, "paths.orders"},
 		{"summary not a string", "openapi: 3.0.0\npaths:\n  /orders:\n    get:\n      summary: [a]\n", "paths./orders.get.summary"},
 		{"bad basePath", `{"swagger":"2.0","basePath":3,"paths":{}}`, "basePath"},
+		{"servers not an array", `{"openapi":"3.0.0","servers":{"url":"/api"},"paths":{}}`, "servers"},
+		{"server not an object", `{"openapi":"3.0.0","servers":["/api"],"paths":{}}`, "servers[0]"},
+		{"server url not a string", "openapi: 3.1.0\nservers:\n  - url: 42\npaths: {}\n", "servers[0].url"},
+		{"server without a url", `{"openapi":"3.0.0","servers":[{"description":"prod"}],"paths":{}}`, "servers[0].url"},
+		{"server variable undefined", `{"openapi":"3.0.0","servers":[{"url":"/{base}"}],"paths":{}}`, "servers[0].variables.base"},
+		{"server variable without a default", `{"openapi":"3.0.0","servers":[{"url":"/{base}","variables":{"base":{"enum":["v1"]}}}],"paths":{}}`, "servers[0].variables.base.default"},
+		{"server url with an unclosed brace", `{"openapi":"3.0.0","servers":[{"url":"/{base"}],"paths":{}}`, "servers[0].url"},
+		{"server url with a stray brace", `{"openapi":"3.0.0","servers":[{"url":"/base}"}],"paths":{}}`, "servers[0].url"},
 	}
 	st := State{Routes: demoRoutes("")}
 	for _, tt := range tests {
@@ -565,58 +663,6 @@ func firstComment(b []byte) string {
 		}
 	}
 	return ""
-}
-
-// TestPatchDropsSwagsEmptyHost: swag writes "host": "" and "basePath": ""
-// when an API has no @host or @BasePath. Both fail the Swagger 2.0 schema;
-// the patched document leaves them out (meaning the serving host and /)
-// and still applies the state to the paths.
-func TestPatchDropsSwagsEmptyHost(t *testing.T) {
-	docs := map[string]string{
-		"json": `{"swagger":"2.0","info":{"title":"t","version":"1"},"host":"","basePath":"","paths":{` +
-			`"/orders":{"get":{"responses":{"200":{"description":"OK"}}}},` +
-			`"/old-reports":{"get":{"responses":{"200":{"description":"OK"}}}}}}`,
-		"yaml": "swagger: \"2.0\"\ninfo: {title: t, version: \"1\"}\nhost: \"\"\nbasePath: ''\npaths:\n" +
-			"  /orders:\n    get:\n      responses: {\"200\": {description: OK}}\n" +
-			"  /old-reports:\n    get:\n      responses: {\"200\": {description: OK}}\n",
-	}
-	st := State{Routes: demoRoutes(""), Env: "production", Now: testNow}
-	for name, doc := range docs {
-		t.Run(name, func(t *testing.T) {
-			if swagger2SchemaErr([]byte(doc)) == nil {
-				t.Fatal("the schema accepts the empty host; this test proves nothing")
-			}
-			out, err := Patch([]byte(doc), st, AsJSON())
-			if err != nil {
-				t.Fatalf("Patch: %v", err)
-			}
-			validateSwagger2Schema(t, out)
-			var v map[string]any
-			if err := json.Unmarshal(out, &v); err != nil {
-				t.Fatal(err)
-			}
-			for _, k := range []string{"host", "basePath"} {
-				if _, ok := v[k]; ok {
-					t.Errorf("%s kept: %v", k, v[k])
-				}
-			}
-			ops := operations(t, out)
-			if _, ok := ops["GET /old-reports"]; ok {
-				t.Error("the disabled GET /old-reports is still documented")
-			}
-			if _, ok := ops["GET /orders"]; !ok {
-				t.Error("GET /orders is gone")
-			}
-		})
-	}
-	// A host that is set stays, and so does a basePath that is not empty.
-	out, err := Patch([]byte(`{"swagger":"2.0","host":"api.example.com","basePath":"/v1","paths":{}}`), st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(out, []byte(`"host":"api.example.com"`)) || !bytes.Contains(out, []byte(`"basePath":"/v1"`)) {
-		t.Errorf("a real host or basePath was touched: %s", out)
-	}
 }
 
 // byHandUnderWindow is demoRoutes with GET /payments in maintenance by hand

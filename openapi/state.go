@@ -40,11 +40,13 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
-	basePath    string
-	basePathSet bool
-	service     string
-	output      format
-	outputSet   bool
+	basePath       string
+	basePathSet    bool
+	service        string
+	output         format
+	outputSet      bool
+	summaryEmoji   bool
+	allowUnmatched bool
 }
 
 func newConfig(opts []Option) config {
@@ -58,8 +60,11 @@ func newConfig(opts []Option) config {
 }
 
 // WithBasePath sets the prefix joined to every document path before it is
-// matched against route keys.
-// Optional. Default: basePath of a Swagger 2.0 document, none for OpenAPI 3.
+// matched against route keys; "" or "/" means none. It replaces the prefix
+// the document gives.
+// Optional. Default: the basePath of a Swagger 2.0 document, the path of
+// servers[0].url of an OpenAPI 3 document (server variables at their
+// defaults).
 func WithBasePath(prefix string) Option {
 	return optionFunc(func(c *config) { c.basePath, c.basePathSet = prefix, true })
 }
@@ -82,4 +87,21 @@ func AsJSON() Option {
 // Optional. Default: the input's format.
 func AsYAML() Option {
 	return optionFunc(func(c *config) { c.output, c.outputSet = formatYAML, true })
+}
+
+// WithSummaryEmoji starts the maintenance banner of an operation's summary
+// with the 🔧 emoji, as the description's banner always does. It is off by
+// default because code generators turn summaries into identifiers and
+// comments, where an emoji does not belong.
+// Optional. Default: the summary banner is plain text, "Maintenance: <reason> — ".
+func WithSummaryEmoji() Option {
+	return optionFunc(func(c *config) { c.summaryEmoji = true })
+}
+
+// AllowUnmatched lets Patch write the document when none of the state's
+// route states matches one of its operations, which Patch otherwise refuses
+// with an *UnmatchedError (see ErrUnmatched). NewHandler never refuses it.
+// Optional. Default: such a state is an error.
+func AllowUnmatched() Option {
+	return optionFunc(func(c *config) { c.allowUnmatched = true })
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/waygate-go/waygate/core/route"
 )
 
 // ParseState reads a state file: the JSON form of State,
@@ -21,7 +19,10 @@ import (
 //
 // Every field is optional; a bare array is read as "routes" alone. Unknown
 // fields, unknown statuses and malformed route keys are errors that name
-// where they are, so a typo cannot silently leave a route unpatched.
+// where they are, so a typo cannot silently leave a route unpatched. Route
+// keys and exempt paths may be written in a framework's syntax
+// (GET:/users/:name, GET:/files/*path); they are read in Waygate's
+// (GET:/users/{name}, GET:/files/{path}), as the engine keys them.
 func ParseState(b []byte) (State, error) {
 	var st State
 	trimmed := bytes.TrimSpace(b)
@@ -38,9 +39,11 @@ func ParseState(b []byte) (State, error) {
 		return State{}, fmt.Errorf("state: %w", err)
 	}
 	for i, rs := range st.Routes {
-		if _, err := route.ParseKey(rs.Path); err != nil {
+		k, err := stateKey(rs.Path)
+		if err != nil {
 			return State{}, fmt.Errorf("state: routes[%d].path %q: %w", i, rs.Path, err)
 		}
+		st.Routes[i].Path = k.String()
 		if rs.Status == "" {
 			return State{}, fmt.Errorf("state: routes[%d] (%s): status is missing: use active, maintenance, disabled, env_gated or deprecated", i, rs.Path)
 		}
@@ -48,8 +51,12 @@ func ParseState(b []byte) (State, error) {
 			return State{}, fmt.Errorf("state: routes[%d] (%s): unknown status %q", i, rs.Path, rs.Status)
 		}
 	}
-	if err := route.ValidateExemptPaths(st.Maintenance.ExemptPaths); err != nil {
-		return State{}, fmt.Errorf("state: global.exempt_paths: %w", err)
+	for i, p := range st.Maintenance.ExemptPaths {
+		k, err := stateKey(p)
+		if err != nil {
+			return State{}, fmt.Errorf("state: global.exempt_paths[%d] %q: %w", i, p, err)
+		}
+		st.Maintenance.ExemptPaths[i] = k.String()
 	}
 	return st, nil
 }

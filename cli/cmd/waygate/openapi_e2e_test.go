@@ -112,7 +112,7 @@ func TestOpenAPIPatchAgainstServer(t *testing.T) {
 	d := readDoc(t, out)
 	pay := d.op("get", "/payments")
 	if pay == nil || pay["x-waygate-status"] != "maintenance" || pay["x-waygate-reason"] != "DB migration — back at 04:00 UTC" ||
-		pay["summary"] != "🔧 Maintenance: DB migration — back at 04:00 UTC — List payments" {
+		pay["summary"] != "Maintenance: DB migration — back at 04:00 UTC — List payments" {
 		t.Errorf("GET /payments = %v", pay)
 	}
 	for _, p := range []string{"/old-reports", "/debug"} {

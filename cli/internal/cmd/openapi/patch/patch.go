@@ -5,6 +5,7 @@ package patch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -50,6 +51,11 @@ type PatchOptions struct {
 	// IncludeForceActive banners force-active routes during global
 	// maintenance too.
 	IncludeForceActive bool
+	// AllowUnmatched writes the document even when none of the state's
+	// routes matches one of its operations.
+	AllowUnmatched bool
+	// SummaryEmoji starts the maintenance banner of summaries with 🔧.
+	SummaryEmoji bool
 }
 
 // NewCmdPatch returns the patch command.
@@ -69,6 +75,12 @@ func NewCmdPatch(f *cmdutil.Factory, runF func(*PatchOptions) error) *cobra.Comm
 			"  - a state file: {\"env\": ..., \"routes\": [...], \"global\": {...}}, where routes is what\n" +
 			"    GET /api/routes answers and global what GET /api/global answers (a bare routes\n" +
 			"    array works too); - reads it from standard input.\n\n" +
+			"An operation's route key is its method and path, the path joined to the document's\n" +
+			"prefix: the Swagger 2.0 basePath, or the path of the OpenAPI 3 document's first server\n" +
+			"URL (https://api.example.com/api/v1 gives /api/v1); --base-path replaces it. Route keys\n" +
+			"in a state file may be written as gin, echo or fiber write routes (GET:/users/:name).\n" +
+			"When the state names routes and none of them matches an operation of the document,\n" +
+			"nothing would be patched: the command fails and lists them, unless --allow-unmatched.\n\n" +
 			"The result goes to --output (JSON or YAML by its extension) or standard output, in the\n" +
 			"input's format unless --format says otherwise.",
 		Example: "  waygate openapi patch docs/swagger.json --state http://localhost:8080/waygate -o public/openapi.json\n" +
@@ -107,8 +119,10 @@ func NewCmdPatch(f *cmdutil.Factory, runF func(*PatchOptions) error) *cobra.Comm
 	cmd.Flags().Var(formatFlag{&opts.Format}, "format", "output format: json or yaml (default: the output file's extension, else the input's format)")
 	cmd.Flags().StringVar(&opts.Env, "env", "", "`ENV` env-gated routes are compared against (default: the server's, or the state file's)")
 	cmd.Flags().StringVarP(&service, "service", "s", "", "match the routes of service `NAME` on a Waygate Server (default $WAYGATE_SERVICE)")
-	cmd.Flags().StringVar(&opts.BasePath, "base-path", "", "`PREFIX` joined to every document path before matching routes (default: a Swagger 2.0 basePath)")
+	cmd.Flags().StringVar(&opts.BasePath, "base-path", "", "`PREFIX` joined to every document path before matching routes; / for none (default: the Swagger 2.0 basePath, or the path of the OpenAPI 3 servers[0].url)")
 	cmd.Flags().BoolVar(&opts.IncludeForceActive, "include-force-active", false, "during global maintenance, banner force-active routes too")
+	cmd.Flags().BoolVar(&opts.AllowUnmatched, "allow-unmatched", false, "write the document even when none of the state's routes matches one of its operations")
+	cmd.Flags().BoolVar(&opts.SummaryEmoji, "summary-emoji", false, "start the maintenance banner of summaries with 🔧 (descriptions always have it)")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return []cobra.Completion{"json", "yaml"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -172,6 +186,12 @@ func patchRun(ctx context.Context, opts *PatchOptions) error {
 	if opts.BasePathSet {
 		po = append(po, openapi.WithBasePath(opts.BasePath))
 	}
+	if opts.AllowUnmatched {
+		po = append(po, openapi.AllowUnmatched())
+	}
+	if opts.SummaryEmoji {
+		po = append(po, openapi.WithSummaryEmoji())
+	}
 	switch opts.Format {
 	case "json":
 		po = append(po, openapi.AsJSON())
@@ -179,6 +199,10 @@ func patchRun(ctx context.Context, opts *PatchOptions) error {
 		po = append(po, openapi.AsYAML())
 	}
 	out, err := openapi.Patch(doc, st, po...)
+	var unmatched *openapi.UnmatchedError
+	if errors.As(err, &unmatched) {
+		return &unmatchedError{doc: displayName(opts.Input), state: from, err: unmatched}
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", displayName(opts.Input), err)
 	}
@@ -197,6 +221,51 @@ func patchRun(ctx context.Context, opts *PatchOptions) error {
 		displayName(opts.Input), len(st.Routes), from, env, opts.Output)
 	return nil
 }
+
+// maxListedKeys bounds the route keys an unmatched error lists.
+const maxListedKeys = 20
+
+// unmatchedError is openapi.UnmatchedError told in the CLI's terms: the
+// route keys one a line, and the flags that fix it.
+type unmatchedError struct {
+	doc, state string
+	err        *openapi.UnmatchedError
+}
+
+// Error lists the keys one a line and names the flags that fix it.
+func (e *unmatchedError) Error() string {
+	u := e.err
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: none of the %d route states from %s matches an operation of the document", e.doc, len(u.Keys), e.state)
+	if u.Prefix != "" {
+		from := u.PrefixSource
+		if from == "WithBasePath" {
+			from = "--base-path"
+		}
+		fmt.Fprintf(&b, " (its paths are joined to %s, from %s)", u.Prefix, from)
+	}
+	b.WriteString(":\n")
+	for i, k := range u.Keys {
+		if i == maxListedKeys {
+			fmt.Fprintf(&b, "  … and %d more\n", len(u.Keys)-i)
+			break
+		}
+		fmt.Fprintf(&b, "  %s\n", k)
+	}
+	switch {
+	case u.NoneUnderPrefix:
+		fmt.Fprintf(&b, "no route key starts with %s: if the service serves the document's paths without it, pass --base-path /;\n", u.Prefix)
+	case u.Prefix == "":
+		b.WriteString("if the service serves the document's paths under a prefix, pass it with --base-path;\n")
+	default:
+		b.WriteString("check --base-path and --service;\n")
+	}
+	b.WriteString("if the state is another API's, pass --allow-unmatched to write the document anyway")
+	return b.String()
+}
+
+// Unwrap returns the library's error, so errors.Is(err, openapi.ErrUnmatched) holds.
+func (e *unmatchedError) Unwrap() error { return e.err }
 
 func displayName(p string) string {
 	if p == "-" {

@@ -32,6 +32,16 @@ func TestNewCmdPatch(t *testing.T) {
 					t.Errorf("got %+v", o)
 				}
 			}},
+		{Name: "defaults", Args: []string{"a.json", "--state", "s.json"}, Check: func(t *testing.T, o *PatchOptions) {
+			if o.AllowUnmatched || o.SummaryEmoji || o.IncludeForceActive {
+				t.Errorf("got %+v", o)
+			}
+		}},
+		{Name: "allow unmatched and summary emoji", Args: []string{"a.json", "--state", "s.json", "--allow-unmatched", "--summary-emoji"}, Check: func(t *testing.T, o *PatchOptions) {
+			if !o.AllowUnmatched || !o.SummaryEmoji {
+				t.Errorf("got %+v", o)
+			}
+		}},
 		{Name: "format wins over extension", Args: []string{"a.yaml", "--state", "s.json", "-o", "out.txt", "--format", "json"}, Check: func(t *testing.T, o *PatchOptions) {
 			if o.Format != "json" {
 				t.Errorf("format = %q", o.Format)
@@ -160,7 +170,7 @@ func TestFetchStateForService(t *testing.T) {
 		seen = append(seen, r.URL.RequestURI())
 		switch r.URL.Path {
 		case "/waygate/api/routes":
-			io.WriteString(w, `[{"path":"payments:GET:/pay","service":"payments","status":"disabled","reason":"","allowed_envs":[],"force_active":false}]`)
+			io.WriteString(w, `[{"path":"payments:GET:/debug","service":"payments","status":"disabled","reason":"","allowed_envs":[],"force_active":false}]`)
 		case "/waygate/api/global":
 			io.WriteString(w, `{"enabled":false,"reason":"","exempt_paths":[],"include_force_active":false}`)
 		case "/waygate/api/services/payments/maintenance":
@@ -176,7 +186,7 @@ func TestFetchStateForService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Routes) != 1 || st.Routes[0].Path != "payments:GET:/pay" || !st.Maintenance.Enabled || st.Maintenance.Reason != "PSP outage" ||
+	if len(st.Routes) != 1 || st.Routes[0].Path != "payments:GET:/debug" || !st.Maintenance.Enabled || st.Maintenance.Reason != "PSP outage" ||
 		st.Env != "staging" || st.Now.IsZero() {
 		t.Fatalf("got %+v", st)
 	}
