@@ -41,6 +41,7 @@ func actorOf(ctx context.Context) Actor {
 func (e *Engine) auditLocked(ctx context.Context, en audit.Entry) {
 	a := actorOf(ctx)
 	en.ID, en.Timestamp, en.Actor, en.Platform = newUUID(), e.now(), a.Actor, a.Platform
+	e.observeMutation(ctx, en)
 	raw, err := json.Marshal(en)
 	if err != nil {
 		return

@@ -111,14 +111,21 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	}
 	en := s.lookup(r.Route, r.Method)
 	var d Decision
+	obs := s.unmatched
 	if en != nil {
-		d.Key, d.Responder = en.key, en.responder
+		d.Key, d.Responder, obs = en.key, en.responder, en.obs
 	}
+	// Every return below tells the route's observers: a wrapper around
+	// Check would copy the Decision twice per request.
 	if e.bypassLifecycle.Load() {
 		if en != nil {
 			d.Header = en.allow
 		}
-		return e.limit(ctx, s, en, r, d)
+		d = e.limit(ctx, s, en, r, d)
+		if obs != nil {
+			obs.Decided(ctx, r.Method, d.Outcome, d.Reason)
+		}
+		return d
 	}
 	var sm *maintenanceView
 	if len(s.services) > 0 {
@@ -132,36 +139,37 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 		!(s.global.enabled && s.global.includeForceActive) &&
 		!(sm != nil && sm.enabled && sm.includeForceActive) {
 		d.Header = en.allow
+		if obs != nil {
+			obs.Decided(ctx, r.Method, d.Outcome, d.Reason)
+		}
 		return d
 	}
 	template := r.Path
 	if en != nil {
 		template = en.template
 	}
-	if s.global.enabled && !s.global.exempts(r.Method, template) {
-		return e.block(d, BlockMaintenance, s.global.reason, time.Time{}, r.Path)
-	}
-	if sm != nil && sm.enabled && !sm.exempts(r.Method, template) {
-		return e.block(d, BlockMaintenance, sm.reason, time.Time{}, r.Path)
-	}
-	if en == nil {
-		return d
-	}
-	switch en.status {
-	case route.StatusMaintenance:
-		return e.block(d, BlockMaintenance, en.reason, en.maintEnd, r.Path)
-	case route.StatusDisabled:
-		return e.block(d, BlockDisabled, en.reason, time.Time{}, r.Path)
-	case route.StatusEnvGated:
-		if !en.envAllowed {
-			return e.block(d, BlockNotFound, "", time.Time{}, r.Path)
+	switch {
+	case s.global.enabled && !s.global.exempts(r.Method, template):
+		d = e.block(d, BlockMaintenance, s.global.reason, time.Time{}, r.Path)
+	case sm != nil && sm.enabled && !sm.exempts(r.Method, template):
+		d = e.block(d, BlockMaintenance, sm.reason, time.Time{}, r.Path)
+	case en == nil:
+	case en.status == route.StatusMaintenance:
+		d = e.block(d, BlockMaintenance, en.reason, en.maintEnd, r.Path)
+	case en.status == route.StatusDisabled:
+		d = e.block(d, BlockDisabled, en.reason, time.Time{}, r.Path)
+	case en.status == route.StatusEnvGated && !en.envAllowed:
+		d = e.block(d, BlockNotFound, "", time.Time{}, r.Path)
+	default:
+		d.Header = en.allow
+		if s.globalRL != nil || len(s.serviceRL) > 0 || en.rl != nil {
+			d = e.limit(ctx, s, en, r, d)
 		}
 	}
-	d.Header = en.allow
-	if s.globalRL == nil && len(s.serviceRL) == 0 && en.rl == nil {
-		return d // no rate limit applies: skip copying the decision through limit
+	if obs != nil {
+		obs.Decided(ctx, r.Method, d.Outcome, d.Reason)
 	}
-	return e.limit(ctx, s, en, r, d)
+	return d
 }
 
 // limit applies the rate limits to an allowed request of a matched route.

@@ -31,6 +31,9 @@ type Engine struct {
 	ownBackend bool
 
 	snap atomic.Pointer[snapshot] // read by Check without locks
+	// observers are told what the engine decides (see Observer); nil
+	// when there are none.
+	observers atomic.Pointer[observers]
 
 	bypassLifecycle  atomic.Bool
 	bypassRateLimits atomic.Bool
@@ -135,6 +138,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	e.bypassLifecycle.Store(cfg.bypassLifecycle)
 	e.bypassRateLimits.Store(cfg.bypassRateLimits)
 	e.ctx, e.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if len(cfg.observers) > 0 {
+		e.observers.Store(&observers{all: slices.DeleteFunc(slices.Clone(cfg.observers), func(o Observer) bool { return o == nil })})
+	}
 	e.snap.Store(e.buildSnapshot())
 
 	// Subscribe before loading so no change slips between the two (the
@@ -156,6 +162,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		}
 	} else {
 		e.stats.failOpen.Add(1)
+		e.observeFailOpen("backend load", err)
 		e.cfg.logger.Warn("waygate: backend unreachable at start; serving the state declared in code and retrying in the background", "err", err)
 	}
 	e.wg.Add(2)
@@ -394,6 +401,7 @@ func (e *Engine) syncLoop(ch <-chan backend.Change, loaded bool) {
 	retry := func(what string, err error) time.Duration {
 		e.stats.inStep.Store(false)
 		e.stats.failOpen.Add(1)
+		e.observeFailOpen(what, err)
 		d := backoff.next()
 		e.cfg.logger.Warn("waygate: "+what+" failed; serving the last known state", "err", err, "retry_in", d.Round(time.Millisecond))
 		return d

@@ -32,6 +32,7 @@ type config struct {
 	trustedErr       error
 	ipv6Bits         int
 	hitRetention     int
+	observers        []Observer
 }
 
 // WithBackend sets where state is stored.

@@ -88,10 +88,16 @@ func (e *Engine) rateLimit(ctx context.Context, s *snapshot, en *entry, sm *rlPo
 		case ratelimit.Exempt:
 			continue
 		case ratelimit.Block:
+			if en.obs != nil {
+				en.obs.RateLimitChecked(ctx, RateLimitLimited)
+			}
 			res := ratelimit.Result{Limit: rates[0].Amount + p.c.Burst, Period: rates[0].Period, Reset: e.now()}
 			return e.block429(d, en, p, k, res, r.Path)
 		}
 		res, err := e.rlStore.Take(ctx, k, p.c.Algorithm, rates, p.c.Burst)
+		if en.obs != nil {
+			en.obs.RateLimitChecked(ctx, rateLimitResult(res, err))
+		}
 		if err != nil {
 			e.failOpen("rate limit store", err)
 			continue
@@ -148,4 +154,15 @@ func (e *Engine) block429(d Decision, en *entry, p *rlPolicy, k ratelimit.Key, r
 	d.Body = marshalError(det)
 	e.recordHit(ratelimit.Hit{Timestamp: now, Path: en.key, Policy: p.scope, Key: k.String(), Limit: limit, Tier: k.Tier, Reset: res.Reset.UTC()})
 	return d
+}
+
+// rateLimitResult names a rate-limit check's result for observers.
+func rateLimitResult(res ratelimit.Result, err error) RateLimitResult {
+	switch {
+	case err != nil:
+		return RateLimitFailed
+	case res.Allowed:
+		return RateLimitAllowed
+	}
+	return RateLimitLimited
 }

@@ -11,6 +11,7 @@ import (
 // snapshot is an immutable view of everything Check needs. Mutations build
 // a new one and swap it in atomically.
 type snapshot struct {
+	unmatched  RouteObserver        // observes requests that matched no route
 	byTemplate map[string]*routeSet // normalised templates and framework aliases
 	global     maintenanceView
 	services   map[string]*maintenanceView
@@ -59,6 +60,7 @@ type entry struct {
 	allow       []Header  // headers added to allowed requests (deprecation)
 	responder   any
 	rl          *rlPolicy // the route's rate limit, if any
+	obs         RouteObserver
 }
 
 // maintenanceView is a MaintenanceConfig ready for matching.
@@ -112,6 +114,7 @@ func (e *Engine) buildSnapshot() *snapshot {
 		global:     newMaintenanceView(e.global),
 		services:   make(map[string]*maintenanceView, len(e.services)),
 		unguarded:  slices.Clone(e.unguarded),
+		unmatched:  e.observers.Load().routeObserver(""),
 	}
 	for name, c := range e.services {
 		v := newMaintenanceView(c)
@@ -184,6 +187,7 @@ func (e *Engine) newEntry(key string, k route.Key, st route.State) *entry {
 		reason:     st.Reason,
 		envAllowed: slices.Contains(st.AllowedEnvs, e.cfg.env),
 		maintEnd:   st.Window.MaintenanceEnd(st.Status),
+		obs:        e.observers.Load().routeObserver(key),
 	}
 	if d := e.decls[key]; d != nil {
 		en.forceActive = d.decl.ForceActive

@@ -60,7 +60,9 @@ func (e *Engine) stepped(written time.Time) {
 	now := e.cfg.clock.Now()
 	e.stats.lastSync.Store(now.UnixNano())
 	if !written.IsZero() {
-		e.stats.lag.Store(int64(max(0, now.Sub(written))))
+		lag := max(0, now.Sub(written))
+		e.stats.lag.Store(int64(lag))
+		e.observeLag(lag)
 	}
 }
 
@@ -87,6 +89,7 @@ func (e *Engine) Stats() Stats {
 // failOpen counts and logs an absorbed backend failure.
 func (e *Engine) failOpen(what string, err error) {
 	e.stats.failOpen.Add(1)
+	e.observeFailOpen(what, err)
 	e.logs.warn("waygate: "+what+" failed; failing open", "err", err)
 }
 
