@@ -54,12 +54,12 @@ waygate rl set GET:/search 10/second --key api_key --on-missing block
 waygate rl hits --route GET:/search
 waygate rl reset GET:/search
 # A feature flag, rolled out to a segment, then to 10 % of everyone
-waygate flags create new-checkout --type boolean
+waygate flags create dark-mode --type boolean
 waygate segments create beta --include alice,bob
-waygate flags add-rule new-checkout --variation on --segment beta
-waygate flags edit new-checkout --fallthrough on:10,off:90
-waygate flags eval new-checkout --user alice
-waygate flags stream --flag new-checkout
+waygate flags add-rule dark-mode --variation on --segment beta
+waygate flags edit dark-mode --fallthrough on:10,off:90
+waygate flags eval dark-mode --user alice
+waygate flags stream --flag dark-mode
 ` + "```" + `
 
 ## Configuration

@@ -66,7 +66,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 		Long: "Create a flag, enabled, serving its off variation until targets, rules or --fallthrough say\n" +
 			"otherwise. Default variations: boolean off=false/on=true, string control/treatment,\n" +
 			"integer and float off=0/on=1, json off={}/on={}; --variation NAME=VALUE replaces them.",
-		Example: "  waygate flags create new-checkout --type boolean --name \"New checkout\"\n" +
+		Example: "  waygate flags create dark-mode --type boolean --name \"Dark mode\"\n" +
 			"  waygate flags create banner --type string --variation blue=blue --variation green=green --fallthrough green",
 		Args: cmdutil.ExactArgs(1, "KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
