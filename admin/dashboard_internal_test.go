@@ -32,7 +32,7 @@ func dashboardPatterns(h *Handler) []string {
 // junkForm sets every field any dashboard form reads to hostile values.
 func junkForm(v string) url.Values {
 	f := url.Values{}
-	for _, k := range []string{"reason", "until", "envs", "sunset", "successor", "start", "end", "start_utc", "end_utc", "status",
+	for _, k := range []string{"reason", "until", "duration", "envs", "sunset", "successor", "start", "end", "start_utc", "end_utc", "status",
 		"exempt_paths", "include_force_active", "limit", "algorithm", "key_strategy", "on_missing_key", "burst", "tiers", "tier_resolver",
 		"exempt_ips", "exempt_roles", "exempt_routes", "key", "name", "type", "description", "tags", "temporary", "maintainer",
 		"var.0.name", "var.0.value", "var.1.name", "var.1.value", "off_variation", "fallthrough", "fallthrough_mode", "weight.on", "weight.off",

@@ -103,9 +103,27 @@ func (h *UI) formPage(pattern string, spec formSpec) {
 		f.keep(r.PostForm)
 		f.Back = backTo(r, v, f.Back)
 		v.Title = f.Title
+		if fromDialog(r) {
+			// Show the form with its message in the open dialog, rather
+			// than in place of the page behind it.
+			hd := w.Header()
+			hd.Set("HX-Retarget", "#dialog-body")
+			hd.Set("HX-Reselect", "#form-card")
+			hd.Set("HX-Reswap", "innerHTML")
+			hd.Set("HX-Push-Url", "false")
+		}
 		h.render(w, r, v, status, "form", f)
 		return nil
 	})
+}
+
+// dialogHeader marks the htmx requests made from inside the dialog (the
+// layout's dialog element sets it with hx-headers).
+const dialogHeader = "X-Waygate-Dialog"
+
+// fromDialog reports whether a form was posted from the dialog by htmx.
+func fromDialog(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" && r.Header.Get(dialogHeader) == "true"
 }
 
 // backFrom validates a back link given in a query string.
@@ -185,22 +203,8 @@ func uiFuncs(u *ui) template.FuncMap {
 		// client is the client part of a hit's counter key ("GET:/x:10.0.0.1"
 		// → "10.0.0.1").
 		"client": func(h ratelimit.Hit) string { return strings.TrimPrefix(h.Key, h.Policy+":") },
-		"when": func(t any) string {
-			switch x := t.(type) {
-			case time.Time:
-				if x.IsZero() {
-					return "—"
-				}
-				return x.UTC().Format("2006-01-02 15:04:05 UTC")
-			case *time.Time:
-				if x == nil || x.IsZero() {
-					return "—"
-				}
-				return x.UTC().Format("2006-01-02 15:04:05 UTC")
-			}
-			return "—"
-		},
-		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"when":   when,
+		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"json": func(v any) string {
 			b, err := json.Marshal(v)
 			if err != nil {
@@ -218,7 +222,15 @@ func uiFuncs(u *ui) template.FuncMap {
 		},
 		"has": func(l []string, s string) bool { return slices.Contains(l, s) },
 		"add": func(a, b int) int { return a + b },
-		"q":   query,
+		// count labels a number: count 1 "connection" "connections" is
+		// "1 connection".
+		"count": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return strconv.Itoa(n) + " " + many
+		},
+		"q": query,
 		"dict": func(kv ...any) map[string]any {
 			m := make(map[string]any, len(kv)/2)
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -228,4 +240,33 @@ func uiFuncs(u *ui) template.FuncMap {
 			return m
 		},
 	}
+}
+
+// whenLayout is how the dashboard shows every time: in UTC, to the second.
+const whenLayout = "2006-01-02 15:04:05 UTC"
+
+// when formats a time for people, as every page shows times: a time.Time,
+// a *time.Time, or an RFC 3339 string as the engine stores some (a
+// deprecated route's sunset). An empty or zero time is "—"; a string that
+// is not a time is shown as it is.
+func when(t any) string {
+	switch x := t.(type) {
+	case time.Time:
+		if !x.IsZero() {
+			return x.UTC().Format(whenLayout)
+		}
+	case *time.Time:
+		if x != nil && !x.IsZero() {
+			return x.UTC().Format(whenLayout)
+		}
+	case string:
+		if x == "" {
+			break
+		}
+		if p, err := time.Parse(time.RFC3339, x); err == nil {
+			return p.UTC().Format(whenLayout)
+		}
+		return x
+	}
+	return "—"
 }

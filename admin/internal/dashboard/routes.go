@@ -3,7 +3,9 @@ package dashboard
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/waygate-go/waygate/admin/internal/wire"
 	"github.com/waygate-go/waygate/core/engine"
@@ -39,11 +41,12 @@ func (h *UI) registerRoutePages() {
 		}, "is active"),
 	})
 	h.formPage("/routes/{key}/maintenance", formSpec{
-		build: h.routeForm("Put in maintenance", "Requests get 503 MAINTENANCE_MODE with the reason below until the route is enabled.", false,
-			field{Name: "reason", Label: "Reason", Type: "text", Placeholder: "DB migration — back at 04:00 UTC", Help: "Shown to clients in the error body."}),
-		do: h.routeDo(func(r *http.Request, key string) (route.State, error) {
-			return h.eng.SetMaintenance(r.Context(), key, r.PostFormValue("reason"))
-		}, "is in maintenance"),
+		build: h.routeForm("Put in maintenance", "Requests get 503 MAINTENANCE_MODE with the reason below until the route is enabled, "+
+			"or until the end you set: then the route returns to its current status by itself, and clients are told when (Retry-After).", false,
+			field{Name: "reason", Label: "Reason", Type: "text", Placeholder: "DB migration — back at 04:00 UTC", Help: "Shown to clients in the error body."},
+			field{Name: "end", Label: "Ends at (optional)", Type: "datetime", Help: "Leave the end and the duration empty for maintenance until someone enables the route."},
+			field{Name: "duration", Label: "Or ends after (optional)", Type: "text", Placeholder: "2h", Help: "A duration from now: 30m, 2h, 1d."}),
+		do: h.maintenanceRouteDo,
 	})
 	h.formPage("/routes/{key}/disable", formSpec{
 		build: h.routeForm("Disable", "Requests get 503 ROUTE_DISABLED.", true,
@@ -168,13 +171,91 @@ func (h *UI) routeForm(title, intro string, danger bool, fields ...field) func(*
 			case "envs":
 				f.Fields[i].Value = strings.Join(st.AllowedEnvs, ", ")
 			case "sunset":
-				f.Fields[i].Value = st.SunsetDate
+				f.Fields[i].Value = sunsetValue(st.SunsetDate)
 			case "successor":
 				f.Fields[i].Value = st.SuccessorPath
 			}
 		}
 		return f, nil
 	}
+}
+
+// maintenanceRouteDo puts a route in maintenance: with no end, until it is
+// enabled (SetMaintenance); with an end time or a duration, as a window
+// from now to that end (Schedule), as the REST API and the CLI's --end do.
+func (h *UI) maintenanceRouteDo(r *http.Request, _ *view) (string, error) {
+	key, err := wire.RouteKeyParam(r)
+	if err != nil {
+		return "", err
+	}
+	reason := r.PostFormValue("reason")
+	now := h.clock.Now()
+	end, err := maintenanceEnd(formTime(r, "end"), strings.TrimSpace(r.PostFormValue("duration")), now)
+	if err != nil {
+		return "", err
+	}
+	if end.IsZero() {
+		st, err := h.eng.SetMaintenance(r.Context(), key, reason)
+		if err != nil {
+			return "", err
+		}
+		return st.Path + " is in maintenance", nil
+	}
+	st, err := h.eng.Schedule(r.Context(), key, route.Window{Start: now, End: end, Reason: reason})
+	if err != nil {
+		return "", err
+	}
+	return st.Path + " is in maintenance until " + when(end), nil
+}
+
+// maxMaintenance bounds a maintenance duration: a longer one is a typo.
+const maxMaintenance = 3650 * 24 * time.Hour
+
+// maintenanceEnd reads the end of a route's maintenance from the form: an
+// end time (RFC 3339, or a date and time read as UTC), or a duration from
+// now ("30m", "2h", "1d"), or neither (the zero time: no end).
+func maintenanceEnd(at, duration string, now time.Time) (time.Time, error) {
+	switch {
+	case at != "" && duration != "":
+		return time.Time{}, wire.BadRequest("set an end time or a duration, not both")
+	case at != "":
+		end, err := wire.ParseTime("end", at)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if !end.After(now) {
+			return time.Time{}, wire.BadRequest("end %s is not in the future: pick a later time, or a duration like 2h", when(end))
+		}
+		return end, nil
+	case duration != "":
+		d, err := parseDuration(duration)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return now.Add(d).UTC(), nil
+	}
+	return time.Time{}, nil
+}
+
+// parseDuration reads a positive duration: Go's form ("90m", "1h30m") or
+// whole days ("1d").
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if n, found := strings.CutSuffix(s, "d"); found && err != nil {
+		var days int
+		days, err = strconv.Atoi(n)
+		// Clamped, so a huge number of days cannot overflow past the checks.
+		d = time.Duration(min(max(days, -1), 3651)) * 24 * time.Hour
+	}
+	switch {
+	case err != nil:
+		return 0, wire.BadRequest("duration %q: write a duration like 30m, 2h or 1d", s)
+	case d <= 0:
+		return 0, wire.BadRequest("duration %q must be longer than zero: write one like 30m, 2h or 1d", s)
+	case d > maxMaintenance:
+		return 0, wire.BadRequest("duration %q is longer than ten years: write one like 30m, 2h or 1d", s)
+	}
+	return d, nil
 }
 
 // actionOf is the last path segment: the action's name.
@@ -255,4 +336,18 @@ func (h *UI) maintenanceDo(on bool) func(*http.Request, *view) (string, error) {
 		}
 		return scope + " is off", nil
 	}
+}
+
+// sunsetValue is a stored sunset (RFC 3339, UTC) as the deprecate form
+// takes it back: the date alone when it is midnight UTC, as it is when a
+// date was given.
+func sunsetValue(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	if t = t.UTC(); t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.RFC3339)
 }

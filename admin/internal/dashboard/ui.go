@@ -152,7 +152,7 @@ type view struct {
 	CanEdit  bool
 	Open     bool
 	CSRF     string
-	Version  string
+	Version  string // signed-in users only, like Env and Sync
 	Env      string
 	Sync     syncView
 	Flash    string
@@ -217,6 +217,8 @@ func (h *UI) servePage(w http.ResponseWriter, r *http.Request, adminOnly bool, f
 		return
 	}
 	v.User, v.Role, v.CanEdit, v.Open = p.User, p.Role, p.Role == auth.RoleAdmin, h.auth.Open()
+	// The deployment's details are for signed-in users only.
+	v.Version, v.Env, v.Sync = engine.Version(), h.eng.Env(), newSyncView(h.eng.Stats())
 	v.CSRF = h.auth.CSRF(p)
 	if unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead; unsafe {
 		r.Body = http.MaxBytesReader(w, r.Body, wire.MaxBodyBytes)
@@ -249,10 +251,11 @@ func (h *UI) pageCSRFOK(r *http.Request, p auth.Principal) bool {
 	return got != "" && hmac.Equal([]byte(got), []byte(h.auth.CSRF(p)))
 }
 
-// newView starts the view of a request: mount path, version, the flash
-// message of a preceding redirect.
+// newView starts the view of a request: mount path and the flash message
+// of a preceding redirect. Nothing about the deployment: servePage adds
+// that once the user is signed in.
 func (h *UI) newView(w http.ResponseWriter, r *http.Request) *view {
-	v := &view{Prefix: h.mount(r), Version: engine.Version(), Env: h.eng.Env(), Sync: newSyncView(h.eng.Stats())}
+	v := &view{Prefix: h.mount(r)}
 	if strings.HasPrefix(v.Prefix, "//") || strings.ContainsAny(v.Prefix, "\\\r\n\"'<>") {
 		v.Prefix = "" // never a scheme-relative or odd mount in links and redirects
 	}
