@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -140,8 +142,19 @@ func TestDashboardInBrowser(t *testing.T) {
 	orders := seg("GET:/orders")
 
 	b.do("sign-in page", chromedp.Navigate(base+"/waygate/"), chromedp.WaitVisible(chromedp.CSS(`input[name="password"]`)))
+	// Nothing about the deployment before sign-in: no environment, no
+	// version, no backend state.
+	html, _ := b.eval(`document.documentElement.outerHTML`).(string)
+	for _, secret := range []string{"production", `class="version"`, `id="sync-state"`, "in sync", "last sync", "Waygate for Go devel"} {
+		if strings.Contains(html, secret) {
+			t.Errorf("the sign-in page shows %q", secret)
+		}
+	}
 	b.screenshot("sign-in")
 	b.signIn("admin", dashAdminPass)
+	if got := b.text(`footer`); !strings.Contains(got, "environment production") || !strings.Contains(got, "backend in sync") {
+		t.Errorf("the footer after sign-in: %q", got)
+	}
 
 	if !t.Run("maintenance from the UI answers 503", func(t *testing.T) {
 		b := b.on(t)
@@ -150,6 +163,76 @@ func TestDashboardInBrowser(t *testing.T) {
 		res := do(t, "GET", base+"/orders", nil)
 		if res.status != 503 || errorCode(t, res.body) != "MAINTENANCE_MODE" || !strings.Contains(string(res.body), "reindex from the browser") {
 			t.Fatalf("GET /orders after maintenance in the UI: %d %s", res.status, res.body)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("maintenance with an end: bad input is explained in the dialog, a duration ends it", func(t *testing.T) {
+		b := b.on(t)
+		posts := seg("GET:/posts")
+		field := func(name string) chromedp.CSS { return chromedp.CSS(`#dialog[open] [name="` + name + `"]`) }
+		b.do("open the dialog", chromedp.Click(chromedp.CSS(`#row-`+posts+` a[href*="/maintenance"]`)), chromedp.WaitVisible(field("duration")),
+			chromedp.SendKeys(field("reason"), "cache warm-up"), chromedp.SendKeys(field("duration"), "2h"))
+		b.screenshot("maintenance")
+		b.do("a bad duration", chromedp.Clear(field("duration")), chromedp.SendKeys(field("duration"), "soon"),
+			chromedp.Click(chromedp.CSS(`#dialog[open] button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#dialog[open] .alert.error`)))
+		if got := b.text(`#dialog[open] .alert.error`); !strings.Contains(got, "write a duration like 30m, 2h or 1d") {
+			t.Errorf("the dialog's message: %q", got)
+		}
+		if loc := b.eval(`location.pathname`); loc != "/waygate/" {
+			t.Errorf("the error replaced the page: at %v", loc)
+		}
+		if got := b.eval(`document.querySelector('#dialog[open] [name="reason"]').value`); got != "cache warm-up" {
+			t.Errorf("the dialog lost the reason: %v", got)
+		}
+		if res := do(t, "GET", base+"/posts", nil); res.status != 200 {
+			t.Fatalf("GET /posts after refused input: %d", res.status)
+		}
+		b.do("a good duration", chromedp.Clear(field("duration")), chromedp.SendKeys(field("duration"), "2h"),
+			chromedp.Click(chromedp.CSS(`#dialog[open] button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-toast]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#row-`+posts+` .st-maintenance`)), chromedp.WaitVisible(chromedp.CSS(`#row-`+posts+` .window`)))
+		res := do(t, "GET", base+"/posts", nil)
+		retry, _ := strconv.Atoi(res.header.Get("Retry-After"))
+		if res.status != 503 || errorCode(t, res.body) != "MAINTENANCE_MODE" || retry < 7000 || retry > 7200 || !strings.Contains(string(res.body), `"retry_after":"`) {
+			t.Fatalf("GET /posts in a 2h maintenance: %d Retry-After %q %s", res.status, res.header.Get("Retry-After"), res.body)
+		}
+
+		// An end time is read in the browser's time zone (here UTC+5:30)
+		// and sent as UTC.
+		tz := func(id string) chromedp.Action[chromedp.Void] {
+			return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				_, err := cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: id})
+				return chromedp.Void{}, err
+			}
+		}
+		kolkata := time.FixedZone("IST", 5*3600+1800)
+		end := time.Now().In(kolkata).Add(3 * time.Hour).Truncate(time.Minute)
+		reports := seg("GET:/reports")
+		b.do("Kolkata", tz("Asia/Kolkata"), chromedp.Navigate(base+"/waygate/"), chromedp.WaitVisible(chromedp.CSS(`#row-`+reports)))
+		defer b.do("back to the host's time zone", tz(""))
+		b.do("open the dialog", chromedp.Click(chromedp.CSS(`#row-`+reports+` a[href*="/maintenance"]`)), chromedp.WaitVisible(field("end")))
+		if got := b.text(`#dialog[open] [data-tz]`); got != "Asia/Kolkata" && got != "Asia/Calcutta" { // ICU's older name
+			t.Errorf("the dialog names the time zone %q, want Asia/Kolkata", got)
+		}
+		b.eval(`(() => { const el = document.querySelector('#dialog[open] [name="end"]'); el.value = "` + end.Format("2006-01-02T15:04") +
+			`"; el.dispatchEvent(new Event("input", {bubbles: true})); return 1 })()`)
+		b.do("submit an end", chromedp.Click(chromedp.CSS(`#dialog[open] button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#row-`+reports+` .window`)))
+		code, body := api.do("GET", "/api/routes/"+reports, nil)
+		var st struct {
+			Status string
+			Window struct{ End time.Time }
+		}
+		if code != 200 || json.Unmarshal(body, &st) != nil || st.Status != "maintenance" || !st.Window.End.Equal(end) {
+			t.Fatalf("GET:/reports after an end of %s in Kolkata: %d %s, want maintenance until %s", end.Format("15:04"), code, body, end.UTC())
+		}
+		if got := b.text(`#row-` + reports + ` .window`); !strings.Contains(got, end.UTC().Format("2006-01-02 15:04:05 UTC")) {
+			t.Errorf("the row's window %q does not show the end in UTC", got)
+		}
+		if got := b.text(`#row-` + seg("GET:/legacy/orders") + ` .sunset`); got != "sunset 2027-01-01 00:00:00 UTC → /orders" {
+			t.Errorf("the sunset reads %q", got)
 		}
 		b.screenshot("routes")
 	}) {
@@ -237,24 +320,21 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Fatalf("debugger: variation %q reason %q, want on RULE_MATCH", v, reason)
 		}
 		b.screenshot("flag-debugger")
-		// The demo's /checkout evaluates new-checkout: create it, evaluate
-		// it over HTTP and watch the overview count it live.
-		code, body := api.do("POST", "/api/flags", map[string]any{"key": "new-checkout", "type": "boolean",
-			"variations": []map[string]any{{"name": "on", "value": true}, {"name": "off", "value": false}}, "off_variation": "off", "fallthrough": "on"})
-		if code != 201 {
-			t.Fatalf("create new-checkout: %d %s", code, body)
-		}
+		// The demo seeds new-checkout, which its /checkout evaluates:
+		// evaluate it over HTTP and watch the overview count it live. Of
+		// the seeded 20% rollout, bob (bucket 5511) gets on, ana (75892)
+		// and ben (84050) off.
 		b.do("overview", chromedp.Navigate(base+"/waygate/flags/new-checkout"), chromedp.WaitVisible(chromedp.CSS(`#live-state[data-state="open"]`)))
-		for _, u := range []string{"ana", "ben", "chen"} {
+		for _, u := range []string{"ana", "ben", "bob"} {
 			do(t, "GET", base+"/checkout", map[string]string{"X-User": u})
 		}
 		b.do("live evaluations", chromedp.WaitVisible(chromedp.CSS(`#eval-stream tr:nth-child(3)`)))
 		b.do("live evaluation counts", chromedp.WaitVisible(chromedp.CSS(`#eval-total[data-n="3"]`)))
-		if got := b.text(`#eval-counts tr[data-variation="on"] .count`); got != "3" {
-			t.Errorf("evaluations of on: %q after three requests, want 3", got)
+		if on, off := b.text(`#eval-counts tr[data-variation="on"] .count`), b.text(`#eval-counts tr[data-variation="off"] .count`); on != "1" || off != "2" {
+			t.Errorf("evaluations: on %q, off %q after three requests, want 1 and 2", on, off)
 		}
 		b.screenshot("flag")
-		b.do("flags list", chromedp.Navigate(base+"/waygate/flags"), chromedp.WaitVisible(chromedp.CSS(`#flag-browser-beta`)))
+		b.do("flags list", chromedp.Navigate(base+"/waygate/flags"), chromedp.WaitVisible(chromedp.CSS(`#flag-browser-beta`)), chromedp.WaitVisible(chromedp.CSS(`#flag-new-checkout`)))
 		b.screenshot("flags")
 	}) {
 		return
@@ -268,10 +348,12 @@ func TestDashboardInBrowser(t *testing.T) {
 		for _, p := range []struct{ path, sel, name string }{
 			{"/waygate/segments", "#segments", "segments"},
 			{"/waygate/audit", "#audit", "audit"},
-			{"/waygate/services", "#services", "services"},
+			{"/waygate/services", "#services", ""}, // its screenshot comes from the server demo (server_test.go)
 		} {
-			b.do(p.name, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.sel)))
-			b.screenshot(p.name)
+			b.do(p.path, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.sel)))
+			if p.name != "" {
+				b.screenshot(p.name)
+			}
 			if p.name != "audit" {
 				continue
 			}

@@ -7,8 +7,10 @@ package examples_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -293,5 +295,64 @@ func TestDemoFileBackendKeepsState(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	if !strings.Contains(string(b), `"GET:/orders"`) {
 		t.Fatalf("registration did not persist the other routes:\n%s", b)
+	}
+}
+
+// A demo says it is listening only once it holds its port ($HOST:$PORT),
+// in the demos' log format (slog text): on a port another process holds,
+// it fails with the bind error and never claims to listen.
+func TestDemosListenBeforeTheySaySo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo programs")
+	}
+	bin := build(t)
+	for _, fw := range frameworks {
+		t.Run(fw, func(t *testing.T) {
+			t.Parallel()
+			taken, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer taken.Close()
+			port := fmt.Sprint(taken.Addr().(*net.TCPAddr).Port)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, filepath.Join(bin, fw))
+			cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "WAYGATE_BACKEND=memory")
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || !strings.Contains(string(out), "address already in use") || strings.Contains(string(out), "listening") {
+				t.Fatalf("%s on a taken port: %v, want a bind error and no listening line\n%s", fw, err, out)
+			}
+
+			// On a free port: the line, in slog's text format, with the
+			// address it bound.
+			port = freePort(t)
+			var mu sync.Mutex
+			var logs bytes.Buffer
+			run := exec.CommandContext(ctx, filepath.Join(bin, fw))
+			run.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "WAYGATE_BACKEND=memory")
+			run.Stdout, run.Stderr = syncWriter{&logs, &mu}, syncWriter{&logs, &mu}
+			if err := run.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { run.Process.Signal(os.Interrupt); run.Wait() }()
+			name := map[string]string{"nethttp": "net/http"}[fw]
+			want := `level=INFO msg="demo listening" framework=` + cmp.Or(name, fw) + " addr=127.0.0.1:" + port + "\n"
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				mu.Lock()
+				out := logs.String()
+				mu.Unlock()
+				if strings.Contains(out, want) && strings.Contains(out, `level=INFO msg="waygate engine ready"`) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s log lacks %q in slog's text format:\n%s", fw, want, out)
+				}
+			}
+			if res := do(t, "GET", "http://127.0.0.1:"+port+"/health", nil); res.status != http.StatusOK {
+				t.Fatalf("GET /health after the listening line: %d", res.status)
+			}
+		})
 	}
 }

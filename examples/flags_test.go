@@ -2,6 +2,9 @@ package examples_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,14 +13,101 @@ import (
 	"github.com/waygate-go/waygate/core/waygatetest"
 )
 
-// checkFlagThroughDemo: GET /checkout answers the new-checkout flag, off
-// while the flag does not exist.
+// checkFlagThroughDemo: GET /checkout answers the new-checkout flag the
+// demo seeds, off for beta_tester_1 (bucket 78732, above the 20% rollout).
 func checkFlagThroughDemo(t *testing.T, base string) {
 	t.Helper()
 	res := do(t, "GET", base+"/checkout", map[string]string{"X-User": "beta_tester_1"})
 	if res.status != 200 || string(res.body) != `{"new_checkout":false}` {
-		t.Fatalf("GET /checkout without the flag: %d %s", res.status, res.body)
+		t.Fatalf("GET /checkout as beta_tester_1: %d %s", res.status, res.body)
 	}
+}
+
+// checkoutUsers are users with their new-checkout buckets (SHA-1 of
+// "new-checkout:user:<key>" mod 100000): under 20000 is the seeded
+// rollout's "on".
+var checkoutUsers = []struct {
+	user   string
+	bucket int
+	on     bool
+}{
+	{"bob", 5511, true},
+	{"user_2", 11477, true},
+	{"user-1", 18788, true},
+	{"", 52072, false}, // no X-User: "anonymous"
+	{"user_123", 32330, false},
+	{"ana", 75892, false},
+	{"beta_tester_1", 78732, false},
+}
+
+// Every demo seeds new-checkout, a boolean flag with a 20% rollout to on:
+// GET /checkout serves it from the first request, byte for byte the same
+// on every framework, and the admin API lists it.
+func TestDemoSeedsTheCheckoutFlag(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo programs")
+	}
+	seen := map[string]string{}
+	for _, fw := range frameworks {
+		t.Run(fw, func(t *testing.T) {
+			base := start(t, fw)
+			for _, u := range checkoutUsers {
+				var hdr map[string]string
+				if u.user != "" {
+					hdr = map[string]string{"X-User": u.user}
+				}
+				res := do(t, "GET", base+"/checkout", hdr)
+				want := `{"new_checkout":false}`
+				if u.on {
+					want = `{"new_checkout":true}`
+				}
+				if res.status != http.StatusOK || string(res.body) != want || res.header.Get("Content-Type") != "application/json" {
+					t.Errorf("GET /checkout as %q (bucket %d): %d %s, want %s", u.user, u.bucket, res.status, res.body, want)
+				}
+				if first, found := seen[u.user]; found && first != string(res.body) {
+					t.Errorf("GET /checkout as %q: %s, another framework answered %s", u.user, res.body, first)
+				}
+				seen[u.user] = string(res.body)
+			}
+			api := login(t, base, "admin", "secret")
+			code, body := api.do("GET", "/api/flags/"+"new-checkout", nil)
+			var f flag.Flag
+			if code != http.StatusOK || json.Unmarshal(body, &f) != nil {
+				t.Fatalf("GET /api/flags/new-checkout: %d %s", code, body)
+			}
+			if f.Type != flag.TypeBoolean || !f.Enabled || len(f.Fallthrough.Rollout) != 2 || f.Fallthrough.Rollout[0] != (flag.WeightedVariation{Variation: "on", Weight: 20000}) {
+				t.Errorf("the seeded flag: %s", body)
+			}
+		})
+	}
+}
+
+// The demo seeds new-checkout only when it is absent: on a persistent
+// backend a change made at runtime survives a restart.
+func TestDemoSeedKeepsRuntimeChanges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo programs")
+	}
+	state := "WAYGATE_BACKEND=file:" + filepath.Join(t.TempDir(), "state.json")
+	t.Run("first run seeds, an operator turns it on for everyone", func(t *testing.T) {
+		base := start(t, "echo", state)
+		if res := do(t, "GET", base+"/checkout", map[string]string{"X-User": "ana"}); string(res.body) != `{"new_checkout":false}` {
+			t.Fatalf("GET /checkout as ana with the seeded flag: %s", res.body)
+		}
+		api := login(t, base, "admin", "secret")
+		if code, body := api.do("PATCH", "/api/flags/new-checkout", map[string]any{"fallthrough": "on"}); code != http.StatusOK {
+			t.Fatalf("PATCH the flag: %d %s", code, body)
+		}
+		if res := do(t, "GET", base+"/checkout", map[string]string{"X-User": "ana"}); string(res.body) != `{"new_checkout":true}` {
+			t.Fatalf("GET /checkout as ana after the change: %s", res.body)
+		}
+	}) // the demo stops here
+	t.Run("restart keeps the change", func(t *testing.T) {
+		base := start(t, "nethttp", state)
+		if res := do(t, "GET", base+"/checkout", map[string]string{"X-User": "ana"}); string(res.body) != `{"new_checkout":true}` {
+			t.Fatalf("GET /checkout as ana after a restart: %s, want the runtime change kept", res.body)
+		}
+	})
 }
 
 // TestCheckoutFlagAcrossProcesses: a flag created on one instance is read
@@ -33,7 +123,8 @@ func TestCheckoutFlagAcrossProcesses(t *testing.T) {
 	f := flag.NewBoolean("new-checkout")
 	f.Targets = map[string][]string{"on": {"beta_tester_1"}}
 	f.Fallthrough = flag.Fallthrough{Rollout: []flag.WeightedVariation{{Variation: "on", Weight: 50000}, {Variation: "off", Weight: 50000}}}
-	if _, err := ctl.CreateFlag(engine.WithActor(context.Background(), "ops", "cli"), f); err != nil {
+	// The demos seeded the flag: the operator replaces it.
+	if _, err := ctl.SaveFlag(engine.WithActor(context.Background(), "ops", "cli"), f); err != nil {
 		t.Fatal(err)
 	}
 	for _, base := range []string{a, b} {

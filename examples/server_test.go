@@ -8,9 +8,11 @@ package examples_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/waygate-go/waygate/core/waygatetest"
 )
@@ -64,12 +68,20 @@ func serverBinaries(t *testing.T) (server, cli string) {
 
 // proc is one running role of examples/server.
 type proc struct {
-	t    *testing.T
-	name string
-	cmd  *exec.Cmd
-	logs *bytes.Buffer
-	URL  string
-	done chan struct{}
+	t      *testing.T
+	name   string
+	cmd    *exec.Cmd
+	logs   *bytes.Buffer
+	logsMu *sync.Mutex // guards logs, which the process writes while the test reads
+	URL    string
+	done   chan struct{}
+}
+
+// output returns what the process has logged so far.
+func (p *proc) output() string {
+	p.logsMu.Lock()
+	defer p.logsMu.Unlock()
+	return p.logs.String()
 }
 
 // startRole starts examples/server -role role on a free port (or port).
@@ -83,11 +95,11 @@ func startRole(t *testing.T, role, port, serverURL string, env ...string) *proc 
 	if serverURL != "" {
 		args = append(args, "-server", serverURL)
 	}
-	p := &proc{t: t, name: role + ":" + port, cmd: exec.Command(bin, args...), logs: &bytes.Buffer{}, URL: "http://127.0.0.1:" + port, done: make(chan struct{})}
+	p := &proc{t: t, name: role + ":" + port, cmd: exec.Command(bin, args...), logs: &bytes.Buffer{}, logsMu: &sync.Mutex{}, URL: "http://127.0.0.1:" + port, done: make(chan struct{})}
 	p.cmd.Env = append(os.Environ(), "WAYGATE_ADMIN_PASSWORD="+srvAdminPassword, "WAYGATE_SERVICE_TOKENS="+srvTokens,
 		"WAYGATE_ADMIN_SECRET=0123456789abcdef0123456789abcdef-demo")
 	p.cmd.Env = append(p.cmd.Env, env...)
-	p.cmd.Stdout, p.cmd.Stderr = syncWriter{p.logs, &sync.Mutex{}}, syncWriter{p.logs, &sync.Mutex{}}
+	p.cmd.Stdout, p.cmd.Stderr = syncWriter{p.logs, p.logsMu}, syncWriter{p.logs, p.logsMu}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +107,7 @@ func startRole(t *testing.T, role, port, serverURL string, env ...string) *proc 
 	t.Cleanup(func() {
 		p.stop(os.Interrupt)
 		if t.Failed() {
-			t.Logf("%s output:\n%s", p.name, p.logs.String())
+			t.Logf("%s output:\n%s", p.name, p.output())
 		}
 	})
 	ready := p.URL + "/health"
@@ -105,7 +117,7 @@ func startRole(t *testing.T, role, port, serverURL string, env ...string) *proc 
 	deadline := time.Now().Add(30 * time.Second)
 	for status(ready) != http.StatusOK {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s did not start:\n%s", p.name, p.logs.String())
+			t.Fatalf("%s did not start:\n%s", p.name, p.output())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -139,6 +151,18 @@ func (p *proc) stop(sig os.Signal) {
 	}
 }
 
+// syncedLines returns the SDK's "synced with the Waygate Server" log
+// lines.
+func (p *proc) syncedLines() []string {
+	var out []string
+	for line := range strings.Lines(p.output()) {
+		if strings.Contains(line, "synced with the Waygate Server") {
+			out = append(out, strings.TrimSpace(line))
+		}
+	}
+	return out
+}
+
 // sdkStatus reads a service's GET /sdk/status.
 func (p *proc) sdkStatus() (connected bool, server string) {
 	res, err := http.Get(p.URL + "/sdk/status")
@@ -162,7 +186,7 @@ func (p *proc) waitConnected() {
 			return
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("%s never connected to the server:\n%s", p.name, p.logs.String())
+			p.t.Fatalf("%s never connected to the server:\n%s", p.name, p.output())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -306,6 +330,12 @@ func TestServerDownAndBack(t *testing.T) {
 	orders := startRole(t, "orders", "", url)
 	payments.waitConnected()
 	orders.waitConnected()
+	// The first sync is not a recovery: no down_for on it.
+	for _, svc := range []*proc{payments, orders} {
+		if lines := svc.syncedLines(); len(lines) != 1 || strings.Contains(lines[0], "down_for") {
+			t.Errorf("%s's first sync logs %q, want one line without down_for", svc.name, lines)
+		}
+	}
 	api := login(t, server.URL, "admin", srvAdminPassword)
 	if code, b := api.do("POST", "/api/routes/"+routeSeg("payments:GET:/checkout")+"/disable", map[string]string{"reason": "frozen"}); code != http.StatusOK {
 		t.Fatalf("disable: %d %s", code, b)
@@ -363,6 +393,16 @@ func TestServerDownAndBack(t *testing.T) {
 	payments.waitConnected()
 	orders.waitConnected()
 	orders2.waitConnected()
+	// Back after a real outage: the sync says how long it lasted; the
+	// replica that never reached the server has no outage to time.
+	for _, svc := range []*proc{payments, orders} {
+		if lines := svc.syncedLines(); len(lines) < 2 || strings.Contains(lines[0], "down_for") || !strings.Contains(lines[len(lines)-1], "down_for=") {
+			t.Errorf("%s's syncs log %q, want the first without down_for and the last with it", svc.name, lines)
+		}
+	}
+	if lines := orders2.syncedLines(); len(lines) != 1 || strings.Contains(lines[0], "down_for") {
+		t.Errorf("the new replica's first sync logs %q, want one line without down_for", lines)
+	}
 	waitFor(t, orders2.URL+"/orders/export", nil, http.StatusOK, time.Now())
 	api = login(t, server.URL, "admin", srvAdminPassword)
 	if code, b := api.do("POST", "/api/routes/"+routeSeg("payments:GET:/checkout")+"/enable", nil); code != http.StatusOK {
@@ -433,29 +473,85 @@ func TestServerFlagsEvaluateIdenticallyInEveryService(t *testing.T) {
 	orders := startRole(t, "orders", "", url)
 	payments.waitConnected()
 	orders.waitConnected()
-	cli := newWaygateCLI(t, server)
-	cli.run("", "flags", "create", "new-checkout", "--type", "boolean")
-	cli.run("", "flags", "edit", "new-checkout", "--fallthrough", "on:50,off:50")
-	// Reference buckets of new-checkout: user_2 11477, user_123 32330 (on,
-	// below 50000); anonymous 52072, user_1 96626 (off).
-	want := map[string]bool{"user_2": true, "user_123": true, "anonymous": false, "user_1": false}
-	for user, on := range want {
-		for _, svc := range []*proc{payments, orders} {
-			deadline := time.Now().Add(5 * time.Second)
-			for {
-				var got struct {
-					NewCheckout bool `json:"new_checkout"`
+	check := func(want map[string]bool) {
+		t.Helper()
+		for user, on := range want {
+			for _, svc := range []*proc{payments, orders} {
+				deadline := time.Now().Add(5 * time.Second)
+				for {
+					var got struct {
+						NewCheckout bool `json:"new_checkout"`
+					}
+					json.Unmarshal(do(t, "GET", svc.URL+"/checkout", map[string]string{"X-User": user}).body, &got)
+					if got.NewCheckout == on {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("%s: new-checkout for %s = %v, want %v", svc.name, user, got.NewCheckout, on)
+					}
+					time.Sleep(10 * time.Millisecond)
 				}
-				json.Unmarshal(do(t, "GET", svc.URL+"/checkout", map[string]string{"X-User": user}).body, &got)
-				if got.NewCheckout == on {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("%s: new-checkout for %s = %v, want %v", svc.name, user, got.NewCheckout, on)
-				}
-				time.Sleep(10 * time.Millisecond)
 			}
 		}
+	}
+	// The server demo seeds new-checkout like the other demos: 20% on.
+	// Reference buckets of new-checkout: user_2 11477, user_123 32330,
+	// anonymous 52072, user_1 96626.
+	check(map[string]bool{"user_2": true, "user_123": false, "anonymous": false, "user_1": false})
+	cli := newWaygateCLI(t, server)
+	cli.run("", "flags", "edit", "new-checkout", "--fallthrough", "on:50,off:50")
+	check(map[string]bool{"user_2": true, "user_123": true, "anonymous": false, "user_1": false})
+}
+
+// Like the other demos the server demo listens on $HOST:$PORT (no -addr
+// needed), logs in their format (slog text), and says it listens only once
+// it holds the port.
+func TestServerDemoTakesHostAndPort(t *testing.T) {
+	bin, _ := serverBinaries(t)
+	env := append(os.Environ(), "WAYGATE_ADMIN_PASSWORD="+srvAdminPassword, "WAYGATE_SERVICE_TOKENS="+srvTokens, "WAYGATE_BACKEND=memory")
+
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	busy := exec.CommandContext(ctx, bin, "-role", "server")
+	busy.Env = append(env, "HOST=127.0.0.1", "PORT="+fmt.Sprint(taken.Addr().(*net.TCPAddr).Port))
+	out, err := busy.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "address already in use") || strings.Contains(string(out), "listening") {
+		t.Fatalf("server demo on a taken port: %v, want a bind error and no listening line\n%s", err, out)
+	}
+
+	port := freePort(t)
+	p := &proc{t: t, name: "server:" + port, cmd: exec.Command(bin, "-role", "server"), logs: &bytes.Buffer{}, logsMu: &sync.Mutex{},
+		URL: "http://127.0.0.1:" + port, done: make(chan struct{})}
+	p.cmd.Env = append(env, "HOST=127.0.0.1", "PORT="+port)
+	p.cmd.Stdout, p.cmd.Stderr = syncWriter{p.logs, p.logsMu}, syncWriter{p.logs, p.logsMu}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		p.stop(os.Interrupt)
+		if t.Failed() {
+			t.Logf("%s output:\n%s", p.name, p.output())
+		}
+	})
+	want := `level=INFO msg="waygate server listening" url=http://127.0.0.1:` + port + "\n"
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.output(), want); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q in slog's text format", want)
+		}
+	}
+	if code := status(p.URL + "/waygate/api/openapi.json"); code != http.StatusOK {
+		t.Fatalf("the server on $PORT: %d", code)
+	}
+	payments := startRole(t, "payments", "", p.URL+"/waygate")
+	payments.waitConnected()
+	if !strings.Contains(payments.output(), `level=INFO msg="waygate sdk: synced with the Waygate Server" service=payments`) {
+		t.Errorf("the service's log is not in slog's text format:\n%s", payments.output())
 	}
 }
 
@@ -486,4 +582,30 @@ func TestServerReplicasShareRedis(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(string(raw), `"service":"payments","connected":true`) {
 		t.Errorf("replica B status: %d %s", code, raw)
 	}
+}
+
+// The dashboard of the server demo in a real browser: the Services page
+// labels what it counts. With WAYGATE_UPDATE_SCREENSHOTS=1 it rewrites
+// docs/img/dashboard-services.png.
+func TestServerDashboardServicesInBrowser(t *testing.T) {
+	server := startRole(t, "server", "", "", "WAYGATE_BACKEND=memory")
+	url := server.URL + "/waygate"
+	payments := startRole(t, "payments", "", url)
+	orders := startRole(t, "orders", "", url)
+	payments.waitConnected()
+	orders.waitConnected()
+	api := login(t, server.URL, "admin", srvAdminPassword)
+	if code, b := api.do("POST", "/api/services/orders/maintenance/enable", map[string]string{"reason": "ledger move"}); code != http.StatusOK {
+		t.Fatalf("service maintenance: %d %s", code, b)
+	}
+	b := &tab{t: t, ctx: newBrowser(t, 2*time.Minute), base: server.URL}
+	b.signIn("admin", srvAdminPassword)
+	b.do("services", chromedp.Navigate(url+"/services"), chromedp.WaitVisible(chromedp.CSS(`#services .connections`)))
+	for _, svc := range []string{"payments", "orders"} {
+		row, _ := b.eval(`[...document.querySelectorAll("#services tbody tr")].find(r => r.querySelector("strong").textContent === "` + svc + `").innerText`).(string)
+		if !strings.Contains(row, "Connected 1 connection") || !strings.Contains(row, "8 routes") {
+			t.Errorf("%s's row does not say what its numbers count: %q", svc, row)
+		}
+	}
+	b.screenshot("services")
 }

@@ -267,7 +267,11 @@ func (b *Backend) replace(s Snapshot, again bool) {
 	}
 	b.resyncs++
 	if !b.connected {
-		b.log.Info("waygate sdk: synced with the Waygate Server", "service", b.service, "server", b.base, "version", s.Version, "down_for", b.cfg.clock.Now().Sub(b.downSince).Round(time.Millisecond))
+		attrs := []any{"service", b.service, "server", b.base, "version", s.Version}
+		if b.reconnects > 0 { // back after an outage; the first sync had none to time
+			attrs = append(attrs, "down_for", b.cfg.clock.Now().Sub(b.downSince).Round(time.Millisecond))
+		}
+		b.log.Info("waygate sdk: synced with the Waygate Server", attrs...)
 	}
 	b.connected = true
 }

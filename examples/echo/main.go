@@ -60,7 +60,7 @@ func main() {
 	if err != nil {
 		demo.Fatal(err)
 	}
-	if err := demo.Serve("echo", srv.ListenAndServe, srv.Shutdown); err != nil {
+	if err := demo.Serve("echo", srv.Serve, srv.Shutdown); err != nil {
 		demo.Fatal(err)
 	}
 }

@@ -61,7 +61,7 @@ func main() {
 	if err := waygatefiber.Register(ctx, app, waygatefiber.Middleware(e)); err != nil {
 		demo.Fatal(err)
 	}
-	if err := demo.Serve("fiber", func() error { return app.Listen(demo.Addr()) }, app.ShutdownWithContext); err != nil {
+	if err := demo.Serve("fiber", app.Listener, app.ShutdownWithContext); err != nil {
 		demo.Fatal(err)
 	}
 }

@@ -4,13 +4,19 @@
 //
 //	go run ./examples/server
 //
-// The server listens on localhost:8000 (admin API and dashboard under
-// /waygate, user admin, password $WAYGATE_ADMIN_PASSWORD or "secret"),
-// payments on :8001 and orders on :8002. Each role also runs alone, as
-// separate processes would in production:
+// Like the other demos it listens on $HOST:$PORT, here by default
+// 127.0.0.1:8000 (this machine only; HOST=0.0.0.0 for every interface,
+// which refuses the default admin password and any shorter than 12
+// characters): the server there (admin API and dashboard under /waygate,
+// user admin, password $WAYGATE_ADMIN_PASSWORD or "secret"), payments on
+// the next port (8001) and orders on the one after (8002). It has the
+// demos' server timeouts ($READ_HEADER_TIMEOUT, $READ_TIMEOUT,
+// $WRITE_TIMEOUT, $IDLE_TIMEOUT) and logs in their format (slog text on
+// stderr). Each role also runs alone, as separate processes would in
+// production; -addr overrides $HOST and $PORT:
 //
 //	go run ./examples/server -role server   -addr localhost:8000
-//	go run ./examples/server -role payments -addr localhost:8001 -server http://localhost:8000/waygate
+//	PORT=8001 go run ./examples/server -role payments -server http://localhost:8000/waygate
 //	go run ./examples/server -role orders   -addr localhost:8002 -server http://localhost:8000/waygate
 //
 // The server stores its state in $WAYGATE_BACKEND (memory, file:/path or
@@ -34,17 +40,26 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/waygate-go/waygate/examples/internal/demo"
 )
+
+// defaultPort is the server's port when neither -addr nor $PORT says.
+const defaultPort = "8000"
 
 // demoTokens are used when $WAYGATE_SERVICE_TOKENS is not set.
 const demoTokens = "payments=payments-demo-token-change-me,orders=orders-demo-token-change-me"
 
 func main() {
 	role := flag.String("role", "all", "what to run: all, server, payments or orders")
-	addr := flag.String("addr", "localhost:8000", "listen address of the role (with -role all: the server's; payments and orders take the next two ports)")
+	addr := flag.String("addr", "", "listen address of the role (with -role all: the server's; payments and orders take the next two ports); default $HOST:$PORT, 127.0.0.1:8000")
 	server := flag.String("server", "", "Waygate Server URL for a service role (default http://localhost:8000/waygate)")
 	flag.Parse()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if *addr == "" {
+		*addr = demo.ListenAddr(defaultPort)
+	}
+	log := demo.Logger()
+	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, log, *role, *addr, *server); err != nil {
@@ -132,19 +147,25 @@ func serviceTokens(log *slog.Logger) (map[string]string, error) {
 	return out, nil
 }
 
-// serve runs h on addr until ctx ends, then shuts down gracefully.
+// serve runs h on addr, with the demos' timeouts, until ctx ends, then
+// shuts down gracefully. It says it is listening only once the port is
+// bound.
 func serve(ctx context.Context, log *slog.Logger, name, addr string, h http.Handler, onListen, onClose func()) error {
+	t, err := demo.ServerTimeouts()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s: listen on %s: %w", name, addr, err)
 	}
+	log.Info(name+" listening", "url", "http://"+ln.Addr().String())
 	if onListen != nil {
 		onListen()
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write, IdleTimeout: t.Idle}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info(name+" listening", "url", "http://"+ln.Addr().String())
 	select {
 	case err := <-errc:
 		return err

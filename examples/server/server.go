@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/waygate-go/waygate/admin"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/examples/internal/demo"
 )
 
 // runServer runs the Waygate Server: an engine on $WAYGATE_BACKEND and the
@@ -23,9 +25,9 @@ func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[st
 		return err
 	}
 	defer e.Close()
-	pw := os.Getenv("WAYGATE_ADMIN_PASSWORD")
-	if pw == "" {
-		pw = "secret"
+	pw := cmp.Or(os.Getenv("WAYGATE_ADMIN_PASSWORD"), "secret")
+	if err := admin.CheckPassword(addr, pw); err != nil {
+		return fmt.Errorf("$WAYGATE_ADMIN_PASSWORD: %w (or listen on this machine only: unset $HOST)", err)
 	}
 	opts := []admin.Option{admin.WithPrefix("/waygate"), admin.WithLogger(log), admin.WithUser("admin", pw, admin.RoleAdmin)}
 	if s := os.Getenv("WAYGATE_ADMIN_SECRET"); s != "" {
@@ -39,5 +41,6 @@ func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[st
 		return err
 	}
 	defer h.Close()
+	demo.SeedFlags(ctx, e, log) // the services' GET /checkout reads new-checkout
 	return serve(ctx, log, "waygate server", addr, h, onListen, func() { h.Close() })
 }

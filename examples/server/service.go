@@ -10,6 +10,7 @@ import (
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/sdk"
+	"github.com/waygate-go/waygate/examples/internal/demo"
 )
 
 // runService runs payments or orders: a net/http app whose Waygate engine
@@ -44,7 +45,7 @@ func runService(ctx context.Context, log *slog.Logger, service, addr, serverURL,
 	mux.HandleFunc("GET /limited", reply(map[string]any{"service": service}), waygatehttp.RateLimit("5/minute"))
 	// A flag from the server, evaluated locally with no network call.
 	mux.HandleFunc("GET /checkout", func(w http.ResponseWriter, r *http.Request) {
-		on := e.Flags().Bool("new-checkout", flag.EvaluationContext{Key: r.Header.Get("X-User")}, false)
+		on := e.Flags().Bool(demo.CheckoutFlag, flag.EvaluationContext{Key: r.Header.Get("X-User")}, false)
 		writeJSON(w, map[string]any{"service": service, "new_checkout": on})
 	})
 	return serve(ctx, log, service, addr, identify(mux), nil, nil)

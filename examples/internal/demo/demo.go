@@ -58,11 +58,22 @@ const (
 	PlanAttr   = "plan"
 )
 
+// DefaultPort is the demos' port when $PORT is not set.
+const DefaultPort = "8080"
+
 // Addr returns the listen address: $HOST (default 127.0.0.1, this
 // machine only; 0.0.0.0 for every interface) and $PORT (default 8080).
-func Addr() string {
-	return net.JoinHostPort(cmp.Or(os.Getenv("HOST"), "127.0.0.1"), cmp.Or(os.Getenv("PORT"), "8080"))
+func Addr() string { return ListenAddr(DefaultPort) }
+
+// ListenAddr is Addr with another default port (the server demo's is
+// 8000).
+func ListenAddr(defaultPort string) string {
+	return net.JoinHostPort(cmp.Or(os.Getenv("HOST"), "127.0.0.1"), cmp.Or(os.Getenv("PORT"), defaultPort))
 }
+
+// Logger is the demos' logger: slog's text format on stderr, one
+// key=value line per event, the same in every demo and the server demo.
+func Logger() *slog.Logger { return slog.New(slog.NewTextHandler(os.Stderr, nil)) }
 
 // Timeouts are the demos' server timeouts, each from its environment
 // variable (a Go duration) or its default. A request's headers must arrive
@@ -114,8 +125,10 @@ func NewServer(h http.Handler) (*http.Server, error) {
 
 // NewEngine starts the engine with the backend from $WAYGATE_BACKEND
 // (default memory) and the environment from $WAYGATE_ENV (default
-// production).
+// production), and seeds the demo's flags (SeedFlags). It makes Logger
+// the default logger first, so everything the demo logs has one format.
 func NewEngine(ctx context.Context) (*engine.Engine, error) {
+	slog.SetDefault(Logger())
 	// With Redis down, go-redis would print a line per dial; the engine
 	// logs one per back-off step.
 	redisbackend.SetClientLogger(slog.Default())
@@ -124,6 +137,7 @@ func NewEngine(ctx context.Context) (*engine.Engine, error) {
 		return nil, err
 	}
 	slog.Info("waygate engine ready", "version", engine.Version(), "env", e.Env())
+	SeedFlags(ctx, e, slog.Default())
 	return e, nil
 }
 
@@ -133,19 +147,24 @@ func Run(name string, h http.Handler) error {
 	if err != nil {
 		return err
 	}
-	return Serve(name, srv.ListenAndServe, srv.Shutdown)
+	return Serve(name, srv.Serve, srv.Shutdown)
 }
 
-// Serve runs listen until a signal arrives, then calls shutdown. It is
-// shared by servers that are not an http.Server (fiber).
-func Serve(name string, listen func() error, shutdown func(context.Context) error) error {
+// Serve listens on Addr, says so once the port is bound, and serves on
+// that listener with serve until a signal arrives; then it calls
+// shutdown. It is shared by servers that are not an http.Server (fiber's
+// app.Listener). A port that cannot be bound is an error, and nothing
+// claims the demo is listening.
+func Serve(name string, serve func(net.Listener) error, shutdown func(context.Context) error) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	ln, err := net.Listen("tcp", Addr())
+	if err != nil {
+		return err
+	}
+	slog.Info("demo listening", "framework", name, "addr", ln.Addr().String())
 	errc := make(chan error, 1)
-	go func() {
-		slog.Info("demo listening", "framework", name, "addr", Addr())
-		errc <- listen()
-	}()
+	go func() { errc <- serve(ln) }()
 	select {
 	case err := <-errc:
 		if errors.Is(err, http.ErrServerClosed) {
@@ -224,8 +243,58 @@ func Order(id string) map[string]any { return map[string]any{"id": id} }
 // CheckoutFlag is the boolean flag GET /checkout reads.
 const CheckoutFlag = "new-checkout"
 
+// CheckoutRollout is the share of users the seeded new-checkout flag
+// serves "on", in thousandths of a percent (20%).
+const CheckoutRollout = 20_000
+
+// NewCheckoutFlag is the new-checkout flag as the demo seeds it: boolean,
+// "on" for 20% of users by the reference's bucketing, "off" for the rest.
+func NewCheckoutFlag() flag.Flag {
+	f := flag.NewBoolean(CheckoutFlag)
+	f.Name = "New checkout"
+	f.Description = "The new checkout flow, rolled out to 20% of users (seeded by the demo)."
+	f.Tags = []string{"checkout"}
+	f.Fallthrough = flag.Fallthrough{Rollout: []flag.WeightedVariation{
+		{Variation: "on", Weight: CheckoutRollout}, {Variation: "off", Weight: 100_000 - CheckoutRollout}}}
+	return f
+}
+
+// SeedFlags creates the demo's flags that do not exist yet, so GET
+// /checkout and the dashboard's Flags page show something out of the box.
+// A flag that exists is left alone: a change made at runtime survives a
+// restart on a persistent backend. It seeds once the engine has loaded the
+// persisted state — at once when the backend answers, else in the
+// background once it is back — and logs a failure rather than stopping
+// the demo.
+func SeedFlags(ctx context.Context, e *engine.Engine, log *slog.Logger) {
+	seed := func() {
+		if _, found := e.Flags().Flag(CheckoutFlag); found {
+			return
+		}
+		_, err := e.CreateFlag(ctx, NewCheckoutFlag())
+		switch {
+		case err == nil:
+			log.Info("demo flag seeded", "flag", CheckoutFlag)
+		case !errors.Is(err, engine.ErrExists): // another instance was first
+			log.Warn("demo flag not seeded", "flag", CheckoutFlag, "err", err)
+		}
+	}
+	select {
+	case <-e.Synced():
+		seed()
+	default:
+		go func() {
+			select {
+			case <-e.Synced():
+				seed()
+			case <-ctx.Done():
+			}
+		}()
+	}
+}
+
 // Checkout is the payload of GET /checkout: the new-checkout flag for the
-// user (off while the flag does not exist).
+// user (off while the flag does not exist: SeedFlags creates it).
 func Checkout(e *engine.Engine, user string) map[string]any {
 	on := e.Flags().Bool(CheckoutFlag, flag.EvaluationContext{Key: user}, false)
 	return map[string]any{"new_checkout": on}
