@@ -14,6 +14,7 @@ import (
 	"github.com/waygate-go/waygate/admin/internal/auth"
 	"github.com/waygate-go/waygate/admin/internal/dashboard"
 	"github.com/waygate-go/waygate/admin/internal/hub"
+	"github.com/waygate-go/waygate/admin/internal/traffic"
 	"github.com/waygate-go/waygate/admin/internal/wire"
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/webhook"
@@ -40,9 +41,10 @@ type Handler struct {
 }
 
 // New returns the admin handler of e. It needs users (WithUser) unless
-// WithOpenAccess is given. It follows the revocations stored through e and
-// serves a webhook dispatcher (WithWebhooks, else one of its own); call
-// Close to stop.
+// WithOpenAccess is given. It follows the revocations stored through e,
+// serves a webhook dispatcher (WithWebhooks, else one of its own) and adds
+// an observer to e that counts its decisions per route for the
+// dashboard's Traffic page; call Close to stop.
 func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	if e == nil {
 		return nil, errors.New("waygate admin: the engine is nil")
@@ -75,8 +77,9 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	h.auth = a
 	streams := wire.NewStreamLimit(cfg.maxStreams) // one cap for every stream of the handler
 	stream := wire.Stream{KeepAlive: cfg.keepAlive, Done: h.done, Log: cfg.logger, Limit: streams}
+	rec := traffic.New(cfg.clock, e.Flags().Recorder())
 	ui, err := dashboard.New(dashboard.Config{Engine: e, Auth: a, Clock: cfg.clock, Log: cfg.logger, Stream: stream,
-		MountPath: h.mountPath, Services: func() map[string]hub.ServiceStatus { return h.hub.Statuses() }})
+		MountPath: h.mountPath, Services: func() map[string]hub.ServiceStatus { return h.hub.Statuses() }, Traffic: rec})
 	if err != nil {
 		return nil, errJoin([]error{err})
 	}
@@ -96,7 +99,11 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 		h.log.Info("waygate admin: the engine's state is on a Waygate Server; this handler keeps its sessions' revocations and its webhooks in this process", "service", svc)
 	}
 	h.hub = hub.New(hub.Config{Engine: e, Hooks: h.hooks, Clock: cfg.clock, Log: cfg.logger, KeepAlive: cfg.keepAlive, Tokens: cfg.serviceTokens, Streams: streams})
-	h.stop = append(h.stop, a.Follow(), h.hub.Close)
+	// The dashboard's Traffic page counts the engine's decisions from now
+	// on (one atomic add per request) and samples them every minute.
+	e.AddObserver(rec)
+	rec.Start()
+	h.stop = append(h.stop, a.Follow(), h.hub.Close, rec.Stop)
 
 	a.Register(h)
 	api.New(api.Config{Engine: e, Hooks: h.hooks, Clock: cfg.clock, Log: cfg.logger, Stream: stream, MountPath: h.mountPath}).Register(h)
@@ -105,9 +112,9 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	return h, nil
 }
 
-// Close ends open event streams, stops following the engine and, if New
-// made the webhook dispatcher, stops its deliveries (deliveries still
-// queued are abandoned).
+// Close ends open event streams, stops following the engine and sampling
+// its traffic and, if New made the webhook dispatcher, stops its
+// deliveries (deliveries still queued are abandoned).
 func (h *Handler) Close() error {
 	h.closeOnce.Do(func() {
 		close(h.done)

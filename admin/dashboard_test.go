@@ -24,7 +24,7 @@ import (
 var dashboardPages = []string{
 	"/", "/?status=maintenance", "/?q=orders", "/?service=billing", "/rate-limits", "/rate-limits?service=billing",
 	"/blocked", "/blocked?route=GET:/posts", "/flags", "/flags?q=check&type=boolean&state=on", "/segments", "/audit",
-	"/audit?action=maintenance_on&actor=admin", "/services",
+	"/audit?action=maintenance_on&actor=admin", "/services", "/traffic",
 }
 
 // flagTabsToRender are the tabs of a flag's page.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/waygate-go/waygate/admin/internal/auth"
 	"github.com/waygate-go/waygate/admin/internal/wire"
@@ -34,6 +35,7 @@ func (h *UI) Register(reg wire.Registrar) {
 	h.registerFlagPages()
 	h.registerSegmentPages()
 	h.registerLogPages()
+	h.registerTrafficPages()
 }
 
 type signInData struct {
@@ -127,8 +129,9 @@ type uiEvent struct{ name, data string }
 // change kind (route, global, service, rate_limit, flag, segment, resync)
 // for every engine change, which makes the page's live region reload
 // itself; with ?flag=KEY also that flag's evaluations as rendered table
-// rows (event "evaluation"). Keepalives and the reconnect delay come from
-// streamSSE.
+// rows (event "evaluation"); with ?traffic=1 also an event "traffic" each
+// time the traffic sampler has moved on a minute (its data: the minute
+// sampled). Keepalives and the reconnect delay come from streamSSE.
 func (h *UI) uiEvents(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, stop := context.WithCancel(r.Context())
 	defer stop()
@@ -138,6 +141,12 @@ func (h *UI) uiEvents(w http.ResponseWriter, r *http.Request, v *view) error {
 	if rec := h.eng.Flags().Recorder(); only != "" && rec != nil {
 		var cancel func()
 		evals, cancel = rec.Subscribe(evaluationBuffer)
+		defer cancel()
+	}
+	var minutes <-chan time.Time
+	if r.URL.Query().Get("traffic") != "" && h.traffic != nil {
+		var cancel func()
+		minutes, cancel = h.traffic.Subscribe()
 		defer cancel()
 	}
 	out := make(chan uiEvent)
@@ -158,6 +167,8 @@ func (h *UI) uiEvents(w http.ResponseWriter, r *http.Request, v *view) error {
 					continue
 				}
 				ev = uiEvent{name: "evaluation", data: h.evalRow(e)}
+			case m := <-minutes:
+				ev = uiEvent{name: "traffic", data: m.UTC().Format(time.RFC3339)}
 			}
 			select {
 			case out <- ev:

@@ -21,6 +21,7 @@ import (
 
 	"github.com/waygate-go/waygate/admin/internal/auth"
 	"github.com/waygate-go/waygate/admin/internal/hub"
+	"github.com/waygate-go/waygate/admin/internal/traffic"
 	"github.com/waygate-go/waygate/admin/internal/wire"
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
@@ -40,7 +41,7 @@ const flashCookie = "waygate_flash"
 
 // uiPages lists every page template; parsing checks each one exists and
 // executes against the layout.
-var uiPages = []string{"signin", "routes", "ratelimits", "blocked", "flags", "flag", "segments", "segment",
+var uiPages = []string{"signin", "routes", "ratelimits", "blocked", "traffic", "flags", "flag", "segments", "segment",
 	"audit", "services", "form", "error"}
 
 // ui is the parsed templates and hashed static assets.
@@ -112,7 +113,8 @@ type UI struct {
 	stream   wire.Stream
 	mount    func(*http.Request) string
 	statuses func() map[string]hub.ServiceStatus
-	reg      wire.Registrar // where pages are registered, during Register
+	traffic  *traffic.Recorder // nil: the Traffic page says so
+	reg      wire.Registrar    // where pages are registered, during Register
 }
 
 // Config is what the dashboard works with.
@@ -126,6 +128,9 @@ type Config struct {
 	// Services reports the SDKs connected to this replica, for the
 	// Services page of a Waygate Server; nil elsewhere.
 	Services func() map[string]hub.ServiceStatus
+	// Traffic is the recorder behind the Traffic page, sampled by its
+	// owner; nil shows the page without charts.
+	Traffic *traffic.Recorder
 }
 
 // New returns the dashboard. It fails only if the embedded templates do
@@ -138,7 +143,8 @@ func New(cfg Config) (*UI, error) {
 	if statuses == nil {
 		statuses = func() map[string]hub.ServiceStatus { return nil }
 	}
-	return &UI{eng: cfg.Engine, auth: cfg.Auth, clock: cfg.Clock, log: cfg.Log, stream: cfg.Stream, mount: cfg.MountPath, statuses: statuses}, nil
+	return &UI{eng: cfg.Engine, auth: cfg.Auth, clock: cfg.Clock, log: cfg.Log, stream: cfg.Stream, mount: cfg.MountPath, statuses: statuses,
+		traffic: cfg.Traffic}, nil
 }
 
 // view is what every page template gets: who is signed in, where the
