@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,20 +13,16 @@ import (
 	"github.com/waygate-go/waygate/core/engine"
 )
 
-// refusingBackend is a backend that is down: every Load is handed to the
-// test (so it sees each attempt) and fails, and every change stream ends
-// at once, as a Redis subscription that cannot dial does.
+// refusingBackend is a backend that is down: every Load fails (and is
+// counted, so the test sees each attempt), and every change stream ends at
+// once, as a Redis subscription that cannot dial does.
 type refusingBackend struct {
 	*backend.Memory
-	loads chan struct{}
+	loads *atomic.Int64
 }
 
-func (b refusingBackend) Load(ctx context.Context) (backend.Snapshot, error) {
-	select {
-	case b.loads <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+func (b refusingBackend) Load(context.Context) (backend.Snapshot, error) {
+	b.loads.Add(1)
 	return nil, errors.New("connection refused")
 }
 
@@ -36,43 +33,36 @@ func (b refusingBackend) Watch(context.Context) (<-chan backend.Change, error) {
 }
 
 // A stream that ends as soon as it starts must not cut the back-off short:
-// the engine retries once per step, not in a loop.
+// the engine retries once per back-off step, not in a loop.
 func TestRetriesWaitTheirBackoffWhenTheStreamEndsAtOnce(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	b := refusingBackend{Memory: backend.NewMemory(), loads: make(chan struct{})}
-	type result struct {
-		e   *engine.Engine
-		err error
+	b := refusingBackend{Memory: backend.NewMemory(), loads: &atomic.Int64{}}
+	e, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithClock(clk), engine.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
 	}
-	made := make(chan result, 1)
-	go func() {
-		e, err := engine.New(context.Background(), engine.WithBackend(b), engine.WithClock(clk), engine.WithLogger(slog.New(slog.DiscardHandler)))
-		made <- result{e, err}
-	}()
-	attempt := func(what string) {
+	defer e.Close()
+	loads := func(want int64, what string) {
 		t.Helper()
-		select {
-		case <-b.loads:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no load %s", what)
+		deadline := time.Now().Add(10 * time.Second)
+		for b.loads.Load() < want {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d loads, want %d %s", b.loads.Load(), want, what)
+			}
+			time.Sleep(time.Millisecond)
 		}
 	}
-	attempt("at start")
-	r := <-made
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	defer r.e.Close()
-	attempt("from the sync loop")
-	// The loop now waits for its first back-off step (at most 100 ms on the
-	// engine's clock, which stands still): no load may come.
-	select {
-	case <-b.loads:
-		t.Fatal("the engine retried the load without waiting for its back-off")
-	case <-time.After(100 * time.Millisecond):
+	// One load at start, one from the sync loop; then the loop waits for
+	// its first back-off step on the engine's clock, which stands still.
+	loads(2, "(at start and from the sync loop)")
+	for range 50 { // a loop that retried at once would be seen here
+		time.Sleep(2 * time.Millisecond)
+		if n := b.loads.Load(); n != 2 {
+			t.Fatalf("%d loads while the engine's clock stood still: it retried without waiting for its back-off", n)
+		}
 	}
 	for step := range 3 {
 		clk.Advance(30 * time.Second) // past any back-off step
-		attempt("after back-off step " + string(rune('1'+step)))
+		loads(int64(3+step), "after a back-off step")
 	}
 }
