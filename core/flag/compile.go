@@ -2,7 +2,6 @@ package flag
 
 import (
 	"regexp"
-	"sync/atomic"
 	"time"
 )
 
@@ -28,9 +27,10 @@ type compiledFlag struct {
 	targets    keyIndex
 	rules      []compiledRule
 
-	// counts has one counter per variation plus one (last) for outcomes
-	// without a variation; nil when the store records nothing.
-	counts []*atomic.Uint64
+	// counts has the counters (by reason) of each variation plus one set
+	// (last) for outcomes without a variation; nil when the store records
+	// nothing.
+	counts []*reasonCounts
 }
 
 type compiledVariation struct {

@@ -124,8 +124,10 @@
 // # Evaluation stream
 //
 // A [Recorder] attached with [WithRecorder] counts every evaluation made
-// through the Store by variation and keeps a bounded ring of [Event]
-// values that subscribers also receive.
+// through the Store by variation and reason ([Recorder.Counts] adds the
+// reasons up, [Recorder.Tallies] lists them, as metrics exporters read
+// them) and keeps a bounded ring of [Event] values that subscribers also
+// receive.
 //
 // # Scheduled changes
 //

@@ -128,9 +128,14 @@ func ExampleRecorder() {
 	e := <-events
 	fmt.Println(e.FlagKey, e.ContextKey, e.Variation, e.Reason)
 	fmt.Println(rec.Counts("new-checkout"))
+	for _, t := range rec.Tallies() {
+		fmt.Println(t.Flag, t.Variation, t.Reason, t.Count)
+	}
 	// Output:
 	// new-checkout alice on TARGET_MATCH
 	// map[off:1 on:1]
+	// new-checkout off FALLTHROUGH 1
+	// new-checkout on TARGET_MATCH 1
 }
 
 // Scheduled changes due at a time are applied to a copy the engine saves.

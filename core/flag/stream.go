@@ -21,8 +21,8 @@ type Event struct {
 	Time       time.Time `json:"timestamp"`
 }
 
-// Recorder keeps per-flag evaluation counts by variation (atomic counters,
-// always on) and, when it has a ring or subscribers, a bounded ring of the
+// Recorder keeps per-flag evaluation counts by variation and reason
+// (atomic counters, always on) and, when it has a ring or subscribers, a bounded ring of the
 // latest evaluation events that subscribers also receive. Attach it to a
 // Store with WithRecorder; evaluations through the Store are then recorded.
 // Counting costs one atomic add; events cost a clock read and a short
@@ -39,7 +39,59 @@ type Recorder struct {
 	dropped atomic.Uint64
 
 	countsMu sync.Mutex
-	counts   map[string]map[string]*atomic.Uint64
+	counts   map[string]map[string]*reasonCounts // flag → variation → by reason
+}
+
+// countedReasons are the reasons a Recorder counts by, in the order Tallies
+// lists them; the last, "", counts events recorded with any other reason.
+var countedReasons = [...]Reason{ReasonTargetMatch, ReasonRuleMatch, ReasonFallthrough, ReasonOff,
+	ReasonPrerequisiteFail, ReasonError, ReasonDefault, ""}
+
+// reasonCounts are the counters of one flag variation, one per counted
+// reason.
+type reasonCounts [len(countedReasons)]atomic.Uint64
+
+// reasonIndex is the index of r in countedReasons: a switch over constant
+// strings of distinct lengths, a length test and one comparison.
+func reasonIndex(r Reason) int {
+	switch r {
+	case ReasonTargetMatch:
+		return 0
+	case ReasonRuleMatch:
+		return 1
+	case ReasonFallthrough:
+		return 2
+	case ReasonOff:
+		return 3
+	case ReasonPrerequisiteFail:
+		return 4
+	case ReasonError:
+		return 5
+	case ReasonDefault:
+		return 6
+	}
+	return len(countedReasons) - 1
+}
+
+// sum returns the count of every reason.
+func (c *reasonCounts) sum() uint64 {
+	var n uint64
+	for i := range c {
+		n += c[i].Load()
+	}
+	return n
+}
+
+// Tally is the number of evaluations of one flag that served one variation
+// for one reason.
+type Tally struct {
+	Flag string `json:"flag_key"`
+	// Variation is the served variation, "" when none was served.
+	Variation string `json:"variation"`
+	// Reason is why; "" counts events given to Record with a reason
+	// outside the ones this package defines.
+	Reason Reason `json:"reason"`
+	Count  uint64 `json:"count"`
 }
 
 type subscription struct{ ch chan Event }
@@ -60,7 +112,7 @@ func WithClock(c clock.Clock) RecorderOption {
 // NewRecorder returns a recorder keeping the latest capacity events
 // (0 keeps none; subscribers still receive events).
 func NewRecorder(capacity int, opts ...RecorderOption) *Recorder {
-	r := &Recorder{clock: clock.Real{}, counts: map[string]map[string]*atomic.Uint64{}}
+	r := &Recorder{clock: clock.Real{}, counts: map[string]map[string]*reasonCounts{}}
 	if capacity > 0 {
 		r.ring = make([]Event, capacity)
 		r.events.Store(true)
@@ -74,7 +126,7 @@ func NewRecorder(capacity int, opts ...RecorderOption) *Recorder {
 // Record adds an event recorded outside a Store (for example by an SDK
 // client) and counts it. Time defaults to now.
 func (r *Recorder) Record(e Event) {
-	r.counter(e.FlagKey, e.Variation).Add(1)
+	r.counter(e.FlagKey, e.Variation)[reasonIndex(e.Reason)].Add(1)
 	if !r.events.Load() {
 		return
 	}
@@ -85,14 +137,14 @@ func (r *Recorder) Record(e Event) {
 }
 
 // record is the Store's hot path: the counters were resolved when the flag
-// was compiled.
+// was compiled, so counting is one atomic add.
 func (r *Recorder) record(f *compiledFlag, o *outcome, contextKey string) {
 	if n := len(f.counts); n > 0 {
 		i := o.variation
 		if i < 0 || i >= n-1 {
 			i = n - 1
 		}
-		f.counts[i].Add(1)
+		f.counts[i][reasonIndex(o.reason)].Add(1)
 	}
 	if !r.events.Load() {
 		return
@@ -167,15 +219,51 @@ func (r *Recorder) Subscribe(buffer int) (events <-chan Event, cancel func()) {
 // was full.
 func (r *Recorder) Dropped() uint64 { return r.dropped.Load() }
 
-// Counts returns the evaluation counts of one flag by variation name; the
-// key "" counts evaluations that served no variation (invalid flags).
+// Counts returns the evaluation counts of one flag by variation name,
+// every reason added up; the key "" counts evaluations that served no
+// variation (invalid flags).
 func (r *Recorder) Counts(flagKey string) map[string]uint64 {
 	r.countsMu.Lock()
 	defer r.countsMu.Unlock()
 	out := map[string]uint64{}
 	for name, c := range r.counts[flagKey] {
-		if n := c.Load(); n > 0 {
+		if n := c.sum(); n > 0 {
 			out[name] = n
+		}
+	}
+	return out
+}
+
+// Tallies returns the non-zero evaluation counts of every flag by variation
+// and reason, sorted by flag, variation, then reason (target match, rule
+// match, fallthrough, off, prerequisite fail, error, default, other). It
+// is what a metrics exporter reads: the set of tallies only grows, and each
+// count only grows, until ResetCounts.
+func (r *Recorder) Tallies() []Tally {
+	type row struct {
+		flag, variation string
+		c               *reasonCounts
+	}
+	r.countsMu.Lock()
+	rows := make([]row, 0, len(r.counts)*3)
+	for k, byName := range r.counts {
+		for v, c := range byName {
+			rows = append(rows, row{k, v, c})
+		}
+	}
+	r.countsMu.Unlock()
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].flag != rows[j].flag {
+			return rows[i].flag < rows[j].flag
+		}
+		return rows[i].variation < rows[j].variation
+	})
+	var out []Tally
+	for _, x := range rows {
+		for i := range x.c {
+			if n := x.c[i].Load(); n > 0 {
+				out = append(out, Tally{Flag: x.flag, Variation: x.variation, Reason: countedReasons[i], Count: n})
+			}
 		}
 	}
 	return out
@@ -207,32 +295,35 @@ func (r *Recorder) ResetCounts(flagKey string) {
 	for k, byName := range r.counts {
 		if flagKey == "" || k == flagKey {
 			for _, c := range byName {
-				c.Store(0)
+				for i := range c {
+					c[i].Store(0)
+				}
 			}
 		}
 	}
 }
 
-func (r *Recorder) counter(flagKey, variation string) *atomic.Uint64 {
+// counter returns the counters of one flag variation, by reason.
+func (r *Recorder) counter(flagKey, variation string) *reasonCounts {
 	r.countsMu.Lock()
 	defer r.countsMu.Unlock()
 	byName := r.counts[flagKey]
 	if byName == nil {
-		byName = map[string]*atomic.Uint64{}
+		byName = map[string]*reasonCounts{}
 		r.counts[flagKey] = byName
 	}
 	c := byName[variation]
 	if c == nil {
-		c = new(atomic.Uint64)
+		c = new(reasonCounts)
 		byName[variation] = c
 	}
 	return c
 }
 
-// counters resolves a compiled flag's counters: one per variation, then
-// one for "no variation". Counts survive recompilation by name.
-func (r *Recorder) counters(f *compiledFlag) []*atomic.Uint64 {
-	out := make([]*atomic.Uint64, 0, len(f.variations)+1)
+// counters resolves a compiled flag's counters: one set per variation,
+// then one for "no variation". Counts survive recompilation by name.
+func (r *Recorder) counters(f *compiledFlag) []*reasonCounts {
+	out := make([]*reasonCounts, 0, len(f.variations)+1)
 	for _, v := range f.variations {
 		out = append(out, r.counter(f.key, v.name))
 	}

@@ -141,3 +141,93 @@ func TestRecorderConcurrent(t *testing.T) {
 		t.Errorf("counted %d of 2000", got)
 	}
 }
+
+// Tallies count by flag, variation and reason; Counts adds the reasons up.
+func TestRecorderTallies(t *testing.T) {
+	store, rec, _ := recordingStore(0)
+	f, _ := store.Snapshot().Flag("f")
+	f.Targets = map[string][]string{"on": {"vip"}}
+	store.SetFlag(f)
+	off := NewBoolean("off")
+	off.Enabled = false
+	store.SetFlag(off)
+	pre := NewBoolean("pre")
+	pre.Prerequisites = []Prerequisite{{FlagKey: "missing", Variation: "on"}}
+	store.SetFlag(pre)
+
+	store.Bool("f", attrs("plan", "pro"), false)  // RULE_MATCH on
+	store.Bool("f", attrs("plan", "pro"), false)  // RULE_MATCH on
+	store.Bool("f", attrs("plan", "free"), false) // FALLTHROUGH off
+	store.Bool("f", EvaluationContext{Key: "vip"}, false)
+	store.Bool("off", attrs(), false)
+	store.Bool("pre", attrs(), false)
+	store.Bool("broken", attrs(), false)
+	store.Bool("missing", attrs(), false) // no flag, nothing to count
+	rec.Record(Event{FlagKey: "external", Variation: "v", Reason: ReasonDefault})
+	rec.Record(Event{FlagKey: "external", Variation: "v", Reason: "SPLIT"})
+
+	want := []Tally{
+		{"broken", "", ReasonError, 1},
+		{"external", "v", ReasonDefault, 1},
+		{"external", "v", "", 1},
+		{"f", "off", ReasonFallthrough, 1},
+		{"f", "on", ReasonTargetMatch, 1},
+		{"f", "on", ReasonRuleMatch, 2},
+		{"off", "off", ReasonOff, 1},
+		{"pre", "off", ReasonPrerequisiteFail, 1},
+	}
+	if got := rec.Tallies(); !reflect.DeepEqual(got, want) {
+		t.Errorf("tallies\n got %v\nwant %v", got, want)
+	}
+	if got := rec.Counts("f"); !reflect.DeepEqual(got, map[string]uint64{"on": 3, "off": 1}) {
+		t.Errorf("counts f = %v, want the reasons added up", got)
+	}
+	f, _ = store.Snapshot().Flag("f")
+	store.SetFlag(f) // recompiled: the tallies go on by name
+	store.Bool("f", attrs("plan", "pro"), false)
+	if got := rec.Tallies()[5]; got != (Tally{"f", "on", ReasonRuleMatch, 3}) {
+		t.Errorf("after SetFlag %v, want 3 rule matches", got)
+	}
+	rec.ResetCounts("f")
+	for _, tl := range rec.Tallies() {
+		if tl.Flag == "f" {
+			t.Errorf("after ResetCounts(f): %v", tl)
+		}
+	}
+	rec.ResetCounts("")
+	if got := rec.Tallies(); len(got) != 0 {
+		t.Errorf("after ResetCounts(\"\"): %v", got)
+	}
+}
+
+// Every reason has its own counter, and an unknown one the last.
+func TestReasonIndex(t *testing.T) {
+	seen := map[int]Reason{}
+	for _, r := range []Reason{ReasonOff, ReasonFallthrough, ReasonTargetMatch, ReasonRuleMatch,
+		ReasonPrerequisiteFail, ReasonError, ReasonDefault} {
+		i := reasonIndex(r)
+		if countedReasons[i] != r {
+			t.Errorf("reasonIndex(%s) = %d, which lists %q", r, i, countedReasons[i])
+		}
+		if prev, dup := seen[i]; dup {
+			t.Errorf("%s and %s share counter %d", r, prev, i)
+		}
+		seen[i] = r
+	}
+	if i := reasonIndex("SPLIT"); i != len(countedReasons)-1 || countedReasons[i] != "" {
+		t.Errorf("an unknown reason counts at %d", i)
+	}
+}
+
+// Counting through a Store allocates nothing.
+func TestRecorderCountsWithoutAllocating(t *testing.T) {
+	store := NewStore(WithRecorder(NewRecorder(0)))
+	store.SetFlag(benchOneRule())
+	ctx := EvaluationContext{Key: "user-42", Attributes: map[string]any{"plan": "enterprise"}}
+	if n := testing.AllocsPerRun(100, func() { store.Bool("one-rule", ctx, false) }); n != 0 {
+		t.Errorf("%v allocations per evaluation", n)
+	}
+	if got := store.Recorder().Counts("one-rule")["on"]; got < 100 {
+		t.Errorf("counted %d", got)
+	}
+}
