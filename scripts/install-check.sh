@@ -10,7 +10,7 @@
 #    - go install github.com/waygate-go/waygate/cli/cmd/waygate@VERSION
 #      works and `waygate version` prints VERSION;
 #    - one consumer module per framework (net/http, gin, echo, fiber) go
-#      gets core, its adapter, admin and openapi at VERSION;
+#      gets core, its adapter, admin, openapi and otel at VERSION;
 #    - every Go block of README.md and docs/ is written into the consumer
 #      module its marker names (devtools/cmd/snippets), the modules are
 #      tidied and vetted (which compiles tests too), and the programs the
@@ -49,7 +49,7 @@ for fw in nethttp gin echo fiber; do
   echo "== consumer module on $fw"
   mkdir -p "consumers/$fw"
   (cd "consumers/$fw" && go mod init "example.com/consumer/$fw" >/dev/null 2>&1 &&
-    go get "$modpath/core@$version" "$modpath/adapters/$fw@$version" "$modpath/admin@$version" "$modpath/openapi@$version" 2>&1 | grep -v '^go: downloading' || true)
+    go get "$modpath/core@$version" "$modpath/adapters/$fw@$version" "$modpath/admin@$version" "$modpath/openapi@$version" "$modpath/otel@$version" 2>&1 | grep -v '^go: downloading' || true)
 done
 
 echo "== the documentation's snippets"

@@ -36,10 +36,12 @@ var packages = map[string]string{
 	"waygategin": mod + "adapters/gin", "waygategintest": mod + "adapters/gin/waygategintest",
 	"waygateecho": mod + "adapters/echo", "waygateechotest": mod + "adapters/echo/waygateechotest",
 	"waygatefiber": mod + "adapters/fiber", "waygatefibertest": mod + "adapters/fiber/waygatefibertest",
+	"waygateotel": mod + "otel", "waygateprom": mod + "otel/prom",
 	// Frameworks and libraries.
 	"gin": "github.com/gin-gonic/gin", "echo": "github.com/labstack/echo/v4", "fiber": "github.com/gofiber/fiber/v2",
 	"adaptor": "github.com/gofiber/fiber/v2/middleware/adaptor", "redis": "github.com/redis/go-redis/v9",
 	"openfeature": "github.com/open-feature/go-sdk/openfeature", "isolated": "github.com/open-feature/go-sdk/openfeature/isolated",
+	"otel": "go.opentelemetry.io/otel", "sdkmetric": "go.opentelemetry.io/otel/sdk/metric", "sdktrace": "go.opentelemetry.io/otel/sdk/trace",
 }
 
 // engineSetup gives every wrapper an engine e (and ctx) on a memory
@@ -75,6 +77,7 @@ var wrappers = map[string]wrapper{
 			provided{"r", `r := httptest.NewRequest("GET", "/checkout", nil)`},
 			provided{"req", `req := &engine.Request{Method: "GET", Route: "/payments", Path: "/payments"}`},
 			provided{"b", "var b backend.Backend = backend.NewMemory()"},
+			provided{"reader", "var reader sdkmetric.Reader = sdkmetric.NewManualReader()"},
 		),
 		decls: handlers("(w http.ResponseWriter, r *http.Request)",
 			"health", "payments", "orders", "order", "debug", "users", "posts", "reports", "search", "checkout"),

@@ -1,7 +1,8 @@
 // Command echo is the Waygate demo on echo v4: go run ./examples/echo.
 //
 // Its API description (examples/internal/apidocs, shared by the four demos)
-// is served live, patched with Waygate's state, at /openapi.json and /docs.
+// is served live, patched with Waygate's state, at /openapi.json and /docs;
+// its metrics (waygateotel through the Prometheus exporter) at /metrics.
 package main
 
 import (
@@ -40,6 +41,12 @@ func main() {
 	defer spec.Close()
 	app.GET(demo.SpecPath, echo.WrapHandler(spec))
 	r.Mount(demo.DocsPath, ui)
+	metrics, err := demo.NewMetrics(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer metrics.Close()
+	app.GET(demo.MetricsPath, echo.WrapHandler(metrics))
 
 	app.GET("/health", health, waygateecho.ForceActive())
 	app.GET("/payments", payments, waygateecho.Maintenance(demo.PaymentsReason))

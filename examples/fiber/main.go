@@ -1,7 +1,8 @@
 // Command fiber is the Waygate demo on fiber v2: go run ./examples/fiber.
 //
 // Its API description (examples/internal/apidocs, shared by the four demos)
-// is served live, patched with Waygate's state, at /openapi.json and /docs.
+// is served live, patched with Waygate's state, at /openapi.json and /docs;
+// its metrics (waygateotel through the Prometheus exporter) at /metrics.
 package main
 
 import (
@@ -45,6 +46,12 @@ func main() {
 	defer spec.Close()
 	app.Get(demo.SpecPath, adaptor.HTTPHandler(spec))
 	waygatefiber.Mount(app, e, demo.DocsPath, ui)
+	metrics, err := demo.NewMetrics(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer metrics.Close()
+	app.Get(demo.MetricsPath, adaptor.HTTPHandler(metrics))
 
 	app.Get("/health", waygatefiber.ForceActive(), health)
 	app.Get("/payments", waygatefiber.Maintenance(demo.PaymentsReason), payments)

@@ -1,7 +1,8 @@
 // Command gin is the Waygate demo on gin: go run ./examples/gin.
 //
 // Its API description (examples/internal/apidocs, shared by the four demos)
-// is served live, patched with Waygate's state, at /openapi.json and /docs.
+// is served live, patched with Waygate's state, at /openapi.json and /docs;
+// its metrics (waygateotel through the Prometheus exporter) at /metrics.
 package main
 
 import (
@@ -40,6 +41,12 @@ func main() {
 	defer spec.Close()
 	r.GET(demo.SpecPath, gin.WrapH(spec))
 	r.Mount(demo.DocsPath, ui)
+	metrics, err := demo.NewMetrics(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer metrics.Close()
+	r.GET(demo.MetricsPath, gin.WrapH(metrics))
 
 	r.GET("/health", waygategin.ForceActive(), health)
 	r.GET("/payments", waygategin.Maintenance(demo.PaymentsReason), payments)

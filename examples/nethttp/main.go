@@ -1,7 +1,8 @@
 // Command nethttp is the Waygate demo on net/http: go run ./examples/nethttp.
 //
 // Its API description (examples/internal/apidocs, shared by the four demos)
-// is served live, patched with Waygate's state, at /openapi.json and /docs.
+// is served live, patched with Waygate's state, at /openapi.json and /docs;
+// its metrics (waygateotel through the Prometheus exporter) at /metrics.
 package main
 
 import (
@@ -35,6 +36,12 @@ func main() {
 	mux.Handle("GET "+demo.SpecPath, spec)
 	mux.Mount(demo.DocsPath, ui)
 	mux.Handle("GET "+demo.DocsPath, ui) // the page without the trailing slash, as on the other frameworks
+	metrics, err := demo.NewMetrics(e)
+	if err != nil {
+		demo.Fatal(err)
+	}
+	defer metrics.Close()
+	mux.Handle("GET "+demo.MetricsPath, metrics)
 
 	mux.HandleFunc("GET /health", health, waygatehttp.ForceActive())
 	mux.HandleFunc("GET /payments", payments, waygatehttp.Maintenance(demo.PaymentsReason))

@@ -9,11 +9,12 @@
 // which refuses the default admin password and any shorter than 12
 // characters): the server there (admin API and dashboard under /waygate,
 // user admin, password $WAYGATE_ADMIN_PASSWORD or "secret"), payments on
-// the next port (8001) and orders on the one after (8002). It has the
-// demos' server timeouts ($READ_HEADER_TIMEOUT, $READ_TIMEOUT,
-// $WRITE_TIMEOUT, $IDLE_TIMEOUT) and logs in their format (slog text on
-// stderr). Each role also runs alone, as separate processes would in
-// production; -addr overrides $HOST and $PORT:
+// the next port (8001) and orders on the one after (8002), each with its
+// Prometheus metrics at /metrics. It has the demos' server timeouts
+// ($READ_HEADER_TIMEOUT, $READ_TIMEOUT, $WRITE_TIMEOUT, $IDLE_TIMEOUT) and
+// logs in their format (slog text on stderr). Each role also runs alone,
+// as separate processes would in production; -addr overrides $HOST and
+// $PORT:
 //
 //	go run ./examples/server -role server   -addr localhost:8000
 //	PORT=8001 go run ./examples/server -role payments -server http://localhost:8000/waygate

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 
 	"github.com/waygate-go/waygate/admin"
@@ -13,7 +14,8 @@ import (
 )
 
 // runServer runs the Waygate Server: an engine on $WAYGATE_BACKEND and the
-// admin handler, with the SDK endpoints, under /waygate.
+// admin handler, with the SDK endpoints, under /waygate, and its metrics
+// at /metrics.
 func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[string]string, onListen func()) error {
 	b, err := engine.OpenBackend(os.Getenv(engine.EnvBackend))
 	if err != nil {
@@ -41,6 +43,14 @@ func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[st
 		return err
 	}
 	defer h.Close()
+	metrics, err := demo.NewMetrics(e)
+	if err != nil {
+		return err
+	}
+	defer metrics.Close()
+	mux := http.NewServeMux()
+	mux.Handle("GET "+demo.MetricsPath, metrics)
+	mux.Handle("/", h)
 	demo.SeedFlags(ctx, e, log) // the services' GET /checkout reads new-checkout
-	return serve(ctx, log, "waygate server", addr, h, onListen, func() { h.Close() })
+	return serve(ctx, log, "waygate server", addr, mux, onListen, func() { h.Close() })
 }

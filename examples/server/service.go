@@ -27,7 +27,13 @@ func runService(ctx context.Context, log *slog.Logger, service, addr, serverURL,
 	}
 	defer e.Close()
 
+	metrics, err := demo.NewMetrics(e)
+	if err != nil {
+		return err
+	}
+	defer metrics.Close()
 	mux := waygatehttp.NewServeMux(e)
+	mux.Handle("GET "+demo.MetricsPath, metrics)
 	mux.HandleFunc("GET /health", reply(map[string]any{"status": "ok", "service": service}), waygatehttp.ForceActive())
 	mux.HandleFunc("GET /sdk/status", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, b.Status())

@@ -112,6 +112,10 @@ WAYGATE_ADMIN_PASSWORD=s3cret WAYGATE_ADMIN_SECRET=$(openssl rand -hex 32) \
 waygate config set-url http://localhost:8000/waygate
 ` + "```" + `
 
+It serves its metrics (changes by action, flag evaluations, fail-open events, sync lag) to
+Prometheus at ` + "`/metrics`" + ` (` + "`--metrics-path`" + `; ` + "`--metrics-path \"\"`" + ` serves none), unauthenticated like any
+scrape target: see [Observability](observability.md).
+
 ## Shell completion
 
 ` + "```sh" + `

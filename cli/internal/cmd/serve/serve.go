@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/waygate-go/waygate/cli/internal/cmdutil"
 	"github.com/waygate-go/waygate/cli/internal/iostreams"
 	"github.com/waygate-go/waygate/core/engine"
+	waygateprom "github.com/waygate-go/waygate/otel/prom"
 )
 
 // Environment variables serve reads when the matching flag is not given.
@@ -44,6 +46,9 @@ type ServeOptions struct {
 	Addr string
 	// Prefix is where the admin API is mounted ("/waygate").
 	Prefix string
+	// MetricsPath serves the engine's metrics to Prometheus ("/metrics");
+	// empty serves none.
+	MetricsPath string
 	// Backend is a WAYGATE_BACKEND spec: memory, file:/path, redis://...
 	Backend string
 	// Env is the engine's environment (WAYGATE_ENV); empty keeps the default.
@@ -75,7 +80,8 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run a standalone Waygate server (engine + admin API)",
-		Long: "Run a Waygate server: an engine on --backend with the admin REST API mounted at --prefix.\n" +
+		Long: "Run a Waygate server: an engine on --backend with the admin REST API mounted at --prefix\n" +
+			"and its Prometheus metrics at --metrics-path (default /metrics).\n" +
 			"It is also the Waygate Server of SDK services: give each service a token in\n" +
 			"$WAYGATE_SERVICE_TOKENS (\"payments=SECRET,orders=SECRET\") or --service-tokens-file.\n" +
 			"The admin password comes from $WAYGATE_ADMIN_PASSWORD or --admin-password-file\n" +
@@ -133,6 +139,9 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 					return cmdutil.FlagErrorf("%s %s must be positive", name, d)
 				}
 			}
+			if err := checkMetricsPath(opts); err != nil {
+				return err
+			}
 			if err := checkExposure(opts); err != nil {
 				return err
 			}
@@ -145,6 +154,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "localhost:8000", "listen address (default $WAYGATE_ADDR or localhost:8000; :8000 for every interface)")
 	fl.StringVar(&opts.Prefix, "prefix", "/waygate", "path the admin API is mounted at")
+	fl.StringVar(&opts.MetricsPath, "metrics-path", waygateprom.Path, `path of the Prometheus metrics, unauthenticated like any scrape target ("" serves none)`)
 	fl.StringVar(&opts.Backend, "backend", "", "state backend: memory, file:/path/state.json or redis://host:6379/0 (default $WAYGATE_BACKEND or memory)")
 	fl.StringVar(&opts.Env, "env", "", "environment name for env-gated routes (default $WAYGATE_ENV)")
 	fl.StringVar(&opts.AdminUser, "admin-user", "admin", "name of the admin user")
@@ -202,13 +212,28 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: opts.ReadHeaderTimeout, ReadTimeout: opts.ReadTimeout,
+	var handler http.Handler = h
+	if opts.MetricsPath != "" {
+		metrics, err := waygateprom.New(e)
+		if err != nil {
+			return err
+		}
+		defer metrics.Close()
+		mux := http.NewServeMux()
+		mux.Handle("GET "+opts.MetricsPath, metrics)
+		mux.Handle("/", h)
+		handler = mux
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: opts.ReadHeaderTimeout, ReadTimeout: opts.ReadTimeout,
 		WriteTimeout: opts.WriteTimeout, IdleTimeout: opts.IdleTimeout}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + displayAddr(ln.Addr()) + prefix
 	logger.Info("waygate server starting", "version", build.Version(), "env", e.Env())
 	fmt.Fprintf(opts.IO.ErrOut, "Waygate server listening on %s\nPoint the CLI at it with: waygate config set-url %s\n", url, url)
+	if opts.MetricsPath != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "Prometheus metrics at http://%s%s\n", displayAddr(ln.Addr()), opts.MetricsPath)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -256,6 +281,27 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// metricsPath is what --metrics-path accepts: an absolute path of plain
+// segments (a ServeMux pattern must not see wildcards).
+var metricsPath = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+$`)
+
+// checkMetricsPath refuses a metrics path that is not a plain absolute
+// path or that falls under the admin prefix.
+func checkMetricsPath(opts *ServeOptions) error {
+	p := opts.MetricsPath
+	if p == "" {
+		return nil
+	}
+	if !metricsPath.MatchString(p) {
+		return cmdutil.FlagErrorf("--metrics-path %q: give an absolute path like /metrics, or \"\" to serve no metrics", p)
+	}
+	prefix := "/" + strings.Trim(opts.Prefix, "/")
+	if p == prefix || strings.HasPrefix(p, prefix+"/") {
+		return cmdutil.FlagErrorf("--metrics-path %s is under the admin prefix %s: pick a path outside it", p, prefix)
+	}
+	return nil
 }
 
 // checkExposure refuses, on an address other machines can reach, open

@@ -61,5 +61,26 @@ func TestNewCmdServe(t *testing.T) {
 			}},
 		{Name: "zero timeout", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--idle-timeout", "0s"}, Usage: true},
 		{Name: "missing service tokens file", Args: []string{"--admin-password", "pw", "--service-tokens-file", "/nonexistent"}, Fails: true},
+		{Name: "metrics at /metrics by default", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if o.MetricsPath != "/metrics" {
+					t.Fatalf("MetricsPath %q", o.MetricsPath)
+				}
+			}},
+		{Name: "metrics elsewhere", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--metrics-path", "/internal/prom"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if o.MetricsPath != "/internal/prom" {
+					t.Fatalf("MetricsPath %q", o.MetricsPath)
+				}
+			}},
+		{Name: "no metrics", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--metrics-path", ""},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if o.MetricsPath != "" {
+					t.Fatalf("MetricsPath %q", o.MetricsPath)
+				}
+			}},
+		{Name: "metrics path not absolute", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--metrics-path", "metrics"}, Usage: true},
+		{Name: "metrics path with a wildcard", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--metrics-path", "/{x}"}, Usage: true},
+		{Name: "metrics under the admin prefix", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw"}, Args: []string{"--metrics-path", "/waygate/metrics"}, Usage: true},
 	})
 }
