@@ -96,11 +96,15 @@ func ParseKey(s string) (Key, error) {
 	}
 	// A key may be written in the framework's syntax (GET:/users/:name,
 	// GET:/files/*path): it names the same route as Waygate's form.
-	norm, err := NormalizeTemplate(path)
-	if err != nil {
-		return Key{}, fmt.Errorf("%w %q: %w", ErrInvalidKey, s, err)
+	// (Keys in Waygate's form, the engine's own on every snapshot rebuild,
+	// skip the rewrite.)
+	if strings.ContainsAny(path, ":*") || strings.Contains(path, "...}") {
+		norm, err := NormalizeTemplate(path)
+		if err != nil {
+			return Key{}, fmt.Errorf("%w %q: %w", ErrInvalidKey, s, err)
+		}
+		k.Path = norm
 	}
-	k.Path = norm
 	return k, nil
 }
 
