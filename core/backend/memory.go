@@ -188,7 +188,11 @@ func cloneSnapshot(s Snapshot) Snapshot {
 func appendBounded(log [][]byte, entry []byte, keep int) [][]byte {
 	log = append(log, entry)
 	if keep > 0 && len(log) > keep {
-		log = slices.Clone(log[len(log)-keep:])
+		// Re-slice, not copy: a full log would otherwise copy keep entries
+		// on every append. When append next outgrows the backing array it
+		// copies only the window, and the old array (with the dropped
+		// entries) is freed, so memory stays within a few times keep.
+		log = log[len(log)-keep:]
 	}
 	return log
 }

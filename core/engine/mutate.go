@@ -38,7 +38,7 @@ func (e *Engine) mutateRoute(ctx context.Context, key string, action audit.Actio
 	}
 	e.auditLocked(ctx, audit.Entry{Path: k, Service: st.Service, Action: action, Reason: reason, PreviousStatus: prev, NewStatus: st.Status})
 	e.changes.emit(Change{Kind: KindRoute, Key: k, Action: action, Route: ptr(st.Clone()), Actor: actorOf(ctx).Actor, Time: e.now()})
-	e.commitLocked()
+	e.commitRouteLocked(k)
 	return st.Clone(), nil
 }
 
