@@ -6,6 +6,8 @@ import (
 	"math"
 	"net/netip"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/waygate-go/waygate/core/route"
@@ -84,9 +86,10 @@ type Decision struct {
 	// maintenance window or of the rate limit; zero when unknown.
 	RetryAfter time.Time
 	// Header lists headers to set on the response, blocked or allowed.
-	// Allowed requests share this slice: do not modify it.
+	// Requests share this slice: do not modify it.
 	Header []Header
-	// Body is the default JSON body of a block; nil when allowed.
+	// Body is the default JSON body of a block; nil when allowed. Blocks
+	// of the same path share it: do not modify it.
 	Body []byte
 	// Responder is the route's custom responder declared in code, if any.
 	Responder any
@@ -150,16 +153,16 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	}
 	switch {
 	case s.global.enabled && !s.global.exempts(r.Method, template):
-		d = e.block(d, BlockMaintenance, s.global.reason, time.Time{}, r.Path)
+		d = e.block(d, s.global.blocks, BlockMaintenance, s.global.reason, time.Time{}, r.Path)
 	case sm != nil && sm.enabled && !sm.exempts(r.Method, template):
-		d = e.block(d, BlockMaintenance, sm.reason, time.Time{}, r.Path)
+		d = e.block(d, sm.blocks, BlockMaintenance, sm.reason, time.Time{}, r.Path)
 	case en == nil:
 	case en.status == route.StatusMaintenance:
-		d = e.block(d, BlockMaintenance, en.reason, en.maintEnd, r.Path)
+		d = e.block(d, en.blocks, BlockMaintenance, en.reason, en.maintEnd, r.Path)
 	case en.status == route.StatusDisabled:
-		d = e.block(d, BlockDisabled, en.reason, time.Time{}, r.Path)
+		d = e.block(d, en.blocks, BlockDisabled, en.reason, time.Time{}, r.Path)
 	case en.status == route.StatusEnvGated && !en.envAllowed:
-		d = e.block(d, BlockNotFound, "", time.Time{}, r.Path)
+		d = e.block(d, en.blocks, BlockNotFound, "", time.Time{}, r.Path)
 	default:
 		d.Header = en.allow
 		if s.globalRL != nil || len(s.serviceRL) > 0 || en.rl != nil {
@@ -211,29 +214,66 @@ func marshalError(det errorDetail) []byte {
 	return b
 }
 
-// block fills d for a blocked request and renders its default body.
-func (e *Engine) block(d Decision, o Outcome, reason string, end time.Time, path string) Decision {
+// jsonHeader is the headers of a block without Retry-After, shared.
+var jsonHeader = []Header{{Name: "Content-Type", Value: "application/json"}}
+
+// blockCache keeps the last block rendered for a route (or a maintenance
+// scope): during an incident or a flood the same path is blocked again
+// and again, and is then answered with no rendering and no allocation. A
+// snapshot rebuild (a change of state) starts with an empty cache.
+type blockCache struct{ last atomic.Pointer[renderedBlock] }
+
+// renderedBlock is one rendered block and what it was rendered for.
+type renderedBlock struct {
+	outcome    Outcome
+	reason     string
+	path       string
+	retryAfter int64 // Retry-After seconds, 0 when none
+	header     []Header
+	body       []byte
+}
+
+// block fills d for a blocked request: status, headers and default body,
+// from c when the previous block of c was for the same path (and the same
+// Retry-After second).
+func (e *Engine) block(d Decision, c *blockCache, o Outcome, reason string, end time.Time, path string) Decision {
 	d.Outcome, d.Reason = o, reason
-	det := errorDetail{Path: path}
-	switch o {
-	case BlockMaintenance:
-		d.Status = 503
-		det.Code, det.Message, det.Reason = "MAINTENANCE_MODE", "This endpoint is temporarily unavailable", &reason
-	case BlockDisabled:
-		d.Status = 503
-		det.Code, det.Message, det.Reason = "ROUTE_DISABLED", "This endpoint has been disabled", &reason
-	case BlockNotFound:
+	d.Status = 503
+	if o == BlockNotFound {
 		d.Status = 404
-		det.Code, det.Message = "NOT_FOUND", "Not Found"
 	}
-	d.Header = []Header{{Name: "Content-Type", Value: "application/json"}}
+	var secs int64
 	if o == BlockMaintenance && !end.IsZero() {
-		if secs := math.Ceil(end.Sub(e.now()).Seconds()); secs > 0 {
+		if s := math.Ceil(end.Sub(e.now()).Seconds()); s > 0 {
+			secs = int64(s)
 			d.RetryAfter = end
-			det.RetryAfter = end.UTC().Format(time.RFC3339)
-			d.Header = append(d.Header, Header{Name: "Retry-After", Value: strconv.FormatInt(int64(secs), 10)})
 		}
 	}
+	if c != nil {
+		if rb := c.last.Load(); rb != nil && rb.outcome == o && rb.retryAfter == secs && rb.path == path && rb.reason == reason {
+			d.Header, d.Body = rb.header, rb.body
+			return d
+		}
+	}
+	det := errorDetail{Path: path}
+	why := reason // only a miss takes its address, so only a miss moves it to the heap
+	switch o {
+	case BlockMaintenance:
+		det.Code, det.Message, det.Reason = "MAINTENANCE_MODE", "This endpoint is temporarily unavailable", &why
+	case BlockDisabled:
+		det.Code, det.Message, det.Reason = "ROUTE_DISABLED", "This endpoint has been disabled", &why
+	case BlockNotFound:
+		det.Code, det.Message = "NOT_FOUND", "Not Found"
+	}
+	d.Header = jsonHeader
+	if secs > 0 {
+		det.RetryAfter = end.UTC().Format(time.RFC3339)
+		d.Header = []Header{jsonHeader[0], {Name: "Retry-After", Value: strconv.FormatInt(secs, 10)}}
+	}
 	d.Body = marshalError(det)
+	if c != nil {
+		// path may alias a buffer the adapter reuses (fasthttp): keep a copy.
+		c.last.Store(&renderedBlock{outcome: o, reason: reason, path: strings.Clone(path), retryAfter: secs, header: d.Header, body: d.Body})
+	}
 	return d
 }

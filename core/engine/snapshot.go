@@ -62,6 +62,7 @@ type entry struct {
 	responder   any
 	rl          *rlPolicy // the route's rate limit, if any
 	obs         RouteObserver
+	blocks      *blockCache // the route's last rendered block
 }
 
 // maintenanceView is a MaintenanceConfig ready for matching.
@@ -70,10 +71,11 @@ type maintenanceView struct {
 	reason             string
 	includeForceActive bool
 	exempt             map[string][]string // template → methods ("" = every method)
+	blocks             *blockCache         // the scope's last rendered block
 }
 
 func newMaintenanceView(c route.MaintenanceConfig) maintenanceView {
-	v := maintenanceView{enabled: c.Enabled, reason: c.Reason, includeForceActive: c.IncludeForceActive}
+	v := maintenanceView{enabled: c.Enabled, reason: c.Reason, includeForceActive: c.IncludeForceActive, blocks: &blockCache{}}
 	if len(c.ExemptPaths) > 0 {
 		v.exempt = make(map[string][]string, len(c.ExemptPaths))
 		for _, p := range c.ExemptPaths {
@@ -189,6 +191,7 @@ func (e *Engine) newEntry(key string, k route.Key, st route.State) *entry {
 		envAllowed: slices.Contains(st.AllowedEnvs, e.cfg.env),
 		maintEnd:   st.Window.MaintenanceEnd(st.Status),
 		obs:        e.observers.Load().routeObserver(key),
+		blocks:     &blockCache{},
 	}
 	if d := e.decls[key]; d != nil {
 		en.forceActive = d.decl.ForceActive
