@@ -18,10 +18,16 @@ func benchHandler(c echo.Context) error { return c.NoContent(http.StatusOK) }
 // benchmarks do: no network, only the framework and Waygate.
 func serve(b *testing.B, app http.Handler, path string, wantHeader string) {
 	b.Helper()
+	serveWant(b, app, path, wantHeader, http.StatusOK)
+}
+
+// serveWant is serve for a request answered with status.
+func serveWant(b *testing.B, app http.Handler, path string, wantHeader string, status int) {
+	b.Helper()
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	rec := httptest.NewRecorder()
 	app.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
+	if rec.Code != status {
 		b.Fatalf("status %d", rec.Code)
 	}
 	if wantHeader != "" && rec.Header().Get(wantHeader) == "" {
@@ -31,6 +37,7 @@ func serve(b *testing.B, app http.Handler, path string, wantHeader string) {
 	b.ResetTimer()
 	for b.Loop() {
 		clear(rec.Header())
+		rec.Body.Reset() // the recorder keeps every body written: reset, or its growth is counted
 		app.ServeHTTP(rec, req)
 	}
 }
@@ -67,4 +74,10 @@ func BenchmarkWaygateEcho_Active(b *testing.B) {
 // BenchmarkWaygateEcho_Deprecated adds the deprecation headers.
 func BenchmarkWaygateEcho_Deprecated(b *testing.B) {
 	serve(b, benchApp(b, waygateecho.Deprecated("2027-01-01", "/v2/orders")), "/orders/42", "Deprecation")
+}
+
+// BenchmarkWaygateEcho_Maintenance answers the engine's JSON body: a
+// blocked request must cost no more than an allowed one.
+func BenchmarkWaygateEcho_Maintenance(b *testing.B) {
+	serveWant(b, benchApp(b, waygateecho.Maintenance("DB migration")), "/orders/42", "Content-Type", http.StatusServiceUnavailable)
 }

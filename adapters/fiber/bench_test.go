@@ -1,6 +1,7 @@
 package waygatefiber_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,11 +25,18 @@ func benchApp(b *testing.B, waygate bool, handlers ...fiber.Handler) fasthttp.Re
 
 func run(b *testing.B, h fasthttp.RequestHandler, header string) {
 	b.Helper()
+	runWant(b, h, header, 200, "ok")
+}
+
+// runWant is run for a request answered with status and a body starting
+// with body.
+func runWant(b *testing.B, h fasthttp.RequestHandler, header string, status int, body string) {
+	b.Helper()
 	var fctx fasthttp.RequestCtx
 	fctx.Request.Header.SetMethod(fiber.MethodGet)
 	fctx.Request.SetRequestURI("/orders/42")
 	h(&fctx)
-	if fctx.Response.StatusCode() != 200 || string(fctx.Response.Body()) != "ok" {
+	if fctx.Response.StatusCode() != status || !strings.HasPrefix(string(fctx.Response.Body()), body) {
 		b.Fatalf("GET /orders/42 = %d %q", fctx.Response.StatusCode(), fctx.Response.Body())
 	}
 	if header != "" && len(fctx.Response.Header.Peek(header)) == 0 {
@@ -63,4 +71,10 @@ func BenchmarkWaygateFiber_Active(b *testing.B) { run(b, benchApp(b, true), "") 
 // deprecation headers.
 func BenchmarkWaygateFiber_Deprecated(b *testing.B) {
 	run(b, benchApp(b, true, waygatefiber.Deprecated("2027-01-01", "/v2/orders")), "Deprecation")
+}
+
+// BenchmarkWaygateFiber_Maintenance answers the engine's JSON body: a
+// blocked request must cost no more than an allowed one.
+func BenchmarkWaygateFiber_Maintenance(b *testing.B) {
+	runWant(b, benchApp(b, true, waygatefiber.Maintenance("DB migration")), "Content-Type", 503, `{"error":{"code":"MAINTENANCE_MODE"`)
 }

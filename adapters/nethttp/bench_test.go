@@ -16,16 +16,22 @@ func okHandler(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(200) }
 // benchServe drives h with one reused request and a recorder that is reset
 // between iterations, so only routing, Waygate and the handler are measured.
 func benchServe(b *testing.B, h http.Handler, path string) {
+	benchServeWant(b, h, path, 200)
+}
+
+// benchServeWant is benchServe for a request answered with status.
+func benchServeWant(b *testing.B, h http.Handler, path string, status int) {
 	req := httptest.NewRequest("GET", path, nil)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
-	if w.Code != 200 {
+	if w.Code != status {
 		b.Fatalf("status %d", w.Code)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		clear(w.Header())
+		w.Body.Reset() // the recorder keeps every body written: reset, or its growth is counted
 		h.ServeHTTP(w, req)
 	}
 }
@@ -49,7 +55,14 @@ func benchMux(b *testing.B) *waygatehttp.ServeMux {
 	mux := waygatehttp.NewServeMux(benchEngine(b))
 	mux.HandleFunc("GET /orders/{id}", okHandler)
 	mux.HandleFunc("GET /legacy/{id}", okHandler, waygatehttp.Deprecated("2027-01-01", "/orders"))
+	mux.HandleFunc("GET /payments/{id}", okHandler, waygatehttp.Maintenance("DB migration"))
 	return mux
+}
+
+// BenchmarkWaygateNetHTTP_Maintenance answers the engine's JSON body: a
+// blocked request must cost no more than an allowed one.
+func BenchmarkWaygateNetHTTP_Maintenance(b *testing.B) {
+	benchServeWant(b, benchMux(b), "/payments/42", 503)
 }
 
 func BenchmarkWaygateNetHTTP_Active(b *testing.B) {
