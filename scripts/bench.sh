@@ -120,6 +120,10 @@ faultcmd="go test -run '^\$' -bench BenchmarkRateLimitPathRedisDown -benchmem -c
 echo "== fault: $faultcmd" >&2
 go test -run '^$' -bench BenchmarkRateLimitPathRedisDown -benchmem -count "$count" ./core/backend/redisbackend 2>/dev/null | grep '^Benchmark' | tee "$fault" >&2
 
+# 6. Fan-out: one Waygate Server, 1,000 SDK services on real streams.
+fanout=$work/fanout.txt
+go test -run '^$' -bench BenchmarkServerFanOut_1000Services -benchtime 20x ./admin 2>/dev/null | grep '^Benchmark' | tee "$fanout" >&2 || true
+
 # medians.awk: reads benchmark output; med(key) is the median ns/op of a
 # benchmark (key "pkg|Name", pkg without the module prefix, Name without
 # "Benchmark" and the -N suffix), al[key] its allocs/op, bo[key] its B/op.
@@ -312,6 +316,12 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100*a/b : 0 }'; }
          for (i=1;i<=c;i++) for (j=i+1;j<=c;j++) if (v[j]<v[i]) { t=v[i]; v[i]=v[j]; v[j]=t }; return v[int((c+1)/2)] }
        END { print "| Redis | decision | p99 | allocs |"; print "|---|---|---|---|"
          for (i=1;i<=k;i++) { m=order[i]; printf "| %s | %.1f µs | %.1f µs | %s |\n", m, med(ns, m, n[m])/1000, med(p, m, n[m])/1000, al[m] } }' "$fault"
+  echo
+  echo "## Waygate Server fan-out"
+  echo
+  echo "One Waygate Server and 1,000 SDK services subscribed over real HTTP streams in one process (\`go test -run '^\$' -bench BenchmarkServerFanOut_1000Services -benchtime 20x ./admin\`): each op is one change of global maintenance, done when every service has it; p50/p99 are the delays of every delivery; KB/subscriber counts the server's and the clients' halves together:"
+  echo
+  echo "    $(cat "$fanout" 2>/dev/null || echo 'not measured (the benchmark failed)')"
   echo
   echo "## Waygate Server → SDK propagation"
   echo
