@@ -101,7 +101,7 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	h.hub = hub.New(hub.Config{Engine: e, Hooks: h.hooks, Clock: cfg.clock, Log: cfg.logger, KeepAlive: cfg.keepAlive, Tokens: cfg.serviceTokens, Streams: streams})
 	// The dashboard's Traffic page counts the engine's decisions from now
 	// on (one atomic add per request) and samples them every minute.
-	e.AddObserver(rec)
+	engine.InternalsOf(e).AddObserver(rec)
 	rec.Start()
 	h.stop = append(h.stop, a.Follow(), h.hub.Close, rec.Stop)
 

@@ -52,7 +52,7 @@ type Observer struct {
 var _ engine.Observer = (*Observer)(nil)
 
 // New creates the instruments, registers the callback that reports the
-// counters, and adds the observer to eng (engine.AddObserver), so requests
+// counters, and adds the observer to eng (engine.Internals.AddObserver), so requests
 // decided from now on are counted. It takes the engine rather than being
 // handed to engine.WithObserver because the flag evaluation counts are
 // read from the engine's flag recorder, and because engines are often
@@ -76,7 +76,7 @@ func New(eng *engine.Engine, opts ...Option) (*Observer, error) {
 	if err := o.instruments(); err != nil {
 		return nil, fmt.Errorf("waygateotel: %w", err)
 	}
-	eng.AddObserver(o)
+	engine.InternalsOf(eng).AddObserver(o)
 	return o, nil
 }
 

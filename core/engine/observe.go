@@ -96,16 +96,18 @@ func (BaseObserver) Decided(context.Context, string, Outcome, string) {}
 func (BaseObserver) RateLimitChecked(context.Context, RateLimitResult) {}
 
 // WithObserver adds observers of the engine's decisions and events (see
-// Observer). AddObserver adds one to a running engine.
+// Observer). Components built on a running engine add theirs with
+// Internals.AddObserver.
 // Optional. Default: none, and no cost.
 func WithObserver(o ...Observer) Option {
 	return optionFunc(func(c *config) { c.observers = append(c.observers, o...) })
 }
 
-// AddObserver adds an observer to a running engine; requests decided from
-// now on reach it. The admin handler adds the one behind the dashboard's
-// traffic charts.
-func (e *Engine) AddObserver(o Observer) {
+// AddObserver adds an observer to the running engine; requests decided
+// from now on reach it. The admin handler adds the one behind the
+// dashboard's traffic charts, waygateotel its metrics.
+func (in Internals) AddObserver(o Observer) {
+	e := in.e
 	if o == nil {
 		return
 	}

@@ -170,7 +170,7 @@ func TestObserverAddedAtRuntimeAndFailOpen(t *testing.T) {
 	req := &engine.Request{Method: "GET", Route: "/posts", Path: "/posts", RemoteAddr: "192.0.2.1:1"}
 	e.Check(ctx, req) // before any observer
 	rec := newRecorder()
-	e.AddObserver(rec)
+	engine.InternalsOf(e).AddObserver(rec)
 	if d := e.Check(ctx, req); d.Outcome != engine.Allow {
 		t.Fatalf("with the store down: %v, want allowed (fail-open)", d.Outcome)
 	}
@@ -200,7 +200,7 @@ func (c *countingObserver) Decided(context.Context, string, engine.Outcome, stri
 func BenchmarkCheck_ActiveObserved(b *testing.B) {
 	e := benchEngine(b)
 	c := &countingObserver{}
-	e.AddObserver(c)
+	engine.InternalsOf(e).AddObserver(c)
 	benchCheck(b, e, &engine.Request{Method: "GET", Route: "/orders/:id", Path: "/orders/42"}, engine.Allow)
 	if c.n.Load() == 0 {
 		b.Fatal("the observer saw no decision")

@@ -71,7 +71,7 @@ func (c Counts) since(prev Counts) Counts {
 
 // Recorder counts an engine's decisions per route and outcome and keeps
 // the last hour of them, and of the flag evaluations, per minute. Add it
-// to the engine with AddObserver (or engine.WithObserver), then Start its
+// to the engine with engine.Internals.AddObserver (or engine.WithObserver), then Start its
 // sampler; Stop ends the sampling and has the engine stop reaching it at
 // its next snapshot. It is safe for concurrent use.
 type Recorder struct {

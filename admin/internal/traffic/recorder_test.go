@@ -351,7 +351,7 @@ func TestOnAnEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := New(clk, eng.Flags().Recorder())
-	eng.AddObserver(r)
+	engine.InternalsOf(eng).AddObserver(r)
 	r.Start()
 	t.Cleanup(r.Stop)
 	check := func(path string, n int) {
