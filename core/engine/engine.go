@@ -71,9 +71,6 @@ type Engine struct {
 	unwatch context.CancelFunc // ends the current change subscription
 	wg      sync.WaitGroup
 	synced  chan struct{} // closed after the first successful load
-	// loadedOnce: the backend's state has been read at least once, so an
-	// empty backend later is one that lost it (see load).
-	loadedOnce bool
 }
 
 // declared is what the running code said about one route key.
@@ -273,7 +270,7 @@ func (e *Engine) load(ctx context.Context) error {
 			e.mu.Unlock()
 			continue
 		}
-		if len(snap) == 0 && e.loadedOnce && e.hasStateLocked() {
+		if len(snap) == 0 && e.loadedBefore() && e.hasStateLocked() {
 			// The backend came back empty (a Redis restarted without
 			// persistence): give it this engine's state rather than forget
 			// every runtime change.
@@ -282,9 +279,19 @@ func (e *Engine) load(ctx context.Context) error {
 			return nil
 		}
 		e.applyLoaded(ctx, snap)
-		e.loadedOnce = true
 		e.mu.Unlock()
 		return nil
+	}
+}
+
+// loadedBefore reports whether a load has succeeded before (Synced is
+// closed), so an empty backend now is one that lost its state.
+func (e *Engine) loadedBefore() bool {
+	select {
+	case <-e.synced:
+		return true
+	default:
+		return false
 	}
 }
 
