@@ -84,8 +84,10 @@ func TestRouteRateLimits(t *testing.T) {
 func TestHits(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	for i := 0; i < 7; i++ {
-		f.eng.Check(ctx, &engine.Request{Method: "GET", Route: "/posts", Path: "/posts", RemoteAddr: "10.0.0.1:1"})
+	for _, client := range []string{"10.0.0.1:1", "10.0.0.2:1"} {
+		for range 7 { // 5 allowed, one 429 logged, one folded into it (same client, same second)
+			f.eng.Check(ctx, &engine.Request{Method: "GET", Route: "/posts", Path: "/posts", RemoteAddr: client})
+		}
 	}
 	var hits []ratelimit.Hit
 	for i := 0; i < 200 && len(hits) < 2; i++ { // hits are written in the background

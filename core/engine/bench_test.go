@@ -94,3 +94,35 @@ func BenchmarkCheck_Parallel(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkCheck_Disabled(b *testing.B) {
+	e := benchEngine(b)
+	if _, err := e.Disable(context.Background(), "GET:/a", "gone"); err != nil {
+		b.Fatal(err)
+	}
+	benchCheck(b, e, &engine.Request{Method: "GET", Route: "/a", Path: "/a"}, engine.BlockDisabled)
+}
+
+// rateLimited registers GET /limited with limit, counted per client IP.
+func rateLimited(b *testing.B, limit string) *engine.Engine {
+	e := benchEngine(b)
+	if err := e.Register(context.Background(), reg("GET", "/limited", route.RateLimit(limit))); err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
+
+// BenchmarkCheck_RateLimitAllowed is an allowed request on a rate-limited
+// route: resolve the client, count it, render the rate-limit headers.
+func BenchmarkCheck_RateLimitAllowed(b *testing.B) {
+	benchCheck(b, rateLimited(b, "1000000000/hour"), &engine.Request{Method: "GET", Route: "/limited", Path: "/limited", RemoteAddr: "203.0.113.7:4242"}, engine.Allow)
+}
+
+// BenchmarkCheck_RateLimited is a client over its limit, blocked again
+// and again (a flood).
+func BenchmarkCheck_RateLimited(b *testing.B) {
+	e := rateLimited(b, "1/hour")
+	r := &engine.Request{Method: "GET", Route: "/limited", Path: "/limited", RemoteAddr: "203.0.113.7:4242"}
+	e.Check(context.Background(), r) // spends the one request
+	benchCheck(b, e, r, engine.BlockRateLimited)
+}

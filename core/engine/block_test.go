@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/clock"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/route"
 )
 
@@ -82,5 +84,82 @@ func BenchmarkCheck_MaintenanceManyPaths(b *testing.B) {
 	for b.Loop() {
 		e.Check(ctx, reqs[i&1])
 		i++
+	}
+}
+
+// A client blocked again by the same limit within the same second gets the
+// 429 rendered for it before, without allocating, and leaves one hit in
+// the log (the repeats are counted); the next second, another client or a
+// count that moved renders and logs again.
+func TestRepeated429sAreFoldedIntoOneHit(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	e, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()), engine.WithClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	must0(t, e.Register(ctx, reg("GET", "/a", route.RateLimit("1/hour"))))
+	alice := &engine.Request{Method: "GET", Route: "/a", Path: "/a", RemoteAddr: "192.0.2.1:5"}
+	bob := &engine.Request{Method: "GET", Route: "/a", Path: "/a", RemoteAddr: "192.0.2.2:5"}
+	if d := e.Check(ctx, alice); !d.Allowed() {
+		t.Fatal("alice's first request blocked")
+	}
+	first := e.Check(ctx, alice)
+	if first.Status != 429 || first.Header[1].Name != "Retry-After" || first.Header[1].Value != "3600" {
+		t.Fatalf("alice's second request: %d %v", first.Status, first.Header)
+	}
+	again := e.Check(ctx, alice)
+	if &again.Body[0] != &first.Body[0] || !slices.Equal(again.Header, first.Header) {
+		t.Fatal("a repeated 429 in the same second was rendered again")
+	}
+	if n := testing.AllocsPerRun(100, func() { e.Check(ctx, alice) }); n != 0 {
+		t.Fatalf("a repeated 429 allocates %v times, want 0", n)
+	}
+	hits := waitHits(t, e, 1)
+	if hits[0].Key != "GET:/a:192.0.2.1" {
+		t.Fatalf("hit %+v", hits[0])
+	}
+	if folded := e.Stats().FoldedHits; folded != 101+1 { // AllocsPerRun runs once more to warm up
+		t.Fatalf("FoldedHits %d, want 102", folded)
+	}
+
+	clk.Advance(1500 * time.Millisecond)
+	later := e.Check(ctx, alice)
+	if retry := later.Header[1].Value; retry != "3599" {
+		t.Fatalf("1.5 s later Retry-After %q, want 3599", retry)
+	}
+	if !strings.Contains(string(later.Body), `"retry_after_seconds":3599`) {
+		t.Fatalf("1.5 s later the body says %s", later.Body)
+	}
+	e.Check(ctx, bob)
+	if d := e.Check(ctx, bob); d.Status != 429 || !strings.Contains(string(d.Body), `"limit":"1/hour"`) {
+		t.Fatalf("bob's second request: %d %s", d.Status, d.Body)
+	}
+	if hits := waitHits(t, e, 3); hits[0].Key != "GET:/a:192.0.2.2" || hits[1].Key != "GET:/a:192.0.2.1" {
+		t.Fatalf("hits %+v: want bob's, then alice's next second", hits)
+	}
+}
+
+// waitHits waits for the hits log (written in the background) to hold n
+// hits and returns them, newest first.
+func waitHits(t *testing.T, e *engine.Engine, n int) []ratelimit.Hit {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		hits, err := e.Hits(context.Background(), "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) >= n {
+			if len(hits) > n {
+				t.Fatalf("%d hits, want %d: %+v", len(hits), n, hits)
+			}
+			return hits
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d hits after 10 s, want %d", len(hits), n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

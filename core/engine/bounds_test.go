@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -43,14 +44,16 @@ func TestHitsLogIsBounded(t *testing.T) {
 	defer e.Close()
 	must0(t, e.Register(ctx, reg("GET", "/a")))
 	must(e.SetRateLimit(ctx, engine.RouteScope("GET:/a"), ratelimit.Patch{Limit: strp("1/minute")}))(t)
-	req := &engine.Request{Method: "GET", Route: "/a", Path: "/a", RemoteAddr: "192.0.2.1:5"}
-	if d := e.Check(ctx, req); !d.Allowed() {
-		t.Fatal("first request blocked")
-	}
 	const blocked = 3000 // more than the queue holds
 	for i := range blocked {
+		// Each client is blocked once: a client blocked again within the
+		// same second would be folded into its first hit, not queued.
+		req := &engine.Request{Method: "GET", Route: "/a", Path: "/a", RemoteAddr: fmt.Sprintf("10.0.%d.%d:5", i/250, i%250)}
+		if d := e.Check(ctx, req); !d.Allowed() {
+			t.Fatalf("client %d: first request blocked", i)
+		}
 		if d := e.Check(ctx, req); d.Status != 429 {
-			t.Fatalf("request %d: %d, want 429", i+2, d.Status)
+			t.Fatalf("client %d: second request %d, want 429", i, d.Status)
 		}
 	}
 	dropped := e.Stats().DroppedHits

@@ -64,14 +64,6 @@ func (o Outcome) String() string {
 	return "unknown"
 }
 
-// Header is one response header to set. Name is always in Go's canonical
-// form (textproto.CanonicalMIMEHeaderKey, e.g. "X-Ratelimit-Limit"), so
-// adapters may store it in an http.Header map directly.
-type Header struct {
-	Name  string
-	Value string
-}
-
 // Decision is the outcome of Check: allow (with headers to add) or block
 // (with status, JSON body and headers).
 type Decision struct {
@@ -93,6 +85,9 @@ type Decision struct {
 	Body []byte
 	// Responder is the route's custom responder declared in code, if any.
 	Responder any
+	// vals are Header's values laid out for SetHeaders when they were
+	// prepared with the snapshot; nil when rendered for this request.
+	vals []string
 }
 
 // Allowed reports whether the request may proceed.
@@ -122,9 +117,9 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	// Check would copy the Decision twice per request.
 	if e.bypassLifecycle.Load() {
 		if en != nil {
-			d.Header = en.allow
+			en.allow.on(&d)
 		}
-		d = e.limit(ctx, s, en, r, d)
+		e.limit(ctx, s, en, r, &d)
 		if obs != nil {
 			obs.Decided(ctx, r.Method, d.Outcome, d.Reason)
 		}
@@ -141,7 +136,7 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	if en != nil && en.forceActive &&
 		!(s.global.enabled && s.global.includeForceActive) &&
 		!(sm != nil && sm.enabled && sm.includeForceActive) {
-		d.Header = en.allow
+		en.allow.on(&d)
 		if obs != nil {
 			obs.Decided(ctx, r.Method, d.Outcome, d.Reason)
 		}
@@ -153,20 +148,20 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 	}
 	switch {
 	case s.global.enabled && !s.global.exempts(r.Method, template):
-		d = e.block(d, s.global.blocks, BlockMaintenance, s.global.reason, time.Time{}, r.Path)
+		e.block(&d, s.global.blocks, BlockMaintenance, s.global.reason, time.Time{}, r.Path)
 	case sm != nil && sm.enabled && !sm.exempts(r.Method, template):
-		d = e.block(d, sm.blocks, BlockMaintenance, sm.reason, time.Time{}, r.Path)
+		e.block(&d, sm.blocks, BlockMaintenance, sm.reason, time.Time{}, r.Path)
 	case en == nil:
 	case en.status == route.StatusMaintenance:
-		d = e.block(d, en.blocks, BlockMaintenance, en.reason, en.maintEnd, r.Path)
+		e.block(&d, en.blocks, BlockMaintenance, en.reason, en.maintEnd, r.Path)
 	case en.status == route.StatusDisabled:
-		d = e.block(d, en.blocks, BlockDisabled, en.reason, time.Time{}, r.Path)
+		e.block(&d, en.blocks, BlockDisabled, en.reason, time.Time{}, r.Path)
 	case en.status == route.StatusEnvGated && !en.envAllowed:
-		d = e.block(d, en.blocks, BlockNotFound, "", time.Time{}, r.Path)
+		e.block(&d, en.blocks, BlockNotFound, "", time.Time{}, r.Path)
 	default:
-		d.Header = en.allow
+		en.allow.on(&d)
 		if s.globalRL != nil || len(s.serviceRL) > 0 || en.rl != nil {
-			d = e.limit(ctx, s, en, r, d)
+			e.limit(ctx, s, en, r, &d)
 		}
 	}
 	if obs != nil {
@@ -176,9 +171,9 @@ func (e *Engine) Check(ctx context.Context, r *Request) Decision {
 }
 
 // limit applies the rate limits to an allowed request of a matched route.
-func (e *Engine) limit(ctx context.Context, s *snapshot, en *entry, r *Request, d Decision) Decision {
+func (e *Engine) limit(ctx context.Context, s *snapshot, en *entry, r *Request, d *Decision) {
 	if en == nil || e.bypassRateLimits.Load() {
-		return d
+		return
 	}
 	var srl *rlPolicy
 	if len(s.serviceRL) > 0 {
@@ -189,9 +184,9 @@ func (e *Engine) limit(ctx context.Context, s *snapshot, en *entry, r *Request, 
 		srl = s.serviceRL[svc]
 	}
 	if s.globalRL == nil && srl == nil && en.rl == nil {
-		return d
+		return
 	}
-	return e.rateLimit(ctx, s, en, srl, r, d)
+	e.rateLimit(ctx, s, en, srl, r, d)
 }
 
 type errorBody struct {
@@ -215,7 +210,7 @@ func marshalError(det errorDetail) []byte {
 }
 
 // jsonHeader is the headers of a block without Retry-After, shared.
-var jsonHeader = []Header{{Name: "Content-Type", Value: "application/json"}}
+var jsonHeader = prepared([]Header{{Name: "Content-Type", Value: "application/json"}})
 
 // blockCache keeps the last block rendered for a route (or a maintenance
 // scope): during an incident or a flood the same path is blocked again
@@ -229,14 +224,14 @@ type renderedBlock struct {
 	reason     string
 	path       string
 	retryAfter int64 // Retry-After seconds, 0 when none
-	header     []Header
+	header     headerSet
 	body       []byte
 }
 
 // block fills d for a blocked request: status, headers and default body,
 // from c when the previous block of c was for the same path (and the same
 // Retry-After second).
-func (e *Engine) block(d Decision, c *blockCache, o Outcome, reason string, end time.Time, path string) Decision {
+func (e *Engine) block(d *Decision, c *blockCache, o Outcome, reason string, end time.Time, path string) {
 	d.Outcome, d.Reason = o, reason
 	d.Status = 503
 	if o == BlockNotFound {
@@ -251,8 +246,9 @@ func (e *Engine) block(d Decision, c *blockCache, o Outcome, reason string, end 
 	}
 	if c != nil {
 		if rb := c.last.Load(); rb != nil && rb.outcome == o && rb.retryAfter == secs && rb.path == path && rb.reason == reason {
-			d.Header, d.Body = rb.header, rb.body
-			return d
+			rb.header.on(d)
+			d.Body = rb.body
+			return
 		}
 	}
 	det := errorDetail{Path: path}
@@ -265,15 +261,15 @@ func (e *Engine) block(d Decision, c *blockCache, o Outcome, reason string, end 
 	case BlockNotFound:
 		det.Code, det.Message = "NOT_FOUND", "Not Found"
 	}
-	d.Header = jsonHeader
+	hs := jsonHeader
 	if secs > 0 {
 		det.RetryAfter = end.UTC().Format(time.RFC3339)
-		d.Header = []Header{jsonHeader[0], {Name: "Retry-After", Value: strconv.FormatInt(secs, 10)}}
+		hs = prepared([]Header{jsonHeader.list[0], {Name: "Retry-After", Value: strconv.FormatInt(secs, 10)}})
 	}
+	hs.on(d)
 	d.Body = marshalError(det)
 	if c != nil {
 		// path may alias a buffer the adapter reuses (fasthttp): keep a copy.
-		c.last.Store(&renderedBlock{outcome: o, reason: reason, path: strings.Clone(path), retryAfter: secs, header: d.Header, body: d.Body})
+		c.last.Store(&renderedBlock{outcome: o, reason: reason, path: strings.Clone(path), retryAfter: secs, header: hs, body: d.Body})
 	}
-	return d
 }

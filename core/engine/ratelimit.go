@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/netip"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/waygate-go/waygate/core/ratelimit"
@@ -42,11 +45,12 @@ type rlRequest struct {
 
 func (q *rlRequest) ClientIP() netip.Addr {
 	if !q.got {
-		remote := q.remote
-		if remote == "" && q.peer.IsValid() {
-			remote = q.peer.String()
+		if q.remote == "" && q.peer.IsValid() {
+			q.ip = ratelimit.ClientAddr(q.peer.Addr(), q.HeaderValue, q.trusted)
+		} else {
+			q.ip = ratelimit.ClientIP(q.remote, q.HeaderValue, q.trusted)
 		}
-		q.ip, q.got = ratelimit.ClientIP(remote, q.HeaderValue, q.trusted), true
+		q.got = true
 	}
 	return q.ip
 }
@@ -65,18 +69,52 @@ func (q *rlRequest) AttrValue(name string) any {
 	return q.attrs.Attr(name)
 }
 
-// rlPolicy is a compiled policy and its counter scope.
+// rlPolicy is a compiled policy, its counter scope and the last 429 it
+// rendered.
 type rlPolicy struct {
 	c     *ratelimit.Compiled
 	scope string
+	last  atomic.Pointer[rendered429]
 }
+
+// rendered429 is one rendered 429 and everything it was rendered from:
+// a client blocked again within the same second, with the same counts,
+// is answered from it without rendering.
+type rendered429 struct {
+	path           string
+	key            ratelimit.Key
+	sec            int64 // the second it was rendered in
+	retry, resetIn int64
+	reset          int64 // res.Reset, unix seconds
+	limit, left    int64
+	period         time.Duration
+	header         headerSet
+	body           []byte
+}
+
+func (rb *rendered429) matches(path string, k ratelimit.Key, sec, retry, resetIn int64, res *ratelimit.Result) bool {
+	return rb.sec == sec && rb.retry == retry && rb.resetIn == resetIn && rb.reset == res.Reset.Unix() &&
+		rb.limit == res.Limit && rb.left == res.Remaining && rb.period == res.Period &&
+		rb.path == path && rb.key == k
+}
+
+// rlRequests recycles the ratelimit.Request views: handed to a policy as
+// an interface, a view would otherwise be allocated per request.
+var rlRequests = sync.Pool{New: func() any { return new(rlRequest) }}
 
 // rateLimit runs the global, service and route policies in that order. The
 // first that blocks answers 429 and the later ones are not counted. Allowed
 // requests get the headers of the most restrictive counted policy. Storage
 // errors let the request through (logged and counted).
-func (e *Engine) rateLimit(ctx context.Context, s *snapshot, en *entry, sm *rlPolicy, r *Request, d Decision) Decision {
-	q := &rlRequest{remote: r.RemoteAddr, peer: r.Peer, header: r.Header, attrs: r.Attrs, trusted: e.cfg.trusted}
+func (e *Engine) rateLimit(ctx context.Context, s *snapshot, en *entry, sm *rlPolicy, r *Request, d *Decision) {
+	q := rlRequests.Get().(*rlRequest)
+	*q = rlRequest{remote: r.RemoteAddr, peer: r.Peer, header: r.Header, attrs: r.Attrs, trusted: e.cfg.trusted}
+	e.countPolicies(ctx, q, s, en, sm, r, d)
+	*q = rlRequest{} // keep nothing of the request in the pool
+	rlRequests.Put(q)
+}
+
+func (e *Engine) countPolicies(ctx context.Context, q *rlRequest, s *snapshot, en *entry, sm *rlPolicy, r *Request, d *Decision) {
 	var best ratelimit.Result
 	var bestPolicy *rlPolicy
 	for _, p := range [3]*rlPolicy{s.globalRL, sm, en.rl} {
@@ -92,7 +130,8 @@ func (e *Engine) rateLimit(ctx context.Context, s *snapshot, en *entry, sm *rlPo
 				en.obs.RateLimitChecked(ctx, RateLimitLimited)
 			}
 			res := ratelimit.Result{Limit: rates[0].Amount + p.c.Burst, Period: rates[0].Period, Reset: e.now()}
-			return e.block429(d, en, p, k, res, r.Path)
+			e.block429(d, en, p, k, &res, r.Path)
+			return
 		}
 		res, err := e.rlStore.Take(ctx, k, p.c.Algorithm, rates, p.c.Burst)
 		if en.obs != nil {
@@ -103,34 +142,54 @@ func (e *Engine) rateLimit(ctx context.Context, s *snapshot, en *entry, sm *rlPo
 			continue
 		}
 		if !res.Allowed {
-			return e.block429(d, en, p, k, res, r.Path)
+			e.block429(d, en, p, k, &res, r.Path)
+			return
 		}
 		if bestPolicy == nil || res.Remaining < best.Remaining {
 			best, bestPolicy = res, p
 		}
 	}
 	if bestPolicy != nil {
-		h := make([]Header, 0, len(en.allow)+5)
-		h = append(h, en.allow...)
-		d.Header = rateHeaders(h, best, e.now())
+		now := e.now()
+		h := make([]Header, 0, len(en.allow.list)+5)
+		h = append(h, en.allow.list...)
+		d.Header = rateHeaders(h, &best, now.Unix(), ceilSeconds(best.Reset.Sub(now)))
+		d.vals = nil
 	}
-	return d
 }
 
 // rateHeaders appends X-RateLimit-* and the IETF RateLimit-Policy /
-// RateLimit fields for res. Names are in Go's canonical form
-// (X-Ratelimit-Limit) so adapters can set them without re-canonicalising;
-// header names are case-insensitive on the wire.
-func rateHeaders(h []Header, res ratelimit.Result, now time.Time) []Header {
-	resetIn := int64(ceilSeconds(res.Reset.Sub(now)))
-	limit := strconv.FormatInt(res.Limit, 10)
-	remaining := strconv.FormatInt(res.Remaining, 10)
+// RateLimit fields for res, their values rendered into one string. Names
+// are in Go's canonical form (X-Ratelimit-Limit) so adapters can set them
+// without re-canonicalising; header names are case-insensitive on the
+// wire.
+func rateHeaders(h []Header, res *ratelimit.Result, sec, resetIn int64) []Header {
+	var buf [160]byte
+	b := buf[:0]
+	var end [5]int
+	b = strconv.AppendInt(b, res.Limit, 10)
+	end[0] = len(b)
+	b = strconv.AppendInt(b, res.Remaining, 10)
+	end[1] = len(b)
+	b = strconv.AppendInt(b, sec+resetIn, 10)
+	end[2] = len(b)
+	b = append(b, `"default";q=`...)
+	b = strconv.AppendInt(b, res.Limit, 10)
+	b = append(b, ";w="...)
+	b = strconv.AppendInt(b, int64(res.Period/time.Second), 10)
+	end[3] = len(b)
+	b = append(b, `"default";r=`...)
+	b = strconv.AppendInt(b, res.Remaining, 10)
+	b = append(b, ";t="...)
+	b = strconv.AppendInt(b, resetIn, 10)
+	end[4] = len(b)
+	v := string(b)
 	return append(h,
-		Header{Name: "X-Ratelimit-Limit", Value: limit},
-		Header{Name: "X-Ratelimit-Remaining", Value: remaining},
-		Header{Name: "X-Ratelimit-Reset", Value: strconv.FormatInt(now.Unix()+resetIn, 10)},
-		Header{Name: "Ratelimit-Policy", Value: `"default";q=` + limit + ";w=" + strconv.FormatInt(int64(res.Period/time.Second), 10)},
-		Header{Name: "Ratelimit", Value: `"default";r=` + remaining + ";t=" + strconv.FormatInt(resetIn, 10)},
+		Header{Name: "X-Ratelimit-Limit", Value: v[:end[0]]},
+		Header{Name: "X-Ratelimit-Remaining", Value: v[end[0]:end[1]]},
+		Header{Name: "X-Ratelimit-Reset", Value: v[end[1]:end[2]]},
+		Header{Name: "Ratelimit-Policy", Value: v[end[2]:end[3]]},
+		Header{Name: "Ratelimit", Value: v[end[3]:end[4]]},
 	)
 }
 
@@ -141,19 +200,40 @@ func ceilSeconds(d time.Duration) int64 {
 	return int64((d + time.Second - 1) / time.Second)
 }
 
-// block429 answers a rate-limited request and records the hit.
-func (e *Engine) block429(d Decision, en *entry, p *rlPolicy, k ratelimit.Key, res ratelimit.Result, path string) Decision {
+// block429 answers a rate-limited request and records the hit. A client
+// blocked again by p within the same second, with the same counts, gets
+// the 429 rendered for it before, and that repeat is counted
+// (Stats.FoldedHits) rather than logged again: a flood from one client
+// leaves one hit per second in the log, not thousands that push out
+// everyone else's.
+func (e *Engine) block429(d *Decision, en *entry, p *rlPolicy, k ratelimit.Key, res *ratelimit.Result, path string) {
 	now := e.now()
+	sec := now.Unix()
 	retry := ceilSeconds(res.RetryAfter)
-	limit := p.c.LimitString(k.Tier)
+	resetIn := ceilSeconds(res.Reset.Sub(now))
 	d.Outcome, d.Status = BlockRateLimited, 429
 	d.RetryAfter = now.Add(time.Duration(retry) * time.Second)
-	d.Header = rateHeaders([]Header{{Name: "Content-Type", Value: "application/json"}, {Name: "Retry-After", Value: strconv.FormatInt(retry, 10)}}, res, now)
+	if rb := p.last.Load(); rb != nil && rb.matches(path, k, sec, retry, resetIn, res) {
+		rb.header.on(d)
+		d.Body = rb.body
+		e.stats.foldedHits.Add(1)
+		return
+	}
+	limit := p.c.LimitString(k.Tier)
+	h := make([]Header, 2, 7)
+	h[0], h[1] = jsonHeader.list[0], Header{Name: "Retry-After", Value: strconv.FormatInt(retry, 10)}
+	hs := prepared(rateHeaders(h, res, sec, resetIn))
+	hs.on(d)
+	secs := retry // only a miss takes its address, so only a miss moves it to the heap
 	det := errorDetail{Code: "RATE_LIMIT_EXCEEDED", Message: "Too many requests", Limit: limit,
-		RetryAfterSeconds: &retry, ResetAt: res.Reset.UTC().Format(time.RFC3339), Path: path}
+		RetryAfterSeconds: &secs, ResetAt: res.Reset.UTC().Format(time.RFC3339), Path: path}
 	d.Body = marshalError(det)
+	// The key and path may alias a buffer the adapter reuses (fasthttp):
+	// the cache keeps copies.
+	k.Client = strings.Clone(k.Client)
+	p.last.Store(&rendered429{path: strings.Clone(path), key: k, sec: sec, retry: retry, resetIn: resetIn,
+		reset: res.Reset.Unix(), limit: res.Limit, left: res.Remaining, period: res.Period, header: hs, body: d.Body})
 	e.recordHit(ratelimit.Hit{Timestamp: now, Path: en.key, Policy: p.scope, Key: k.String(), Limit: limit, Tier: k.Tier, Reset: res.Reset.UTC()})
-	return d
 }
 
 // rateLimitResult names a rate-limit check's result for observers.

@@ -58,7 +58,7 @@ type entry struct {
 	forceActive bool
 	envAllowed  bool
 	maintEnd    time.Time // when the maintenance ends, if a window says
-	allow       []Header  // headers added to allowed requests (deprecation)
+	allow       headerSet // headers added to allowed requests (deprecation)
 	responder   any
 	rl          *rlPolicy // the route's rate limit, if any
 	obs         RouteObserver
@@ -212,7 +212,7 @@ func (e *Engine) newEntry(key string, k route.Key, st route.State) *entry {
 // route has one (declared, or the time the deprecation was first
 // registered or made); a state without a readable one (a hand-edited file)
 // sends no Deprecation rather than a value the RFC does not allow.
-func deprecationHeaders(st route.State) []Header {
+func deprecationHeaders(st route.State) headerSet {
 	var h []Header
 	if t, err := time.Parse(time.RFC3339, st.DeprecatedAt); err == nil {
 		h = append(h, Header{Name: "Deprecation", Value: "@" + strconv.FormatInt(t.Unix(), 10)})
@@ -225,7 +225,7 @@ func deprecationHeaders(st route.State) []Header {
 	if st.SuccessorPath != "" {
 		h = append(h, Header{Name: "Link", Value: "<" + st.SuccessorPath + `>; rel="successor-version"`})
 	}
-	return h
+	return prepared(h)
 }
 
 // commitRouteLocked makes the change of one route's stored state current

@@ -19,6 +19,10 @@ type Stats struct {
 	// DroppedHits counts 429s not written to the hits log because its queue
 	// was full.
 	DroppedHits uint64 `json:"dropped_hits"`
+	// FoldedHits counts 429s not written to the hits log because the same
+	// client had been blocked on the same route, by the same policy, in
+	// the same second: that one record stands for them.
+	FoldedHits uint64 `json:"folded_hits"`
 	// Synced reports whether the engine is in step with its backend now:
 	// the state is loaded and, on a backend with a change stream (Redis,
 	// a Waygate Server), the stream is up. It turns false while the
@@ -43,6 +47,7 @@ type counters struct {
 	failOpen    atomic.Uint64
 	resyncs     atomic.Uint64
 	droppedHits atomic.Uint64
+	foldedHits  atomic.Uint64
 	inStep      atomic.Bool
 	lastSync    atomic.Int64 // unix nanoseconds
 	lag         atomic.Int64 // nanoseconds
@@ -73,6 +78,7 @@ func (e *Engine) Stats() Stats {
 		Resyncs:        e.stats.resyncs.Load(),
 		DroppedChanges: e.changes.droppedCount(),
 		DroppedHits:    e.stats.droppedHits.Load(),
+		FoldedHits:     e.stats.foldedHits.Load(),
 		Synced:         e.stats.inStep.Load(),
 		Lag:            time.Duration(e.stats.lag.Load()),
 

@@ -12,7 +12,13 @@ import (
 // when X-Forwarded-For is absent. With no trusted proxies the headers are
 // ignored, so clients cannot spoof their address.
 func ClientIP(remoteAddr string, header func(string) string, trusted []netip.Prefix) netip.Addr {
-	peer := parseHostAddr(remoteAddr)
+	return ClientAddr(parseHostAddr(remoteAddr), header, trusted)
+}
+
+// ClientAddr is ClientIP for a socket peer the caller has parsed already
+// (fasthttp keeps it as a *net.TCPAddr): no formatting and parsing again.
+func ClientAddr(peer netip.Addr, header func(string) string, trusted []netip.Prefix) netip.Addr {
+	peer = peer.Unmap()
 	if len(trusted) == 0 || !inAny(peer, trusted) {
 		return peer
 	}
