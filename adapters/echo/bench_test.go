@@ -42,7 +42,8 @@ func serveWant(b *testing.B, app http.Handler, path string, wantHeader string, s
 	}
 }
 
-func benchApp(b *testing.B, mws ...echo.MiddlewareFunc) *echo.Echo {
+// newBenchApp is an echo app with Waygate's middleware and its Router.
+func newBenchApp(b *testing.B) (*echo.Echo, *waygateecho.Router) {
 	b.Helper()
 	e, err := engine.New(context.Background(), engine.WithBackend(backend.NewMemory()))
 	if err != nil {
@@ -51,7 +52,12 @@ func benchApp(b *testing.B, mws ...echo.MiddlewareFunc) *echo.Echo {
 	b.Cleanup(func() { e.Close() })
 	app := echo.New()
 	app.Use(waygateecho.Middleware(e))
-	r := waygateecho.Wrap(e, app)
+	return app, waygateecho.Wrap(e, app)
+}
+
+func benchApp(b *testing.B, mws ...echo.MiddlewareFunc) *echo.Echo {
+	b.Helper()
+	app, r := newBenchApp(b)
 	app.GET("/orders/:id", benchHandler, mws...)
 	if err := r.Register(context.Background()); err != nil {
 		b.Fatal(err)

@@ -90,7 +90,7 @@ func (m *middleware) check(c echo.Context, next echo.HandlerFunc) error {
 		return m.respond(c, &d)
 	}
 	if len(d.Header) > 0 {
-		setHeaders(c.Response().Header(), d.Header)
+		d.SetHeaders(c.Response().Header())
 	}
 	return next(c)
 }
@@ -110,18 +110,8 @@ func (m *middleware) respond(ec echo.Context, d *engine.Decision) error {
 		return echo.NotFoundHandler(ec)
 	}
 	w := ec.Response()
-	setHeaders(w.Header(), d.Header)
+	d.SetHeaders(w.Header())
 	w.WriteHeader(d.Status)
 	_, err := w.Write(d.Body)
 	return err
-}
-
-// setHeaders sets the decision's headers like http.Header.Set, with one
-// allocation for all values instead of one per header.
-func setHeaders(h http.Header, hs []engine.Header) {
-	vals := make([]string, len(hs))
-	for i, hd := range hs {
-		vals[i] = hd.Value
-		h[http.CanonicalHeaderKey(hd.Name)] = vals[i : i+1 : i+1]
-	}
 }

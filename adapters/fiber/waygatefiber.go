@@ -83,9 +83,7 @@ func (g *gate) handle(c *fiber.Ctx) error {
 	if d.Outcome != engine.Allow {
 		return g.respond(c, &d)
 	}
-	for _, h := range d.Header {
-		c.Set(h.Name, h.Value)
-	}
+	setHeaders(c, d.Header)
 	return c.Next()
 }
 
@@ -99,11 +97,24 @@ func (g *gate) respond(c *fiber.Ctx, d *engine.Decision) error {
 	if g.responders.NativeNotFound(d) {
 		return notFound(c)
 	}
-	for _, h := range d.Header {
+	setHeaders(c, d.Header)
+	c.Status(d.Status)
+	// Blocks of the same path share d.Body: SetBodyRaw keeps it without
+	// copying, and fasthttp never writes into a body it was handed.
+	return c.Send(d.Body)
+}
+
+// setHeaders sets the decision's headers. A block's Content-Type takes
+// fasthttp's own path for it, which skips the name normalisation and value
+// checks of a generic Set.
+func setHeaders(c *fiber.Ctx, hs []engine.Header) {
+	for _, h := range hs {
+		if h.Name == fiber.HeaderContentType {
+			c.Response().Header.SetContentType(h.Value)
+			continue
+		}
 		c.Set(h.Name, h.Value)
 	}
-	c.Status(d.Status)
-	return c.Send(d.Body) // d.Body is fresh for every block: fasthttp may keep it
 }
 
 // probe is what the package's own handlers return when called with a nil

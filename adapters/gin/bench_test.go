@@ -14,17 +14,29 @@ import (
 
 // discard is a reusable ResponseWriter that keeps its header map and drops
 // the body, so the benchmarks measure routing, not recording.
-type discard struct{ h http.Header }
+type discard struct {
+	h    http.Header
+	code int
+}
 
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discard) WriteHeader(int)             {}
+func (d *discard) WriteHeader(code int)        { d.code = code }
 
 func benchServe(b *testing.B, h http.Handler, path string) {
+	b.Helper()
+	benchServeWant(b, h, path, http.StatusOK)
+}
+
+// benchServeWant is benchServe for a request answered with status.
+func benchServeWant(b *testing.B, h http.Handler, path string, status int) {
 	b.Helper()
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	w := &discard{h: http.Header{}}
 	h.ServeHTTP(w, req) // warm gin's context pool and the header map
+	if w.code != status {
+		b.Fatalf("GET %s = %d, want %d", path, w.code, status)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -41,13 +53,19 @@ func BenchmarkRawGin(b *testing.B) {
 	benchServe(b, g, "/orders/42")
 }
 
-func benchApp(b *testing.B, decl ...gin.HandlerFunc) http.Handler {
+func newBenchEngine(b *testing.B) *engine.Engine {
 	b.Helper()
 	e, err := engine.New(b.Context(), engine.WithBackend(backend.NewMemory()))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { e.Close() })
+	return e
+}
+
+func benchApp(b *testing.B, decl ...gin.HandlerFunc) http.Handler {
+	b.Helper()
+	e := newBenchEngine(b)
 	g := gin.New()
 	g.Use(waygategin.Middleware(e))
 	r := waygategin.Wrap(e, g)
@@ -70,5 +88,5 @@ func BenchmarkWaygateGin_Deprecated(b *testing.B) {
 
 // BenchmarkWaygateGin_Maintenance answers the engine's JSON body.
 func BenchmarkWaygateGin_Maintenance(b *testing.B) {
-	benchServe(b, benchApp(b, waygategin.Maintenance("DB migration")), "/orders/42")
+	benchServeWant(b, benchApp(b, waygategin.Maintenance("DB migration")), "/orders/42", http.StatusServiceUnavailable)
 }

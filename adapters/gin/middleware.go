@@ -1,8 +1,6 @@
 package waygategin
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/waygate-go/waygate/core/engine"
@@ -47,7 +45,7 @@ func Middleware(e *engine.Engine, opts ...Option) gin.HandlerFunc {
 			return
 		}
 		if len(d.Header) > 0 {
-			setHeaders(c.Writer.Header(), d.Header)
+			d.SetHeaders(c.Writer.Header())
 		}
 		// Returning lets gin run the rest of the chain; c.Next is not
 		// needed as nothing happens after the handlers.
@@ -67,19 +65,7 @@ func respond(rs *engine.Responders[ResponseFunc], c *gin.Context, d *engine.Deci
 		notFound(c)
 		return
 	}
-	setHeaders(c.Writer.Header(), d.Header)
+	d.SetHeaders(c.Writer.Header())
 	c.Status(d.Status)
 	_, _ = c.Writer.Write(d.Body)
-}
-
-// setHeaders sets the decision's headers with one allocation for all the
-// values. The engine emits names in canonical form, so they are used as
-// map keys as they are; each value slice is capped so an Add by a later
-// handler copies instead of overwriting the next value.
-func setHeaders(h http.Header, hs []engine.Header) {
-	vals := make([]string, len(hs))
-	for i, hd := range hs {
-		vals[i] = hd.Value
-		h[hd.Name] = vals[i : i+1 : i+1]
-	}
 }

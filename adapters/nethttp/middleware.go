@@ -83,8 +83,8 @@ func (g *gate) allow(w http.ResponseWriter, r *http.Request, pattern string) boo
 		g.respond(w, r, &d)
 		return false
 	}
-	for _, hd := range d.Header {
-		w.Header().Set(hd.Name, hd.Value)
+	if len(d.Header) > 0 {
+		d.SetHeaders(w.Header())
 	}
 	return true
 }
@@ -118,9 +118,7 @@ func (g *gate) respond(w http.ResponseWriter, r *http.Request, d *engine.Decisio
 		http.NotFound(w, r)
 		return
 	}
-	for _, hd := range d.Header {
-		w.Header().Set(hd.Name, hd.Value)
-	}
+	d.SetHeaders(w.Header())
 	w.WriteHeader(d.Status)
 	_, _ = w.Write(d.Body)
 }
