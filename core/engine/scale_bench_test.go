@@ -58,10 +58,11 @@ func BenchmarkRegister_10000Routes(b *testing.B) {
 	}
 }
 
-// BenchmarkCheck_Routes decides an allowed request among 10 and among
-// 10,000 registered routes, in the same run.
+// BenchmarkCheck_Routes decides an allowed request among 10, 100, 1,000
+// and 10,000 registered routes, in the same run: the points of the
+// decision-cost-against-routes curve in docs/benchmarks.md.
 func BenchmarkCheck_Routes(b *testing.B) {
-	for _, n := range []int{10, 10_000} {
+	for _, n := range []int{10, 100, 1000, 10_000} {
 		b.Run(fmt.Sprintf("routes=%d", n), func(b *testing.B) {
 			e := scaleEngine(b, n)
 			benchCheck(b, e, &engine.Request{Method: "GET", Route: "/v1/resource1/:id", Path: "/v1/resource1/7"}, engine.Allow)
