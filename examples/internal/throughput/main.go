@@ -6,9 +6,18 @@
 //	throughput -fw gin -waygate=true  -addr 127.0.0.1:9002
 //
 // With -waygate the route is registered with an engine on the memory
-// backend and judged on every request (active, no rate limit); without it
-// no Waygate code runs at all. Frameworks run as in production: gin in
-// release mode without the logger, echo and fiber without banners.
+// backend and judged on every request; without it no Waygate code runs at
+// all. -state sets the route's state with Waygate:
+//
+//	active       registered, no rate limit (the default)
+//	maintenance  in maintenance: every request is answered 503
+//	limited      a limit of 1/hour per client: after the first request,
+//	             every request from the load generator is answered 429
+//	counted      a limit it never reaches (1000000000/hour): every request
+//	             is counted and served, with the rate-limit headers
+//
+// Frameworks run as in production: gin in release mode without the
+// logger, echo and fiber without banners.
 package main
 
 import (
@@ -32,6 +41,7 @@ import (
 	waygatehttp "github.com/waygate-go/waygate/adapters/nethttp"
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit"
 )
 
 // hello is the reply, the same bytes on every framework.
@@ -43,6 +53,7 @@ func main() {
 	fw := flag.String("fw", "nethttp", "framework: gin, echo, fiber or nethttp")
 	withWaygate := flag.Bool("waygate", true, "judge every request with Waygate")
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
+	state := flag.String("state", "active", "the route's state with Waygate: active, maintenance, limited or counted")
 	flag.Parse()
 
 	ctx := context.Background()
@@ -56,6 +67,9 @@ func main() {
 		defer e.Close()
 	}
 	h, fapp, err := build(ctx, *fw, e)
+	if err == nil && e != nil {
+		err = setState(ctx, e, *state)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "throughput:", err)
 		os.Exit(2)
@@ -79,6 +93,26 @@ func main() {
 		defer cancel()
 		_ = shutdown(sctx)
 	}
+}
+
+// setState puts GET /hello in state (see the package comment).
+func setState(ctx context.Context, e *engine.Engine, state string) error {
+	limit := func(l string) error {
+		_, err := e.SetRateLimit(ctx, engine.RouteScope("GET:/hello"), ratelimit.Patch{Limit: &l})
+		return err
+	}
+	switch state {
+	case "active":
+		return nil
+	case "maintenance":
+		_, err := e.SetMaintenance(ctx, "GET:/hello", "load test")
+		return err
+	case "limited":
+		return limit("1/hour")
+	case "counted":
+		return limit("1000000000/hour")
+	}
+	return fmt.Errorf("unknown state %q: use active, maintenance, limited or counted", state)
 }
 
 // build builds the app: an http.Handler, or a fiber app for fiber. e is

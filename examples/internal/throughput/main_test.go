@@ -48,13 +48,56 @@ func TestServers(t *testing.T) {
 			if code, body := serve(e); code != 200 || body != string(hello) {
 				t.Fatalf("with Waygate: %d %s", code, body)
 			}
-			if _, err := e.SetMaintenance(ctx, "GET:/hello", "load test"); err != nil {
+			if err := setState(ctx, e, "maintenance"); err != nil {
 				t.Fatalf("GET:/hello is not registered: %v", err)
 			}
 			if code, _ := serve(e); code != 503 {
 				t.Fatalf("with Waygate and GET:/hello in maintenance: %d, want 503", code)
 			}
+			for _, st := range []struct {
+				state string
+				codes []int
+			}{
+				{"limited", []int{200, 429, 429}},
+				{"counted", []int{200, 200, 200}},
+			} {
+				e, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer e.Close()
+				h, app, err := build(ctx, fw, e)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := setState(ctx, e, st.state); err != nil {
+					t.Fatal(err)
+				}
+				for i, want := range st.codes {
+					req := httptest.NewRequest("GET", "/hello", nil)
+					var res *http.Response
+					if h != nil {
+						rec := httptest.NewRecorder()
+						h.ServeHTTP(rec, req)
+						res = rec.Result()
+					} else if res, err = app.Test(req); err != nil {
+						t.Fatal(err)
+					}
+					if res.StatusCode != want || res.Header.Get("X-Ratelimit-Limit") == "" {
+						t.Fatalf("%s, request %d: %d (X-RateLimit-Limit %q), want %d with the rate-limit headers",
+							st.state, i+1, res.StatusCode, res.Header.Get("X-Ratelimit-Limit"), want)
+					}
+				}
+			}
 		})
+	}
+	e, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := setState(ctx, e, "paused"); err == nil {
+		t.Fatal("an unknown state was accepted")
 	}
 	if _, _, err := build(ctx, "chi", nil); err == nil {
 		t.Fatal("an unknown framework was accepted")
