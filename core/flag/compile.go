@@ -1,6 +1,10 @@
 package flag
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"maps"
 	"regexp"
 	"time"
 )
@@ -19,6 +23,12 @@ type compiledFlag struct {
 	invalid    error  // non-nil: the flag failed validation and serves ERROR
 	invalidMsg string // invalid.Error(), computed once
 	enabled    bool
+	// meta is the metadata of every evaluation: "flagSetId" and
+	// "version". Shared and read-only.
+	meta map[string]any
+	// static: no prerequisites, targets or rules, and one variation for
+	// everybody, so every context gets the same value (reason STATIC).
+	static bool
 
 	variations []compiledVariation
 	off        int
@@ -56,14 +66,14 @@ type rolloutStep struct {
 type compiledPrereq struct {
 	key       string
 	variation string
-	meta      map[string]any // {"prerequisite_key": key}
+	meta      map[string]any // the flag's metadata and "prerequisite_key"
 }
 
 type compiledRule struct {
 	id      string
 	clauses []compiledClause
 	serve   serve
-	meta    map[string]any // {"rule_id": id}
+	meta    map[string]any // the flag's metadata and "rule_id"
 }
 
 type compiledClause struct {
@@ -93,9 +103,15 @@ type compiledSegment struct {
 
 // compileFlag prepares f; a flag failing Validate compiles to one that
 // serves ERROR with the validation message.
-func compileFlag(f Flag, rec *Recorder) *compiledFlag {
+func compileFlag(f Flag, rec *Recorder, set string) *compiledFlag {
 	f = f.Clone()
 	cf := &compiledFlag{key: f.Key, src: f, typ: f.Type, enabled: f.Enabled}
+	cf.meta = map[string]any{"flagSetId": set, "version": versionOf(&f)}
+	withMeta := func(k, v string) map[string]any {
+		m := maps.Clone(cf.meta)
+		m[k] = v
+		return m
+	}
 	if rec != nil {
 		defer func() { cf.counts = rec.counters(cf) }()
 	}
@@ -118,7 +134,7 @@ func compileFlag(f Flag, rec *Recorder) *compiledFlag {
 	cf.fallback = compileServe(f.Fallthrough.Variation, f.Fallthrough.Rollout, name)
 	for _, p := range f.Prerequisites {
 		cf.prereqs = append(cf.prereqs, compiledPrereq{key: p.FlagKey, variation: p.Variation,
-			meta: map[string]any{"prerequisite_key": p.FlagKey}})
+			meta: withMeta("prerequisite_key", p.FlagKey)})
 	}
 	for _, v := range sortedKeys(f.Targets) {
 		for _, k := range f.Targets[v] {
@@ -126,7 +142,7 @@ func compileFlag(f Flag, rec *Recorder) *compiledFlag {
 		}
 	}
 	for _, r := range f.Rules {
-		cr := compiledRule{id: r.ID, clauses: compileClauses(r.Clauses), meta: map[string]any{"rule_id": r.ID}}
+		cr := compiledRule{id: r.ID, clauses: compileClauses(r.Clauses), meta: withMeta("rule_id", r.ID)}
 		if r.Variation == "" && len(r.Rollout) == 0 {
 			cr.serve = cf.fallback // the reference's reading of a malformed rule
 		} else {
@@ -134,7 +150,19 @@ func compileFlag(f Flag, rec *Recorder) *compiledFlag {
 		}
 		cf.rules = append(cf.rules, cr)
 	}
+	cf.static = len(cf.prereqs) == 0 && cf.targets.empty() && len(cf.rules) == 0 && cf.fallback.rollout == nil
 	return cf
+}
+
+// versionOf is a short digest of the flag's definition: equal on every
+// instance holding the same definition, different after any change.
+func versionOf(f *Flag) string {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
 }
 
 func compileVariation(t Type, v Variation) compiledVariation {

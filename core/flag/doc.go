@@ -47,8 +47,10 @@
 //
 // A flag that fails validation when compiled serves no value with reason
 // ERROR and the validation message; a missing flag gives reason DEFAULT and
-// the caller's default. An EvaluationContext with an empty key is
-// "anonymous", with an empty kind "user".
+// the caller's default. An EvaluationContext with an empty kind is "user";
+// with an empty key, targets and clauses see "anonymous", but a rollout
+// cannot place it: an evaluation that reaches one serves no value, reason
+// ERROR (OpenFeature's TARGETING_KEY_MISSING).
 //
 // # Bucketing
 //
@@ -113,13 +115,19 @@
 //
 // [Provider] implements the go-sdk FeatureProvider, StateHandler and
 // EventHandler. Register it under a named domain ([Domain]) rather than as
-// the default provider. Reasons map OFF and PREREQUISITE_FAIL to DISABLED,
-// TARGET_MATCH and RULE_MATCH to TARGETING_MATCH, FALLTHROUGH to DEFAULT (or
-// SPLIT when a rollout picked the variation). Errors return the caller's
-// default with reason ERROR and FLAG_NOT_FOUND, TYPE_MISMATCH (a flag of
-// another type; integer flags may be read as floats), PARSE_ERROR (a flag
-// that failed validation) or GENERAL. Rule and prerequisite ids are in the
-// flag metadata as "rule_id" and "prerequisite_key".
+// the default provider. Its resolution details are [Resolution]'s, the
+// same in every path that answers in OpenFeature's terms (OFREP, the admin
+// API's evaluate, the CLI): STATIC for a flag that serves one value to
+// everybody, TARGETING_MATCH for a target or a rule's variation, SPLIT
+// when a percentage rollout placed the context, DEFAULT for the
+// fallthrough of a flag with targets or rules, DISABLED for an off flag,
+// PREREQUISITE_FAILED (metadata "prerequisite_key") for a failed
+// prerequisite. Errors return the caller's default with reason ERROR and
+// FLAG_NOT_FOUND, TYPE_MISMATCH (a flag of another type; integer flags
+// may be read as floats), PARSE_ERROR (a flag that failed validation),
+// TARGETING_KEY_MISSING (a rollout reached without a targeting key) or
+// GENERAL. The flag metadata has "flagSetId" ([WithFlagSet]), "version" (a
+// digest of the flag's definition) and "rule_id" when a rule decided.
 //
 // # Evaluation stream
 //

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/open-feature/go-sdk/openfeature"
 )
 
 func rule(id string, variation string, clauses ...Clause) Rule {
@@ -280,9 +282,21 @@ func TestContextDefaults(t *testing.T) {
 	f.Fallthrough = Fallthrough{Rollout: []WeightedVariation{{"on", 56557}, {"off", 43443}}}
 	f.Rules = []Rule{rule("kind", "off", is("kind", "robot"))}
 	snap := NewSnapshot([]Flag{f}, nil)
-	// "my-flag:user:anonymous" buckets to 56556: just inside "on".
-	if r, _ := snap.Evaluate("my-flag", EvaluationContext{}); r.Variation != "on" || r.Reason != ReasonFallthrough {
+	// "my-flag:user:anonymous" buckets to 56556: just inside "on", for a
+	// context that says it is "anonymous".
+	if r, _ := snap.Evaluate("my-flag", EvaluationContext{Key: AnonymousKey}); r.Variation != "on" || r.Reason != ReasonFallthrough {
 		t.Errorf("anonymous user: %+v", r)
+	}
+	// A context with no key is not placed by a rollout: no variation, and
+	// OpenFeature's TARGETING_KEY_MISSING.
+	if r, _ := snap.Evaluate("my-flag", EvaluationContext{}); r.Variation != "" || r.Reason != ReasonError || r.ErrorMessage != noKeyMessage {
+		t.Errorf("no key: %+v", r)
+	}
+	if r := snap.Resolve("my-flag", EvaluationContext{}); r.ErrorCode != openfeature.TargetingKeyMissingCode || r.Value != nil {
+		t.Errorf("no key, resolved: %+v", r)
+	}
+	if got := snap.Bool("my-flag", EvaluationContext{}, true); !got {
+		t.Error("no key: the caller's default was not returned")
 	}
 	if r, _ := snap.Evaluate("my-flag", EvaluationContext{Kind: "robot"}); r.RuleID != "kind" {
 		t.Errorf("kind attribute: %+v", r)

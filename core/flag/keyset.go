@@ -58,3 +58,5 @@ func newKeySet(keys []string) keyIndex {
 	}
 	return k
 }
+
+func (k *keyIndex) empty() bool { return len(k.keys) == 0 && len(k.m) == 0 }

@@ -162,13 +162,19 @@ type Segment struct {
 // attributes here; the JSON form accepts them at the top level and moves
 // them into Attributes.
 type EvaluationContext struct {
-	// Key identifies the subject; empty means "anonymous".
+	// Key identifies the subject. Empty means none was given: targets,
+	// rules and clauses see "anonymous", but a percentage rollout cannot
+	// place a context without a key, so an evaluation that reaches one
+	// serves no variation (the caller's default) with the OpenFeature
+	// error TARGETING_KEY_MISSING.
 	Key string `json:"key"`
 	// Kind is the kind of subject; empty means "user".
 	Kind string `json:"kind"`
 	// Attributes are tested by clauses. An attribute named "key" or "kind"
 	// overrides Key or Kind for clauses (never for bucketing or targets).
 	Attributes map[string]any `json:"attributes"`
+
+	noKey bool // Key was empty before normalize filled it
 }
 
 // DefaultKind is the kind of an EvaluationContext that names none.

@@ -31,7 +31,7 @@ var (
 //	openfeature.SetNamedProviderAndWait(flag.Domain, flag.NewProvider(store))
 //	client := openfeature.NewClient(flag.Domain)
 //
-// The OpenFeature targeting key is the context key ("" → "anonymous"), the
+// The OpenFeature targeting key is the context key (none: see Resolution), the
 // "kind" attribute the context kind, every attribute a clause attribute.
 type Provider struct {
 	store  *Store
@@ -155,25 +155,28 @@ func (p *Provider) resolve(key string, flat openfeature.FlattenedContext, want T
 	if p.store.rec != nil {
 		p.store.rec.record(f, &o, ctx.Key)
 	}
-	if o.reason == ReasonError || o.variation < 0 {
-		msg := o.err
-		if msg == "" {
-			msg = fmt.Sprintf("flag %q served no variation", key)
-		}
-		d.Reason = openfeature.ErrorReason
-		d.ResolutionError = openfeature.NewGeneralResolutionError(msg)
+	r := resolution(key, f, &o, false)
+	d.Reason, d.Variant = r.Reason, r.Variant
+	// The metadata maps are shared and read-only; the SDK copies them.
+	d.FlagMetadata = r.Metadata
+	if r.ErrorCode != "" {
+		d.ResolutionError = resolutionError(r.ErrorCode, r.ErrorMessage)
 		return nil, outcome{}, d, false
 	}
-	d.Reason = openFeatureReason(&o)
-	d.Variant = f.variations[o.variation].name
-	// The metadata maps are shared and read-only; the SDK copies them.
-	switch {
-	case o.rule != nil:
-		d.FlagMetadata = o.rule.meta
-	case o.prereq != nil:
-		d.FlagMetadata = o.prereq.meta
-	}
 	return f, o, d, true
+}
+
+// resolutionError is the go-sdk error for an OpenFeature error code.
+func resolutionError(code openfeature.ErrorCode, msg string) openfeature.ResolutionError {
+	switch code {
+	case openfeature.TargetingKeyMissingCode:
+		return openfeature.NewTargetingKeyMissingResolutionError(msg)
+	case openfeature.ParseErrorCode:
+		return openfeature.NewParseErrorResolutionError(msg)
+	case openfeature.FlagNotFoundCode:
+		return openfeature.NewFlagNotFoundResolutionError(msg)
+	}
+	return openfeature.NewGeneralResolutionError(msg)
 }
 
 // contextOf maps an OpenFeature context without copying: the targeting key
@@ -182,26 +185,4 @@ func contextOf(flat openfeature.FlattenedContext) EvaluationContext {
 	key, _ := flat[openfeature.TargetingKey].(string)
 	kind, _ := flat["kind"].(string)
 	return EvaluationContext{Key: key, Kind: kind, Attributes: flat}
-}
-
-// openFeatureReason maps the Waygate reason: OFF and PREREQUISITE_FAIL →
-// DISABLED, TARGET_MATCH and RULE_MATCH → TARGETING_MATCH, FALLTHROUGH →
-// DEFAULT, or SPLIT when a percentage rollout picked the variation.
-func openFeatureReason(o *outcome) openfeature.Reason {
-	switch o.reason {
-	case ReasonOff, ReasonPrerequisiteFail:
-		return openfeature.DisabledReason
-	case ReasonTargetMatch, ReasonRuleMatch:
-		return openfeature.TargetingMatchReason
-	case ReasonFallthrough:
-		if o.split {
-			return openfeature.SplitReason
-		}
-		return openfeature.DefaultReason
-	case ReasonError:
-		return openfeature.ErrorReason
-	case ReasonDefault:
-		return openfeature.DefaultReason
-	}
-	return openfeature.UnknownReason
 }

@@ -64,7 +64,8 @@ func TestProviderTypes(t *testing.T) {
 		t.Errorf("bool: %+v, %v", b, err)
 	}
 	s, err := client.StringValueDetails(ctx, "str", "", user)
-	if err != nil || s.Value != "#00f" || s.Variant != "blue" || s.Reason != openfeature.DefaultReason {
+	// One variation for everybody, nothing to match: STATIC.
+	if err != nil || s.Value != "#00f" || s.Variant != "blue" || s.Reason != openfeature.StaticReason {
 		t.Errorf("string: %+v, %v", s, err)
 	}
 	i, err := client.IntValueDetails(ctx, "int", 0, user)
@@ -166,22 +167,40 @@ func TestProviderReasons(t *testing.T) {
 		evalCtx openfeature.EvaluationContext
 		value   bool
 		reason  openfeature.Reason
+		code    openfeature.ErrorCode
 		meta    openfeature.FlagMetadata
 	}{
-		{"disabled", openfeature.NewEvaluationContext("u", nil), false, openfeature.DisabledReason, openfeature.FlagMetadata{}},
-		{"needs-pre", openfeature.NewEvaluationContext("u", nil), false, openfeature.DisabledReason, openfeature.FlagMetadata{"prerequisite_key": "disabled"}},
-		{"targeted", openfeature.NewEvaluationContext("vip", nil), true, openfeature.TargetingMatchReason, openfeature.FlagMetadata{}},
-		{"new-checkout", openfeature.NewEvaluationContext("user_2", nil), true, openfeature.SplitReason, openfeature.FlagMetadata{}},
-		{"new-checkout", openfeature.NewEvaluationContext("user_123", nil), false, openfeature.SplitReason, openfeature.FlagMetadata{}},
-		// No targeting key: "anonymous" (bucket 52072 → off).
-		{"new-checkout", openfeature.NewTargetlessEvaluationContext(nil), false, openfeature.SplitReason, openfeature.FlagMetadata{}},
-		{"kind", openfeature.NewEvaluationContext("acme", map[string]any{"kind": "organization"}), true, openfeature.TargetingMatchReason, openfeature.FlagMetadata{"rule_id": "orgs"}},
-		{"bool", openfeature.NewEvaluationContext("u", nil), false, openfeature.DefaultReason, openfeature.FlagMetadata{}},
+		{"disabled", openfeature.NewEvaluationContext("u", nil), false, openfeature.DisabledReason, "", openfeature.FlagMetadata{}},
+		// A failed prerequisite says so and names it.
+		{"needs-pre", openfeature.NewEvaluationContext("u", nil), false, ReasonPrerequisiteFailed, "", openfeature.FlagMetadata{"prerequisite_key": "disabled"}},
+		{"targeted", openfeature.NewEvaluationContext("vip", nil), true, openfeature.TargetingMatchReason, "", openfeature.FlagMetadata{}},
+		{"new-checkout", openfeature.NewEvaluationContext("user_2", nil), true, openfeature.SplitReason, "", openfeature.FlagMetadata{}},
+		{"new-checkout", openfeature.NewEvaluationContext("user_123", nil), false, openfeature.SplitReason, "", openfeature.FlagMetadata{}},
+		// A rollout cannot place a context without a targeting key: the
+		// caller's default, TARGETING_KEY_MISSING (once, every anonymous
+		// caller landed in the bucket of "anonymous").
+		{"new-checkout", openfeature.NewTargetlessEvaluationContext(nil), true, openfeature.ErrorReason, openfeature.TargetingKeyMissingCode, openfeature.FlagMetadata{}},
+		// Without a rollout, no key is needed.
+		{"targeted", openfeature.NewTargetlessEvaluationContext(nil), false, openfeature.DefaultReason, "", openfeature.FlagMetadata{}},
+		{"kind", openfeature.NewEvaluationContext("acme", map[string]any{"kind": "organization"}), true, openfeature.TargetingMatchReason, "", openfeature.FlagMetadata{"rule_id": "orgs"}},
+		{"bool", openfeature.NewEvaluationContext("u", nil), false, openfeature.DefaultReason, "", openfeature.FlagMetadata{}},
+	}
+	versions := map[string]string{}
+	for _, f := range typedFlags() {
+		versions[f.Key] = versionOf(&f)
 	}
 	for _, tt := range tests {
-		d, err := client.BooleanValueDetails(ctx, tt.flag, !tt.value, tt.evalCtx)
-		if err != nil || d.Value != tt.value || d.Reason != tt.reason || !reflect.DeepEqual(d.FlagMetadata, tt.meta) {
-			t.Errorf("%s %s: %+v, %v; want %v %s %v", tt.flag, tt.evalCtx.TargetingKey(), d, err, tt.value, tt.reason, tt.meta)
+		def := !tt.value // a served value differs from the default...
+		if tt.code != "" {
+			def = tt.value // ...an error returns it
+		}
+		d, err := client.BooleanValueDetails(ctx, tt.flag, def, tt.evalCtx)
+		want := openfeature.FlagMetadata{"flagSetId": "default", "version": versions[tt.flag]}
+		for k, v := range tt.meta {
+			want[k] = v
+		}
+		if d.Value != tt.value || d.Reason != tt.reason || d.ErrorCode != tt.code || (err == nil) != (tt.code == "") || !reflect.DeepEqual(d.FlagMetadata, want) {
+			t.Errorf("%s %s: %+v, %v; want %v %s %q %v", tt.flag, tt.evalCtx.TargetingKey(), d, err, tt.value, tt.reason, tt.code, want)
 		}
 	}
 }

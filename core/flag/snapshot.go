@@ -72,17 +72,20 @@ type Snapshot struct {
 // segment that does not validate has no members; Problems lists both. When
 // two entries share a key the last one wins.
 func NewSnapshot(flags []Flag, segments []Segment) *Snapshot {
-	return buildSnapshot(flags, segments, nil)
+	return buildSnapshot(flags, segments, nil, DefaultFlagSet)
 }
 
-func buildSnapshot(flags []Flag, segments []Segment, rec *Recorder) *Snapshot {
+// DefaultFlagSet is the flag set of a store or snapshot that names none.
+const DefaultFlagSet = "default"
+
+func buildSnapshot(flags []Flag, segments []Segment, rec *Recorder, set string) *Snapshot {
 	s := &Snapshot{
 		flags:       make(map[string]*compiledFlag, len(flags)),
 		segments:    make(map[string]*compiledSegment, len(segments)),
 		segmentErrs: map[string]error{},
 	}
 	for _, f := range flags {
-		s.flags[f.Key] = compileFlag(f, rec)
+		s.flags[f.Key] = compileFlag(f, rec, set)
 	}
 	for _, seg := range segments {
 		s.setSegment(seg)
@@ -177,7 +180,11 @@ type outcome struct {
 	rule      *compiledRule
 	prereq    *compiledPrereq
 	err       string
+	noKey     bool // a rollout was reached without a targeting key
 }
+
+// noKeyMessage explains an evaluation that reached a rollout without a key.
+const noKeyMessage = "a percentage rollout needs a targeting key to place the context; none was given"
 
 // eval runs the reference's evaluation order (§4.2).
 func (s *Snapshot) eval(f *compiledFlag, ctx *EvaluationContext, depth int) outcome {
@@ -209,17 +216,24 @@ func (s *Snapshot) eval(f *compiledFlag, ctx *EvaluationContext, depth int) outc
 	for i := range f.rules {
 		r := &f.rules[i]
 		if s.matchAll(r.clauses, ctx, 0) {
-			return outcome{variation: s.pickServe(f, &r.serve, ctx), reason: ReasonRuleMatch, rule: r, split: r.serve.rollout != nil}
+			return serveOutcome(f, &r.serve, ctx, outcome{reason: ReasonRuleMatch, rule: r})
 		}
 	}
-	return outcome{variation: s.pickServe(f, &f.fallback, ctx), reason: ReasonFallthrough, split: f.fallback.rollout != nil}
+	return serveOutcome(f, &f.fallback, ctx, outcome{reason: ReasonFallthrough})
 }
 
-func (s *Snapshot) pickServe(f *compiledFlag, sv *serve, ctx *EvaluationContext) int {
+// serveOutcome completes o with the variation sv serves ctx: a fixed one,
+// or one placed by the context's bucket, which needs a targeting key.
+func serveOutcome(f *compiledFlag, sv *serve, ctx *EvaluationContext, o outcome) outcome {
 	if sv.rollout == nil {
-		return sv.variation
+		o.variation = sv.variation
+		return o
 	}
-	return pick(sv.rollout, Bucket(f.key, ctx.Kind, ctx.Key))
+	if ctx.noKey {
+		return outcome{variation: noVariation, reason: ReasonError, err: noKeyMessage, noKey: true, rule: o.rule}
+	}
+	o.variation, o.split = pick(sv.rollout, Bucket(f.key, ctx.Kind, ctx.Key)), true
+	return o
 }
 
 // resolve looks a flag up and evaluates it for a normalised context.
@@ -236,7 +250,7 @@ func (s *Snapshot) resolve(key string, ctx *EvaluationContext) (*compiledFlag, o
 // kind "user".
 func normalize(ctx *EvaluationContext) {
 	if ctx.Key == "" {
-		ctx.Key = AnonymousKey
+		ctx.Key, ctx.noKey = AnonymousKey, true
 	}
 	if ctx.Kind == "" {
 		ctx.Kind = DefaultKind

@@ -15,6 +15,7 @@ type Store struct {
 	mu       sync.Mutex // serialises writers and watcher calls
 	cur      atomic.Pointer[Snapshot]
 	rec      *Recorder
+	set      string
 	watchers []*watcher
 }
 
@@ -42,13 +43,21 @@ func WithRecorder(r *Recorder) StoreOption {
 	return storeOptionFunc(func(s *Store) { s.rec = r })
 }
 
+// WithFlagSet names the store's flags as a set: every evaluation's
+// metadata carries it as "flagSetId" (OpenFeature's well-known key), so a
+// client of several flag systems can tell them apart. Optional. Default:
+// "default".
+func WithFlagSet(name string) StoreOption {
+	return storeOptionFunc(func(s *Store) { s.set = name })
+}
+
 // NewStore returns a store holding an empty snapshot.
 func NewStore(opts ...StoreOption) *Store {
-	s := &Store{}
+	s := &Store{set: DefaultFlagSet}
 	for _, o := range opts {
 		o.applyStore(s)
 	}
-	s.cur.Store(buildSnapshot(nil, nil, s.rec))
+	s.cur.Store(buildSnapshot(nil, nil, s.rec, s.set))
 	return s
 }
 
@@ -85,7 +94,7 @@ func (s *Store) Replace(flags []Flag, segments []Segment) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.cur.Load()
-	next := buildSnapshot(flags, segments, s.rec)
+	next := buildSnapshot(flags, segments, s.rec, s.set)
 	s.cur.Store(next)
 	fk := unionKeys(old.flags, next.flags)
 	sk := unionKeys(old.segments, next.segments)
@@ -97,7 +106,7 @@ func (s *Store) SetFlag(f Flag) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	next := s.cur.Load().clone()
-	next.flags[f.Key] = compileFlag(f, s.rec)
+	next.flags[f.Key] = compileFlag(f, s.rec, s.set)
 	s.cur.Store(next)
 	s.notify(Change{Flags: affected(next, []string{f.Key}, nil)})
 }
