@@ -32,6 +32,8 @@ const ReasonPrerequisiteFailed openfeature.Reason = "PREREQUISITE_FAILED"
 //     key), TYPE_MISMATCH (the Go provider only) or GENERAL (the
 //     prerequisite depth limit).
 type Resolution struct {
+	// Key is the flag's key.
+	Key string
 	// Value is the served variation's value; nil when ErrorCode is set.
 	Value        any
 	Variant      string
@@ -54,9 +56,25 @@ func (s *Snapshot) Resolve(key string, ctx EvaluationContext) Resolution {
 // Resolve is Snapshot.Resolve recorded like every evaluation through the
 // store: counted by variation and reason and sent to the evaluation stream.
 func (s *Store) Resolve(key string, ctx EvaluationContext) Resolution {
-	f, o := s.cur.Load().resolve(key, &ctx)
-	if f != nil && s.rec != nil {
-		s.rec.record(f, &o, ctx.Key)
+	return s.cur.Load().resolveRecorded(key, ctx, s.rec)
+}
+
+// ResolveAll resolves every flag of one snapshot for ctx, in key order,
+// recorded like Resolve.
+func (s *Store) ResolveAll(ctx EvaluationContext) []Resolution {
+	snap := s.cur.Load()
+	keys := sortedKeys(snap.flags)
+	out := make([]Resolution, len(keys))
+	for i, k := range keys {
+		out[i] = snap.resolveRecorded(k, ctx, s.rec)
+	}
+	return out
+}
+
+func (s *Snapshot) resolveRecorded(key string, ctx EvaluationContext, rec *Recorder) Resolution {
+	f, o := s.resolve(key, &ctx)
+	if f != nil && rec != nil {
+		rec.record(f, &o, ctx.Key)
 	}
 	return resolution(key, f, &o, true)
 }
@@ -67,21 +85,21 @@ func (s *Store) Resolve(key string, ctx EvaluationContext) Resolution {
 func resolution(key string, f *compiledFlag, o *outcome, withValue bool) Resolution {
 	switch {
 	case f == nil:
-		return Resolution{Reason: openfeature.ErrorReason, ErrorCode: openfeature.FlagNotFoundCode,
+		return Resolution{Key: key, Reason: openfeature.ErrorReason, ErrorCode: openfeature.FlagNotFoundCode,
 			ErrorMessage: fmt.Sprintf("flag %q not found", key)}
 	case f.invalid != nil:
-		return Resolution{Reason: openfeature.ErrorReason, ErrorCode: openfeature.ParseErrorCode, ErrorMessage: f.invalidMsg}
+		return Resolution{Key: key, Reason: openfeature.ErrorReason, ErrorCode: openfeature.ParseErrorCode, ErrorMessage: f.invalidMsg}
 	case o.noKey:
-		return Resolution{Reason: openfeature.ErrorReason, ErrorCode: openfeature.TargetingKeyMissingCode,
+		return Resolution{Key: key, Reason: openfeature.ErrorReason, ErrorCode: openfeature.TargetingKeyMissingCode,
 			ErrorMessage: noKeyMessage, Metadata: metaOf(f, o)}
 	case o.reason == ReasonError || o.variation < 0:
 		msg := o.err
 		if msg == "" {
 			msg = fmt.Sprintf("flag %q served no variation", key)
 		}
-		return Resolution{Reason: openfeature.ErrorReason, ErrorCode: openfeature.GeneralCode, ErrorMessage: msg, Metadata: metaOf(f, o)}
+		return Resolution{Key: key, Reason: openfeature.ErrorReason, ErrorCode: openfeature.GeneralCode, ErrorMessage: msg, Metadata: metaOf(f, o)}
 	}
-	r := Resolution{Variant: f.variations[o.variation].name, Reason: reasonOf(f, o), Metadata: metaOf(f, o)}
+	r := Resolution{Key: key, Variant: f.variations[o.variation].name, Reason: reasonOf(f, o), Metadata: metaOf(f, o)}
 	if withValue {
 		r.Value = cloneValue(f.variations[o.variation].value)
 	}
