@@ -14,6 +14,7 @@ import (
 	"github.com/waygate-go/waygate/admin/internal/auth"
 	"github.com/waygate-go/waygate/admin/internal/dashboard"
 	"github.com/waygate-go/waygate/admin/internal/hub"
+	"github.com/waygate-go/waygate/admin/internal/ofrep"
 	"github.com/waygate-go/waygate/admin/internal/traffic"
 	"github.com/waygate-go/waygate/admin/internal/wire"
 	"github.com/waygate-go/waygate/core/engine"
@@ -109,6 +110,13 @@ func New(e *engine.Engine, opts ...Option) (*Handler, error) {
 	api.New(api.Config{Engine: e, Hooks: h.hooks, Clock: cfg.clock, Log: cfg.logger, Stream: stream, MountPath: h.mountPath}).Register(h)
 	ui.Register(h)
 	h.hub.Register(h)
+	// OFREP authenticates its own credential (a key or a service token,
+	// never a cookie), so cross-origin protection does not apply: CORS
+	// says which browser origins may call it.
+	ofrep.New(ofrep.Config{Engine: e, Keys: cfg.ofrepKeys, ServiceToken: h.hub.IsToken, Header: cfg.ofrepHeader,
+		Origins: cfg.ofrepOrigins, Clock: cfg.clock, Log: cfg.logger}).Register(h)
+	h.cop.AddInsecureBypassPattern("POST " + ofrep.FlagPath)
+	h.cop.AddInsecureBypassPattern("POST " + ofrep.FlagsPath)
 	return h, nil
 }
 

@@ -3,6 +3,7 @@ package admin
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type config struct {
 	iterations    int // PBKDF2 rounds for WithUser passwords
 	origins       []string
 	serviceTokens []hub.Token // SDK credentials, see WithServiceToken
+	ofrepKeys     []string    // OFREP evaluation keys, see WithOFREPKey
+	ofrepHeader   string
+	ofrepOrigins  []string
 	secureCookies bool
 	maxStreams    int
 	errs          []error
@@ -242,5 +246,55 @@ func WithServiceToken(service, secret string, opts ...ServiceTokenOption) Option
 			return
 		}
 		c.serviceTokens = append(c.serviceTokens, t)
+	})
+}
+
+// WithOFREPKey adds a read-only evaluation key for the OFREP endpoints
+// (POST …/ofrep/v1/evaluate/flags[/{key}]): OpenFeature SDKs of any
+// language send it as "Authorization: Bearer <key>" (see WithOFREPHeader)
+// and may evaluate every flag, nothing more. Service tokens
+// (WithServiceToken) are accepted too. Use at least 16 bytes; a browser
+// app's key is public, so give browsers their own. Repeat it to rotate.
+// Optional. Without keys or service tokens the OFREP endpoints answer 401.
+func WithOFREPKey(key string) Option {
+	return optionFunc(func(c *config) {
+		if len(key) < 16 {
+			c.errs = append(c.errs, fmt.Errorf("OFREP key of %d bytes: use at least 16 (for example `openssl rand -hex 16`)", len(key)))
+			return
+		}
+		c.ofrepKeys = append(c.ofrepKeys, key)
+	})
+}
+
+// WithOFREPHeader names the request header that carries the OFREP
+// credential, for OFREP providers configured to send an API key header
+// ("X-API-Key: <key>") instead of a bearer token.
+// Optional. Default: "Authorization", as "Authorization: Bearer <key>".
+func WithOFREPHeader(name string) Option {
+	return optionFunc(func(c *config) {
+		if name == "" || strings.ContainsAny(name, " :\r\n") {
+			c.errs = append(c.errs, fmt.Errorf("OFREP header %q: name a request header, such as X-API-Key", name))
+			return
+		}
+		c.ofrepHeader = name
+	})
+}
+
+// WithOFREPOrigins lets browser apps served from these origins
+// ("https://app.example.com") call the OFREP endpoints (CORS); "*" lets
+// every origin. A request from another origin gets 403.
+// Optional. Default: none, so only same-origin pages and non-browser
+// clients can call them.
+func WithOFREPOrigins(origins ...string) Option {
+	return optionFunc(func(c *config) {
+		for _, o := range origins {
+			if o != "*" {
+				if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || (u.Path != "" && u.Path != "/") {
+					c.errs = append(c.errs, fmt.Errorf("OFREP origin %q: write scheme and host, such as https://app.example.com", o))
+					continue
+				}
+			}
+			c.ofrepOrigins = append(c.ofrepOrigins, o)
+		}
 	})
 }

@@ -107,7 +107,7 @@ type Authenticator struct {
 	signer   signer
 	ttl      time.Duration
 	clock    clock.Clock
-	throttle *throttle
+	throttle *wire.Throttle
 	maxFails int
 	revoked  revocations
 	secure   bool // every cookie Secure
@@ -117,7 +117,7 @@ type Authenticator struct {
 // authenticator. Call Follow to keep revocations in step with the engine.
 func New(cfg Config) (*Authenticator, error) {
 	a := &Authenticator{log: cfg.Log, eng: cfg.Engine, mount: cfg.MountPath, open: cfg.Open, users: map[string]user{}, ttl: cfg.TTL, clock: cfg.Clock,
-		throttle: newThrottle(cfg.ThrottleEvery), maxFails: cfg.ThrottleMax, revoked: revocations{m: map[string]time.Time{}},
+		throttle: wire.NewThrottle(cfg.ThrottleEvery), maxFails: cfg.ThrottleMax, revoked: revocations{m: map[string]time.Time{}},
 		secure: cfg.SecureCookies}
 	if cfg.Open && len(cfg.Users) > 0 {
 		return nil, errors.New("WithOpenAccess cannot be combined with users: drop one of them")

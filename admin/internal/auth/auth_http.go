@@ -79,24 +79,24 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request, req LoginR
 	ip := a.clientNetwork(r)
 	pairKey, userKey, ipKey := "u\x00"+req.Username+"\x00"+ip, "u\x00"+req.Username, "ip\x00"+ip
 	now := a.clock.Now()
-	wait := max(a.throttle.retryAfter(pairKey, a.maxFails, now), a.throttle.retryAfter(userKey, 4*a.maxFails, now),
-		a.throttle.retryAfter(ipKey, 4*a.maxFails, now))
+	wait := max(a.throttle.RetryAfter(pairKey, a.maxFails, now), a.throttle.RetryAfter(userKey, 4*a.maxFails, now),
+		a.throttle.RetryAfter(ipKey, 4*a.maxFails, now))
 	if wait > 0 {
-		secs := seconds(wait)
+		secs := wire.RetrySeconds(wait)
 		return LoginResponse{}, &wire.Error{Status: http.StatusTooManyRequests,
 			Msg:    "too many failed logins: try again in " + strconv.FormatInt(secs, 10) + " seconds",
 			Header: http.Header{"Retry-After": {strconv.FormatInt(secs, 10)}}}
 	}
 	u, valid := a.checkPassword(req.Username, req.Password)
 	if !valid {
-		a.throttle.fail(pairKey, now)
-		a.throttle.fail(userKey, now)
-		a.throttle.fail(ipKey, now)
+		a.throttle.Fail(pairKey, now)
+		a.throttle.Fail(userKey, now)
+		a.throttle.Fail(ipKey, now)
 		a.log.Warn("waygate admin: failed login", "user", req.Username, "ip", ip)
 		return LoginResponse{}, wire.Errorf(http.StatusUnauthorized, "invalid credentials")
 	}
-	a.throttle.reset(pairKey)
-	a.throttle.reset(userKey)
+	a.throttle.Reset(pairKey)
+	a.throttle.Reset(userKey)
 	tok, c := a.issue(u, req.Platform)
 	exp := time.Unix(c.Exp, 0).UTC()
 	csrf := a.signer.csrf(c.JTI)

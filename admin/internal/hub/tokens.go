@@ -82,3 +82,14 @@ func (h *Hub) tokenOf(r *http.Request) (Token, error) {
 	h.seen(found.service)
 	return found, nil
 }
+
+// IsToken reports whether secret is a configured service token, compared
+// with every token in constant time (OFREP accepts service tokens).
+func (h *Hub) IsToken(secret string) bool {
+	sum := sha256.Sum256([]byte(secret))
+	match := 0
+	for _, t := range h.tokens {
+		match |= subtle.ConstantTimeCompare(sum[:], t.sum[:])
+	}
+	return match == 1
+}

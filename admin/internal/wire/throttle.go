@@ -1,4 +1,4 @@
-package auth
+package wire
 
 import (
 	"math"
@@ -10,8 +10,9 @@ import (
 // before it grows past it.
 const maxThrottleKeys = 50_000
 
-// throttle counts failed logins per key in fixed windows.
-type throttle struct {
+// Throttle counts failed attempts (logins, OFREP credentials) per key in
+// fixed windows.
+type Throttle struct {
 	mu     sync.Mutex
 	window time.Duration
 	m      map[string]*failWindow
@@ -22,13 +23,14 @@ type failWindow struct {
 	n     int
 }
 
-func newThrottle(window time.Duration) *throttle {
-	return &throttle{window: window, m: map[string]*failWindow{}}
+// NewThrottle counts failures in windows of the given length.
+func NewThrottle(window time.Duration) *Throttle {
+	return &Throttle{window: window, m: map[string]*failWindow{}}
 }
 
-// retryAfter reports how long key must wait when it has max failures in the
+// RetryAfter reports how long key must wait when it has max failures in the
 // current window, or 0 when it may try.
-func (t *throttle) retryAfter(key string, max int, now time.Time) time.Duration {
+func (t *Throttle) RetryAfter(key string, max int, now time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	w := t.m[key]
@@ -38,8 +40,8 @@ func (t *throttle) retryAfter(key string, max int, now time.Time) time.Duration 
 	return w.start.Add(t.window).Sub(now)
 }
 
-// fail counts one failure for key.
-func (t *throttle) fail(key string, now time.Time) {
+// Fail counts one failure for key.
+func (t *Throttle) Fail(key string, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	w := t.m[key]
@@ -53,14 +55,14 @@ func (t *throttle) fail(key string, now time.Time) {
 	w.n++
 }
 
-// reset forgets key's failures (after a successful login).
-func (t *throttle) reset(key string) {
+// Reset forgets key's failures (after a success).
+func (t *Throttle) Reset(key string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.m, key)
 }
 
-func (t *throttle) pruneLocked(now time.Time) {
+func (t *Throttle) pruneLocked(now time.Time) {
 	for k, w := range t.m {
 		if !now.Before(w.start.Add(t.window)) {
 			delete(t.m, k)
@@ -68,7 +70,7 @@ func (t *throttle) pruneLocked(now time.Time) {
 	}
 }
 
-// seconds rounds d up to whole seconds, at least 1, for Retry-After.
-func seconds(d time.Duration) int64 {
+// RetrySeconds rounds d up to whole seconds, at least 1, for Retry-After.
+func RetrySeconds(d time.Duration) int64 {
 	return max(1, int64(math.Ceil(d.Seconds())))
 }
