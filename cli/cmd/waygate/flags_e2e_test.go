@@ -45,7 +45,7 @@ func TestFlagCommands(t *testing.T) {
 	if res.Value != true || res.Variation != "on" || res.Reason != "TARGET_MATCH" {
 		t.Fatalf("eval for alice: %+v", res)
 	}
-	contains(t, c.ok("flags", "eval", "new-checkout", "--user", "bob"), "Value:", "false", "FALLTHROUGH")
+	contains(t, c.ok("flags", "eval", "new-checkout", "--user", "bob"), "Value:", "false", "FALLTHROUGH", "OpenFeature:", "DEFAULT")
 	if _, body := s.get("/checkout", "X-User", "alice"); body != `{"new_checkout":true}` {
 		t.Fatalf("GET /checkout as alice: %s", body)
 	}

@@ -16,10 +16,16 @@ import (
 // admin URL it printed and, when wantMetrics, the metrics URL.
 func startServe(t *testing.T, wantMetrics bool, args ...string) (adminURL, metricsURL string) {
 	t.Helper()
+	return startServeEnv(t, nil, wantMetrics, args...)
+}
+
+// startServeEnv is startServe with more environment variables.
+func startServeEnv(t *testing.T, env []string, wantMetrics bool, args ...string) (adminURL, metricsURL string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	srv := exec.CommandContext(ctx, binary, append([]string{"serve", "--addr", "127.0.0.1:0", "--backend", "memory"}, args...)...)
-	srv.Env = []string{"WAYGATE_ADMIN_PASSWORD=" + adminPassword, "PATH=" + os.Getenv("PATH")}
+	srv.Env = append([]string{"WAYGATE_ADMIN_PASSWORD=" + adminPassword, "PATH=" + os.Getenv("PATH")}, env...)
 	stderr, err := srv.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,10 @@ const (
 	EnvAdminSecret    = "WAYGATE_ADMIN_SECRET"    //nolint:gosec // G101: a name, not a credential
 	// EnvServiceTokens lists SDK service tokens: "payments=SECRET,orders=SECRET".
 	EnvServiceTokens = "WAYGATE_SERVICE_TOKENS"
+	// EnvOFREPKeys lists OFREP evaluation keys, comma-separated.
+	EnvOFREPKeys = "WAYGATE_OFREP_KEYS"
+	// EnvOFREPOrigins lists the browser origins allowed to call OFREP.
+	EnvOFREPOrigins = "WAYGATE_OFREP_ORIGINS"
 )
 
 // ServeOptions are the inputs of serve.
@@ -65,6 +69,12 @@ type ServeOptions struct {
 	Open bool
 	// ServiceTokens maps services to the secrets their SDKs connect with.
 	ServiceTokens map[string]string
+	// OFREPKeys are read-only keys for the OFREP endpoints; OFREPHeader
+	// carries them ("Authorization" as a bearer token); OFREPOrigins are
+	// the browser origins allowed to call them.
+	OFREPKeys    []string
+	OFREPHeader  string
+	OFREPOrigins []string
 	// The server's timeouts: request headers must arrive within
 	// ReadHeaderTimeout and the whole request within ReadTimeout; a
 	// response must be written within WriteTimeout (event streams lift it
@@ -84,6 +94,9 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 			"and its Prometheus metrics at --metrics-path (default /metrics).\n" +
 			"It is also the Waygate Server of SDK services: give each service a token in\n" +
 			"$WAYGATE_SERVICE_TOKENS (\"payments=SECRET,orders=SECRET\") or --service-tokens-file.\n" +
+			"It serves the flags to OpenFeature SDKs of every language over OFREP at\n" +
+			"--prefix/ofrep/v1/evaluate/flags: give them read-only keys in $WAYGATE_OFREP_KEYS\n" +
+			"(comma-separated; service tokens work too) and browser origins in --ofrep-origins.\n" +
 			"The admin password comes from $WAYGATE_ADMIN_PASSWORD or --admin-password-file\n" +
 			"(--admin-password works too, but shows in process listings). Give every replica the same\n" +
 			"$WAYGATE_ADMIN_SECRET so sessions survive restarts. Stops gracefully on SIGINT or SIGTERM.",
@@ -124,6 +137,10 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 				return cmdutil.FlagErrorf("%s: %v", from, err)
 			}
 			opts.ServiceTokens = tokens
+			opts.OFREPKeys = splitList(f.Getenv(EnvOFREPKeys))
+			if !cmd.Flags().Changed("ofrep-origins") {
+				opts.OFREPOrigins = splitList(f.Getenv(EnvOFREPOrigins))
+			}
 			if opts.AdminPassword == "" && !opts.Open {
 				return cmdutil.FlagErrorf("no admin password: set %s, or pass --admin-password-file FILE (or --open on a development machine)", EnvAdminPassword)
 			}
@@ -161,6 +178,8 @@ func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 	fl.StringVar(&opts.AdminPassword, "admin-password", "", "admin password (prefer $WAYGATE_ADMIN_PASSWORD: flags show in process listings)")
 	fl.StringVar(&passwordFile, "admin-password-file", "", "read the admin password from this file")
 	fl.StringVar(&tokensFile, "service-tokens-file", "", "read SDK service tokens (service=secret, one per line or comma-separated) from this file (default $WAYGATE_SERVICE_TOKENS)")
+	fl.StringVar(&opts.OFREPHeader, "ofrep-header", "Authorization", `request header carrying the OFREP key ("Authorization" as "Bearer KEY", or e.g. X-API-Key)`)
+	fl.StringSliceVar(&opts.OFREPOrigins, "ofrep-origins", nil, "browser origins allowed to call OFREP, such as https://app.example.com, or * (default $WAYGATE_OFREP_ORIGINS)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", 24*time.Hour, "how long a login lasts")
 	fl.BoolVar(&opts.Open, "open", false, "serve without authentication (development only; refused beyond localhost)")
 	fl.DurationVar(&opts.ReadHeaderTimeout, "read-header-timeout", 5*time.Second, "close a connection whose request headers take longer")
@@ -202,6 +221,15 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	for service, secret := range opts.ServiceTokens {
 		aopts = append(aopts, admin.WithServiceToken(service, secret))
+	}
+	for _, k := range opts.OFREPKeys {
+		aopts = append(aopts, admin.WithOFREPKey(k))
+	}
+	if len(opts.OFREPOrigins) > 0 {
+		aopts = append(aopts, admin.WithOFREPOrigins(opts.OFREPOrigins...))
+	}
+	if opts.OFREPHeader != "" && opts.OFREPHeader != "Authorization" {
+		aopts = append(aopts, admin.WithOFREPHeader(opts.OFREPHeader))
 	}
 	h, err := admin.New(e, aopts...)
 	if err != nil {
@@ -322,4 +350,15 @@ func checkExposure(opts *ServeOptions) error {
 		}
 	}
 	return nil
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }

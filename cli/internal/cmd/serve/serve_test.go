@@ -37,6 +37,21 @@ func TestNewCmdServe(t *testing.T) {
 					t.Fatalf("%+v", o.ServiceTokens)
 				}
 			}},
+		{Name: "OFREP keys and origins", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_OFREP_KEYS": " browser-key-0123456789 ,, node-key-0123456789abc ",
+			"WAYGATE_OFREP_ORIGINS": "https://app.example.com"}, Args: []string{"--ofrep-header", "X-API-Key"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if len(o.OFREPKeys) != 2 || o.OFREPKeys[0] != "browser-key-0123456789" || o.OFREPKeys[1] != "node-key-0123456789abc" ||
+					len(o.OFREPOrigins) != 1 || o.OFREPOrigins[0] != "https://app.example.com" || o.OFREPHeader != "X-API-Key" {
+					t.Fatalf("%+v", o)
+				}
+			}},
+		{Name: "OFREP origins flag wins", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_OFREP_ORIGINS": "https://a.example.com"},
+			Args: []string{"--ofrep-origins", "https://b.example.com,https://c.example.com"},
+			Check: func(t *testing.T, o *ServeOptions) {
+				if len(o.OFREPOrigins) != 2 || o.OFREPOrigins[0] != "https://b.example.com" || o.OFREPHeader != "Authorization" {
+					t.Fatalf("%+v", o)
+				}
+			}},
 		{Name: "malformed service tokens", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_SERVICE_TOKENS": "payments"}, Usage: true},
 		{Name: "duplicate service token", Env: map[string]string{"WAYGATE_ADMIN_PASSWORD": "pw", "WAYGATE_SERVICE_TOKENS": "a=1,a=2"}, Usage: true},
 		// Safe by default: beyond this machine, no open access and no weak password.

@@ -21,7 +21,8 @@ type EvalOptions struct {
 	IO        *iostreams.IOStreams
 	APIClient func() (*api.Client, error)
 	Key       string
-	// User is the context key (default anonymous); Kind its kind (user).
+	// User is the context key (none by default: a rollout then answers
+	// TARGETING_KEY_MISSING); Kind its kind (user).
 	User, Kind string
 	Attributes map[string]any
 	Output     cmdutil.Output
@@ -58,7 +59,7 @@ func NewCmdEval(f *cmdutil.Factory, runF func(*EvalOptions) error) *cobra.Comman
 			return evalRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.User, "user", "u", "", "context key, e.g. a user id (default anonymous)")
+	cmd.Flags().StringVarP(&opts.User, "user", "u", "", "context key, e.g. a user id (default none: a percentage rollout then serves no variation, TARGETING_KEY_MISSING)")
 	cmd.Flags().StringVar(&opts.Kind, "kind", "", "context kind (default user)")
 	cmd.Flags().StringArrayVarP(&attrs, "attr", "a", nil, "attribute name=value (repeatable)")
 	cmdutil.AddOutputFlag(cmd, &opts.Output)
@@ -91,6 +92,10 @@ func evalRun(ctx context.Context, opts *EvalOptions) error {
 		RuleID          *string         `json:"rule_id"`
 		PrerequisiteKey *string         `json:"prerequisite_key"`
 		ErrorMessage    *string         `json:"error_message"`
+		OpenFeature     struct {
+			Reason    string `json:"reason"`
+			ErrorCode string `json:"error_code"`
+		} `json:"openfeature"`
 	}
 	if err := json.Unmarshal(raw, &res); err != nil {
 		return fmt.Errorf("unexpected answer: %w", err)
@@ -110,6 +115,14 @@ func evalRun(ctx context.Context, opts *EvalOptions) error {
 	}
 	if res.ErrorMessage != nil {
 		pairs = append(pairs, [2]string{"Error", opts.IO.ColorScheme().Red(*res.ErrorMessage)})
+	}
+	if of := res.OpenFeature; of.Reason != "" {
+		// What OpenFeature SDKs (the Go provider, OFREP) see.
+		line := of.Reason
+		if of.ErrorCode != "" {
+			line += " (" + of.ErrorCode + ")"
+		}
+		pairs = append(pairs, [2]string{"OpenFeature", line})
 	}
 	return tableprinter.KeyValues(opts.IO.Out, pairs)
 }
