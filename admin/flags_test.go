@@ -372,27 +372,46 @@ func TestEnableDisableFlag(t *testing.T) {
 func TestEvaluateFlag(t *testing.T) {
 	f := newFixture(t)
 	seedFlags(t, f)
+	// eval answers the reference's fields as compact JSON and, apart, the
+	// same evaluation in OpenFeature's terms.
+	var of struct {
+		Reason    string         `json:"reason"`
+		Variant   string         `json:"variant"`
+		ErrorCode string         `json:"error_code"`
+		Metadata  map[string]any `json:"metadata"`
+	}
 	eval := func(token, key, body string) string {
 		t.Helper()
 		r := f.call("POST", "/api/flags/"+key+"/evaluate", token, body)
 		want(t, r, http.StatusOK)
-		return compact(t, r.body)
+		var all map[string]json.RawMessage
+		r.json(t, &all)
+		of.Reason, of.Variant, of.ErrorCode, of.Metadata = "", "", "", nil
+		if err := json.Unmarshal(all["openfeature"], &of); err != nil {
+			t.Fatalf("openfeature: %s: %v", r.body, err)
+		}
+		i := strings.LastIndex(string(r.body), `,"openfeature":`)
+		if i < 0 {
+			t.Fatalf("no openfeature details: %s", r.body)
+		}
+		return compact(t, append(r.body[:i:i], '}'))
 	}
-	for _, tc := range []struct{ body, want string }{
+	for _, tc := range []struct{ body, want, of string }{
 		{`{"context":{"key":"beta_tester_1"}}`,
-			`{"flag_key":"new-checkout","value":true,"variation":"on","reason":"TARGET_MATCH","rule_id":null,"prerequisite_key":null,"error_message":null}`},
+			`{"flag_key":"new-checkout","value":true,"variation":"on","reason":"TARGET_MATCH","rule_id":null,"prerequisite_key":null,"error_message":null}`, "TARGETING_MATCH"},
 		{`{"context":{"key":"u2","kind":"user","attributes":{"plan":"enterprise"}}}`,
-			`{"flag_key":"new-checkout","value":true,"variation":"on","reason":"RULE_MATCH","rule_id":"enterprise","prerequisite_key":null,"error_message":null}`},
+			`{"flag_key":"new-checkout","value":true,"variation":"on","reason":"RULE_MATCH","rule_id":"enterprise","prerequisite_key":null,"error_message":null}`, "TARGETING_MATCH"},
 		{`{"context":{"key":"u2","attributes":{"plan":"free"}},"default":true}`,
-			`{"flag_key":"new-checkout","value":false,"variation":"off","reason":"FALLTHROUGH","rule_id":null,"prerequisite_key":null,"error_message":null}`},
+			`{"flag_key":"new-checkout","value":false,"variation":"off","reason":"FALLTHROUGH","rule_id":null,"prerequisite_key":null,"error_message":null}`, "DEFAULT"},
 		// The reference's top-level context fields are attributes.
 		{`{"context":{"key":"u3","email":"a@example.com","country":"DE"}}`,
-			`{"flag_key":"new-checkout","value":false,"variation":"off","reason":"FALLTHROUGH","rule_id":null,"prerequisite_key":null,"error_message":null}`},
-		// Without a body: the anonymous user.
-		{``, `{"flag_key":"new-checkout","value":false,"variation":"off","reason":"FALLTHROUGH","rule_id":null,"prerequisite_key":null,"error_message":null}`},
+			`{"flag_key":"new-checkout","value":false,"variation":"off","reason":"FALLTHROUGH","rule_id":null,"prerequisite_key":null,"error_message":null}`, "DEFAULT"},
+		// Without a body: no key, which this flag (no rollout) does not need.
+		{``, `{"flag_key":"new-checkout","value":false,"variation":"off","reason":"FALLTHROUGH","rule_id":null,"prerequisite_key":null,"error_message":null}`, "DEFAULT"},
 	} {
-		if got := eval(f.viewerToken, "new-checkout", tc.body); got != tc.want {
-			t.Errorf("evaluate %s\n got %s\nwant %s", tc.body, got, tc.want)
+		if got := eval(f.viewerToken, "new-checkout", tc.body); got != tc.want || of.Reason != tc.of || of.Variant == "" ||
+			of.Metadata["flagSetId"] != "default" || of.Metadata["version"] == "" {
+			t.Errorf("evaluate %s\n got %s %+v\nwant %s %s", tc.body, got, of, tc.want, tc.of)
 		}
 	}
 	want(t, f.as("POST", "/api/flags/new-checkout/disable", ""), http.StatusOK)

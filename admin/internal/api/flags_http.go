@@ -180,8 +180,40 @@ func (h *API) evaluateFlag(w http.ResponseWriter, r *http.Request) error {
 	if res.Value == nil && res.Variation == "" && len(req.Default) > 0 && string(req.Default) != "null" {
 		res.Value = req.Default
 	}
-	wire.WriteJSON(w, http.StatusOK, res)
+	of := h.eng.Flags().Snapshot().Resolve(key, ctx)
+	wire.WriteJSON(w, http.StatusOK, evaluateResponse{Result: res, OpenFeature: openFeatureDetails{
+		Reason: string(of.Reason), Variant: of.Variant, ErrorCode: string(of.ErrorCode), ErrorMessage: of.ErrorMessage, Metadata: of.Metadata}})
 	return nil
+}
+
+// evaluateResponse is the reference's evaluation result with the same
+// evaluation in OpenFeature's terms (what the Go provider and OFREP
+// answer).
+type evaluateResponse struct {
+	flag.Result
+	OpenFeature openFeatureDetails
+}
+
+// openFeatureDetails are an evaluation's OpenFeature resolution details.
+type openFeatureDetails struct {
+	Reason       string         `json:"reason"`
+	Variant      string         `json:"variant,omitempty"`
+	ErrorCode    string         `json:"error_code,omitempty"`
+	ErrorMessage string         `json:"error_message,omitempty"`
+	Metadata     map[string]any `json:"metadata,omitempty"`
+}
+
+// MarshalJSON writes the reference's fields and "openfeature".
+func (r evaluateResponse) MarshalJSON() ([]byte, error) {
+	base, err := json.Marshal(r.Result)
+	if err != nil {
+		return nil, err
+	}
+	of, err := json.Marshal(r.OpenFeature)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(append(base[:len(base)-1], `,"openfeature":`...), of...), '}'), nil
 }
 
 // flagMetrics are one flag's evaluation counts on this instance since it
