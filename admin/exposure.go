@@ -13,7 +13,7 @@ const MinPasswordLength = 12
 
 // weakPasswords are defaults and examples a server reachable from other
 // machines must not run with, whatever their length.
-var weakPasswords = []string{"secret", "password", "admin", "changeme", "correct horse battery staple"}
+var weakPasswords = []string{"secret", "password", "admin", "changeme", "correct horse battery staple", "demo-flags-key"}
 
 // Loopback reports whether a server listening on addr ("host:port", as
 // given to net.Listen) is reachable only from this machine: its host is

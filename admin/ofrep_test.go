@@ -267,7 +267,7 @@ func TestOFREPCredentials(t *testing.T) {
 	f.clk.Advance(61e9)
 	want(t, f.ofrep("/theme", body), http.StatusOK)
 
-	if _, err := admin.New(f.eng, admin.WithOpenAccess(), admin.WithOFREPKey("short")); err == nil || !strings.Contains(err.Error(), "16") {
+	if _, err := admin.New(f.eng, admin.WithOpenAccess(), admin.WithOFREPKey("short")); err == nil || !strings.Contains(err.Error(), "at least 12") {
 		t.Errorf("a short key: %v", err)
 	}
 	if _, err := admin.New(f.eng, admin.WithOpenAccess(), admin.WithOFREPOrigins("app.example.com")); err == nil || !strings.Contains(err.Error(), "scheme") {

@@ -253,13 +253,14 @@ func WithServiceToken(service, secret string, opts ...ServiceTokenOption) Option
 // (POST …/ofrep/v1/evaluate/flags[/{key}]): OpenFeature SDKs of any
 // language send it as "Authorization: Bearer <key>" (see WithOFREPHeader)
 // and may evaluate every flag, nothing more. Service tokens
-// (WithServiceToken) are accepted too. Use at least 16 bytes; a browser
-// app's key is public, so give browsers their own. Repeat it to rotate.
+// (WithServiceToken) are accepted too. Use at least 12 bytes (check one
+// with CheckPassword before serving beyond this machine); a browser app's
+// key is public, so give browsers their own. Repeat it to rotate.
 // Optional. Without keys or service tokens the OFREP endpoints answer 401.
 func WithOFREPKey(key string) Option {
 	return optionFunc(func(c *config) {
-		if len(key) < 16 {
-			c.errs = append(c.errs, fmt.Errorf("OFREP key of %d bytes: use at least 16 (for example `openssl rand -hex 16`)", len(key)))
+		if len(key) < MinPasswordLength || strings.ContainsAny(key, " \t\r\n") {
+			c.errs = append(c.errs, fmt.Errorf("OFREP key of %d bytes: use at least %d, without spaces (for example `openssl rand -hex 16`)", len(key), MinPasswordLength))
 			return
 		}
 		c.ofrepKeys = append(c.ofrepKeys, key)

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/waygate-go/waygate/core/engine"
 	"github.com/waygate-go/waygate/core/flag"
 	"github.com/waygate-go/waygate/core/waygatetest"
+	"github.com/waygate-go/waygate/examples/internal/demo"
 )
 
 // checkFlagThroughDemo: GET /checkout answers the new-checkout flag the
@@ -64,10 +66,23 @@ func TestDemoSeedsTheCheckoutFlag(t *testing.T) {
 				if res.status != http.StatusOK || string(res.body) != want || res.header.Get("Content-Type") != "application/json" {
 					t.Errorf("GET /checkout as %q (bucket %d): %d %s, want %s", u.user, u.bucket, res.status, res.body, want)
 				}
+				// The same flag over OFREP, as an OpenFeature SDK of any
+				// language evaluates it.
+				code, ans := ofrep(t, base, "Bearer "+demo.DefaultOFREPKey, `{"context":{"targetingKey":"`+u.user+`"}}`)
+				if u.user == "" {
+					if code != http.StatusBadRequest || ans["errorCode"] != "TARGETING_KEY_MISSING" {
+						t.Errorf("OFREP without a targeting key: %d %v", code, ans)
+					}
+				} else if code != http.StatusOK || ans["value"] != u.on || ans["reason"] != "SPLIT" {
+					t.Errorf("OFREP for %q: %d %v, want %v SPLIT", u.user, code, ans, u.on)
+				}
 				if first, found := seen[u.user]; found && first != string(res.body) {
 					t.Errorf("GET /checkout as %q: %s, another framework answered %s", u.user, res.body, first)
 				}
 				seen[u.user] = string(res.body)
+			}
+			if code, ans := ofrep(t, base, "Bearer wrong-key-0123456789", `{}`); code != http.StatusUnauthorized {
+				t.Errorf("OFREP with a wrong key: %d %v", code, ans)
 			}
 			api := login(t, base, "admin", "secret")
 			code, body := api.do("GET", "/api/flags/"+"new-checkout", nil)
@@ -80,6 +95,27 @@ func TestDemoSeedsTheCheckoutFlag(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ofrep evaluates new-checkout on the demo's OFREP endpoint.
+func ofrep(t *testing.T, base, auth, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+demo.AdminPrefix+"/ofrep/v1/evaluate/flags/"+demo.CheckoutFlag, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", auth)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatalf("OFREP answer: %v", err)
+	}
+	return res.StatusCode, out
 }
 
 // The demo seeds new-checkout only when it is absent: on a persistent

@@ -193,15 +193,19 @@ func TestDemosAreLocalUnlessToldAndRefuseWeakPasswords(t *testing.T) {
 	for _, fw := range frameworks {
 		t.Run(fw, func(t *testing.T) {
 			t.Parallel()
-			for name, env := range map[string][]string{
-				"default password": {"HOST=0.0.0.0"},
-				"short password":   {"HOST=0.0.0.0", "WAYGATE_ADMIN_PASSWORD=elevenchars"},
-				"short viewer":     {"HOST=::", "WAYGATE_ADMIN_PASSWORD=a long passphrase", "WAYGATE_VIEWER_PASSWORD=view"},
+			for name, c := range map[string]struct {
+				env      []string
+				variable string
+			}{
+				"default password":  {[]string{"HOST=0.0.0.0"}, "WAYGATE_ADMIN_PASSWORD"},
+				"short password":    {[]string{"HOST=0.0.0.0", "WAYGATE_ADMIN_PASSWORD=elevenchars"}, "WAYGATE_ADMIN_PASSWORD"},
+				"short viewer":      {[]string{"HOST=::", "WAYGATE_ADMIN_PASSWORD=a long passphrase", "WAYGATE_VIEWER_PASSWORD=view"}, "WAYGATE_VIEWER_PASSWORD"},
+				"default OFREP key": {[]string{"HOST=0.0.0.0", "WAYGATE_ADMIN_PASSWORD=a long passphrase"}, "WAYGATE_OFREP_KEY"},
 			} {
-				out, err := run(t, fw, env...)
+				out, err := run(t, fw, c.env...)
 				var exit *exec.ExitError
-				if !errors.As(err, &exit) || !strings.Contains(out, "WAYGATE_") || !strings.Contains(out, "_PASSWORD") {
-					t.Errorf("%s on every interface: %v, want a refusal naming the variable\n%s", name, err, out)
+				if !errors.As(err, &exit) || !strings.Contains(out, c.variable) {
+					t.Errorf("%s on every interface: %v, want a refusal naming %s\n%s", name, err, c.variable, out)
 				}
 			}
 			// By default the demo listens on 127.0.0.1, and says so.

@@ -8,7 +8,9 @@
 // 127.0.0.1:8000 (this machine only; HOST=0.0.0.0 for every interface,
 // which refuses the default admin password and any shorter than 12
 // characters): the server there (admin API and dashboard under /waygate,
-// user admin, password $WAYGATE_ADMIN_PASSWORD or "secret"), payments on
+// user admin, password $WAYGATE_ADMIN_PASSWORD or "secret"; the flags over
+// OFREP at /waygate/ofrep/v1/evaluate/flags with "Authorization: Bearer
+// $WAYGATE_OFREP_KEY", default "demo-flags-key"), payments on
 // the next port (8001) and orders on the one after (8002), each with its
 // Prometheus metrics at /metrics. It has the demos' server timeouts
 // ($READ_HEADER_TIMEOUT, $READ_TIMEOUT, $WRITE_TIMEOUT, $IDLE_TIMEOUT) and

@@ -38,7 +38,11 @@ func runServer(ctx context.Context, log *slog.Logger, addr string, tokens map[st
 	for service, secret := range tokens {
 		opts = append(opts, admin.WithServiceToken(service, secret))
 	}
-	h, err := admin.New(e, opts...)
+	ofrep, err := demo.OFREPKey(addr)
+	if err != nil {
+		return err
+	}
+	h, err := admin.New(e, append(opts, ofrep)...)
 	if err != nil {
 		return err
 	}

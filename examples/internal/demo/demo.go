@@ -213,12 +213,18 @@ const ContentType = "application/json"
 // AdminPrefix is where the demos mount the admin dashboard and REST API.
 const AdminPrefix = "/waygate"
 
+// DefaultOFREPKey is the demos' OFREP evaluation key when
+// $WAYGATE_OFREP_KEY is not set (refused beyond this machine).
+const DefaultOFREPKey = "demo-flags-key"
+
 // NewAdmin returns the admin handler: user "admin" with the password from
 // $WAYGATE_ADMIN_PASSWORD (default "secret"), plus a read-only user
 // "viewer" when $WAYGATE_VIEWER_PASSWORD is set. Tokens are signed with
 // $WAYGATE_ADMIN_SECRET when set (so they survive restarts), else a random
-// per-process key. On an address other machines can reach ($HOST), the
-// default password and passwords under 12 characters are refused.
+// per-process key. OFREP (…/ofrep/v1/evaluate/flags) takes
+// "Authorization: Bearer $WAYGATE_OFREP_KEY" (default "demo-flags-key").
+// On an address other machines can reach ($HOST), the default password and
+// key and ones under 12 characters are refused.
 func NewAdmin(e *engine.Engine) (*admin.Handler, error) {
 	pw := cmp.Or(os.Getenv("WAYGATE_ADMIN_PASSWORD"), "secret")
 	if err := admin.CheckPassword(Addr(), pw); err != nil {
@@ -234,7 +240,23 @@ func NewAdmin(e *engine.Engine) (*admin.Handler, error) {
 	if s := os.Getenv("WAYGATE_ADMIN_SECRET"); s != "" {
 		opts = append(opts, admin.WithSecret(s))
 	}
-	return admin.New(e, opts...)
+	ofrep, err := OFREPKey(Addr())
+	if err != nil {
+		return nil, err
+	}
+	return admin.New(e, append(opts, ofrep)...)
+}
+
+// OFREPKey is the admin option of the demos' OFREP key: the flags for
+// OpenFeature SDKs of every language, with "Authorization: Bearer
+// $WAYGATE_OFREP_KEY" (default DefaultOFREPKey, refused on an address
+// other machines can reach).
+func OFREPKey(addr string) (admin.Option, error) {
+	key := cmp.Or(os.Getenv("WAYGATE_OFREP_KEY"), DefaultOFREPKey)
+	if err := admin.CheckPassword(addr, key); err != nil {
+		return nil, fmt.Errorf("$WAYGATE_OFREP_KEY: %w (or listen on this machine only: unset $HOST)", err)
+	}
+	return admin.WithOFREPKey(key), nil
 }
 
 // Order is the payload of GET /orders/{id}.
