@@ -295,6 +295,13 @@ func TestOFREPCORS(t *testing.T) {
 		t.Fatalf("another origin: %d %v", r.status, r.header)
 	}
 	want(t, f.call("OPTIONS", "/ofrep/v1/evaluate/flags", "", "", "Origin", "https://evil.example.com"), http.StatusForbidden)
+	// A page of this server (browsers send Origin with same-origin POSTs
+	// too) needs no allowed origin.
+	g := newOFREPFixture(t)
+	host := strings.TrimPrefix(g.srv.URL, "http://")
+	want(t, g.ofrep("", `{}`, "Origin", g.srv.URL, "Sec-Fetch-Site", "same-origin"), http.StatusOK)
+	want(t, g.ofrep("", `{}`, "Origin", "http://"+host), http.StatusOK)
+	want(t, g.ofrep("", `{}`, "Origin", "https://app.example.com", "Sec-Fetch-Site", "cross-site"), http.StatusForbidden)
 	// The admin API itself still refuses cross-site writes.
 	r = f.call("POST", "/api/flags/theme/disable", f.adminToken, "", "Origin", "https://app.example.com", "Sec-Fetch-Site", "cross-site")
 	want(t, r, http.StatusForbidden)

@@ -23,6 +23,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,7 +137,7 @@ type success struct {
 // is written in OFREP's shapes, so it never returns an error.
 func (o *OFREP) guard(f http.HandlerFunc) wire.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if origin := r.Header.Get("Origin"); origin != "" {
+		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(r, origin) {
 			if !o.allowed(origin) {
 				writeJSON(w, http.StatusForbidden, failure{ErrorDetails: "origin " + origin + " may not call OFREP: allow it on the server (admin.WithOFREPOrigins, WAYGATE_OFREP_ORIGINS)"})
 				return nil
@@ -191,6 +192,21 @@ func (o *OFREP) authorized(r *http.Request) bool {
 		match |= subtle.ConstantTimeCompare(sum[:], k[:])
 	}
 	return match == 1 || o.isToken(v)
+}
+
+// sameOrigin reports whether a browser request comes from a page of this
+// server: browsers send Origin with every POST, same-origin ones too. It
+// decides as net/http's CrossOriginProtection does: Sec-Fetch-Site, else
+// the Origin's host against the request's.
+func sameOrigin(r *http.Request, origin string) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin":
+		return true
+	case "":
+		u, err := url.Parse(origin)
+		return err == nil && u.Host == r.Host
+	}
+	return false
 }
 
 func (o *OFREP) allowed(origin string) bool {
