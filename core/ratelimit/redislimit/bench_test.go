@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/waygate-go/waygate/core/ratelimit"
 	"github.com/waygate-go/waygate/core/ratelimit/redislimit"
 	"github.com/waygate-go/waygate/core/waygatetest"
@@ -18,6 +20,23 @@ func BenchmarkRedis_Ping(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := c.Ping(ctx).Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRedis_EmptyScript is the floor of any check made of one script
+// run: EVALSHA of "return 1" with one key.
+func BenchmarkRedis_EmptyScript(b *testing.B) {
+	c := client(b, waygatetest.StartRedis(b).URL)
+	ctx := context.Background()
+	s := redis.NewScript("return 1")
+	if err := s.Load(ctx, c).Err(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.EvalSha(ctx, c, []string{"k"}).Err(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,62 +1,94 @@
--- Counts one request against every rate of a limit, atomically.
--- KEYS[i]: the counter of rate i. ARGV[1]: "algorithm burst amount_1
--- period_1 amount_2 period_2 ..." (periods in microseconds), one string so
--- the client builds one argument.
--- Returns {allowed, limit, period, remaining, reset_in, retry_in} for the
--- binding rate, as integers. Times are microseconds relative to the
+-- Counts one request against a limit, atomically, timed by the server's
+-- clock (TIME, in microseconds): times in replies are relative to the
 -- server's now, so the caller's clock never has to agree with the server's.
+--
+-- Inside a script each redis.call costs a microsecond or more, and each
+-- argument, table built, library function called or number formatted as
+-- a string a good fraction of one: far more than the arithmetic. So the
+-- two common checks, one token bucket and one sliding window, have paths
+-- of their own made of TIME, one GET and, when the request is allowed,
+-- one SET, and reply (when allowed) with one integer from which the
+-- caller, who knows the rate, works out the result. ARGV[1] picks the
+-- path:
+--
+--   't'  one token bucket (GCRA). KEYS[1] holds the theoretical arrival
+--        time (TAT, microseconds) of the next request; ARGV[2] is the
+--        emission interval and ARGV[3] the tolerance (capacity x interval),
+--        both microseconds. Replies d, how far the TAT was ahead of now (0
+--        when behind), if the request is allowed and -d - 1 if it is
+--        blocked. The key expires when the bucket is full again.
+--   's'  one sliding window. KEYS[1] holds "window_index count
+--        previous_count"; ARGV[2] is the period (microseconds), ARGV[3] the
+--        capacity. Replies used * period + elapsed if the request is
+--        allowed (used: the weighted count before it; elapsed: microseconds
+--        into the window), or {used, elapsed} where that integer would not
+--        be exact in a double, and {-retry, elapsed} if it is blocked. The
+--        key expires at the end of the next window: set when the window's
+--        first request writes it, kept (KEEPTTL) by the others.
+--   else "algorithm burst amount_1 period_1 amount_2 period_2 ..." (periods
+--        in microseconds), one key per rate: several rates, or a moving
+--        window. Replies {allowed, limit, period, remaining, reset_in,
+--        retry_in} for the binding rate, as integers.
 --
 -- A single fixed window never comes here: the store counts it with plain
 -- INCR and PTTL, as a script run costs several microseconds of server time
 -- on its own.
---
--- Inside a script each redis.call and each number formatted as a string
--- costs microseconds, more than the rest of the Lua, so each algorithm uses
--- as few as it can: fixed windows are an INCR'd counter that expires with
--- the window (no clock, no formatting); token buckets and sliding windows
--- one read and one write after TIME. The reply is an array of integers,
--- which Redis encodes without formatting.
+
+local mode = ARGV[1]
+
+if mode == 't' then
+  local key = KEYS[1]
+  local t = redis.call('TIME')
+  local now = t[1] * 1000000 + t[2]
+  local interval, tau = ARGV[2] + 0, ARGV[3] + 0
+  -- tonumber: a value another algorithm left reads as an empty bucket.
+  local d = (tonumber(redis.call('GET', key)) or 0) - now
+  if d < 0 then d = 0 end
+  if d + interval > tau then return -d - 1 end
+  redis.call('SET', key, string.format('%d', now + d + interval), 'PX', string.format('%d', (d + interval + 999) / 1000))
+  return d
+end
+
+if mode == 's' then
+  local key = KEYS[1]
+  local t = redis.call('TIME')
+  local now = t[1] * 1000000 + t[2]
+  local period, cap = ARGV[2] + 0, ARGV[3] + 0
+  local elapsed = now % period
+  local idx = (now - elapsed) / period
+  local curr, prev, same = 0, 0, false
+  local v = redis.call('GET', key)
+  if v then
+    local si, c, p = string.match(v, '^(%d+) (%d+) (%d+)$')
+    if si then
+      si = si + 0
+      if si == idx then curr, prev, same = c + 0, p + 0, true
+      elseif si == idx - 1 then prev = c + 0 end
+    end
+  end
+  local used = prev * (1 - elapsed / period) + curr
+  used = used - used % 1 -- math.floor, without a function call
+  if used < cap then
+    local state = string.format('%d %d %d', idx, curr + 1, prev)
+    if same then
+      redis.call('SET', key, state, 'KEEPTTL')
+    else
+      redis.call('SET', key, state, 'PX', string.format('%d', (2 * period - elapsed + 999) / 1000))
+    end
+    local r = used * period + elapsed
+    if r < 9007199254740992 then return r end -- 2^53
+    return {used, elapsed}
+  end
+  local retry = period - elapsed
+  if prev > 0 and curr + 1 <= cap then
+    retry = math.floor((1 - (cap - 1 - curr) / prev) * period) - elapsed + 1
+  end
+  if retry < 1 then retry = 1 end
+  return {-retry, elapsed}
+end
 
 local function fmt(ok, cap, period, rem, reset, retry)
   return {ok and 1 or 0, cap, period, rem, reset, retry}
-end
-
--- One sliding window or token bucket: judge and count in one pass.
-local alg, burst, amount, period = string.match(ARGV[1], '^(%S+) (%d+) (%d+) (%d+)$')
-if alg == 'sliding_window' or alg == 'token_bucket' then
-  local key = KEYS[1]
-  amount, period = tonumber(amount), tonumber(period)
-  local cap = amount + tonumber(burst)
-  local t = redis.call('TIME')
-  local now = t[1] * 1000000 + t[2]
-  if alg == 'token_bucket' then
-    local interval = math.max(1, math.floor(period / amount))
-    local tat = math.max(tonumber(redis.call('GET', key)) or 0, now)
-    local newTat = tat + interval
-    local allowAt = newTat - cap * interval
-    if now < allowAt then return fmt(false, cap, period, 0, tat - now, allowAt - now) end
-    redis.call('SET', key, string.format('%d', newTat), 'PX', math.max(1, math.ceil((newTat - now) / 1000)))
-    return fmt(true, cap, period, math.floor((now - allowAt) / interval), newTat - now, 0)
-  end
-  -- sliding_window: the string "window_index count previous_count".
-  local idx = math.floor(now / period)
-  local si, curr, prev = string.match(redis.call('GET', key) or '', '^(%d+) (%d+) (%d+)$')
-  si, curr, prev = tonumber(si), tonumber(curr) or 0, tonumber(prev) or 0
-  if si == idx then
-  elseif si == idx - 1 then prev, curr = curr, 0
-  else prev, curr = 0, 0 end
-  local start = idx * period
-  local used = math.floor(prev * (1 - (now - start) / period) + curr)
-  local reset = start + period - now
-  if used + 1 <= cap then
-    redis.call('SET', key, string.format('%d %d %d', idx, curr + 1, prev), 'PX', math.ceil((reset + period) / 1000))
-    return fmt(true, cap, period, math.max(0, cap - used - 1), reset, 0)
-  end
-  local retry = reset
-  if prev > 0 and curr + 1 <= cap then
-    retry = math.floor((1 - (cap - 1 - curr) / prev) * period) - (now - start) + 1
-  end
-  return fmt(false, cap, period, 0, reset, math.max(retry, 1))
 end
 
 -- Several rates (or a moving window): judge every rate first, count only
@@ -65,16 +97,16 @@ local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
 local params = {}
 for word in string.gmatch(ARGV[1], '%S+') do params[#params + 1] = word end
-alg = params[1]
-burst = tonumber(params[2])
+local alg = params[1]
+local burst = tonumber(params[2])
 local n = #KEYS
 local v = {}
 local allowed = true
 
 for i = 1, n do
   local key = KEYS[i]
-  amount = tonumber(params[1 + 2 * i])
-  period = tonumber(params[2 + 2 * i])
+  local amount = tonumber(params[1 + 2 * i])
+  local period = tonumber(params[2 + 2 * i])
   local cap = amount + burst
   local r = {ok = false, rem = 0, reset = 0, retry = 0}
   if alg == 'sliding_window' then

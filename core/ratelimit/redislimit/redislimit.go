@@ -1,10 +1,11 @@
 // Package redislimit keeps rate-limit counters in Redis so every instance
 // of a service shares them. Each check is one round trip timed by the
 // server's clock: a single fixed window is INCR and PTTL (no script, which
-// would cost Redis several microseconds more); several rates or another
-// algorithm are one Lua script run (EVALSHA) that counts all rates of a
-// limit atomically. The keys of one counter share a hash tag, so it works
-// on Redis Cluster.
+// would cost Redis several microseconds more); any other check is one run
+// of one Lua script (EVALSHA), which counts all rates of a limit
+// atomically, with short paths of their own for a single token bucket and
+// a single sliding window. The keys of one counter share a hash tag, so it
+// works on Redis Cluster.
 //
 // Key layout: "<prefix>{<client>|<scope>|<tier>}:<rate index>", plus
 // "…:<rate index>:seq" for moving windows. Keys expire with their window.
@@ -115,9 +116,10 @@ var argsPool = sync.Pool{New: func() any { s := make([]any, 0, 8); return &s }}
 // scriptSHA is boxed once so each call does not allocate for it.
 var scriptSHA any = script.Hash()
 
-// Take counts one request; see ratelimit.Store. It builds the EVALSHA
-// command itself (one key per rate, one argument string, a reply of six integers)
-// to keep allocations per check low.
+// Take counts one request; see ratelimit.Store. A single fixed window is
+// two plain commands (takeFixed); a single token bucket or sliding window
+// is one short path of the script (takeBucket, takeSliding); anything else
+// the script's general path (takeRates).
 //
 // While Redis is failing, the breaker answers ErrUnavailable at once, and
 // after each cool-down (WithCooldown) probes Redis in the background.
@@ -149,9 +151,22 @@ func (s *Store) probe(ctx context.Context) {
 
 // take asks Redis.
 func (s *Store) take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
-	if len(rates) == 1 && alg == ratelimit.FixedWindow {
-		return s.takeFixed(ctx, k, rates[0], burst)
+	if len(rates) == 1 {
+		switch alg {
+		case ratelimit.FixedWindow:
+			return s.takeFixed(ctx, k, rates[0], burst)
+		case ratelimit.TokenBucket:
+			return s.takeBucket(ctx, k, rates[0], burst)
+		case ratelimit.SlidingWindow:
+			return s.takeSliding(ctx, k, rates[0], burst)
+		}
 	}
+	return s.takeRates(ctx, k, alg, rates, burst)
+}
+
+// takeRates runs the script's general path: one key per rate, one
+// argument string, a reply of six integers.
+func (s *Store) takeRates(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorithm, rates []ratelimit.Rate, burst int64) (ratelimit.Result, error) {
 	var buf [96]byte
 	p := append(buf[:0], alg...)
 	p = append(p, ' ')
@@ -183,6 +198,129 @@ func (s *Store) take(ctx context.Context, k ratelimit.Key, alg ratelimit.Algorit
 		return ratelimit.Result{}, fmt.Errorf("redis rate limit: %w", err)
 	}
 	return parseReply(cmd.Val(), s.clock.Now())
+}
+
+// oneRate is the reusable part of a one-rate script run: the command's
+// arguments, which reach go-redis as pointers so that it writes them
+// without boxing (and allocating) each one.
+type oneRate struct {
+	key  string
+	n    [2]int64
+	args [7]any
+}
+
+var oneRates = sync.Pool{New: func() any { return new(oneRate) }}
+
+// evalOne runs the script's path mode (see limit.lua) for one counter,
+// EVALSHA sha 1 key mode n0 n1, and returns its reply.
+func (s *Store) evalOne(ctx context.Context, key string, mode any, n0, n1 int64) (any, error) {
+	o := oneRates.Get().(*oneRate)
+	o.key, o.n = key, [2]int64{n0, n1}
+	o.args = [7]any{"evalsha", scriptSHA, 1, &o.key, mode, &o.n[0], &o.n[1]}
+	cmd := redis.NewCmd(ctx, o.args[:]...)
+	err := s.client.Process(ctx, cmd)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// First use on this server: load the script, then run it.
+		if err = script.Load(ctx, s.client).Err(); err == nil {
+			cmd = redis.NewCmd(ctx, o.args[:]...)
+			err = s.client.Process(ctx, cmd)
+		}
+	}
+	*o = oneRate{}
+	oneRates.Put(o)
+	if err != nil {
+		return nil, fmt.Errorf("redis rate limit: %w", err)
+	}
+	return cmd.Val(), nil
+}
+
+// errReply is what a check returns when the script answers in a shape it
+// does not know: a script from another version, or a proxy in between.
+var errReply = errors.New("redis rate limit: unexpected script reply")
+
+// maxExact is 2^53: integers up to it are exact in a Lua number.
+const maxExact = 1 << 53
+
+// micros is d in whole microseconds, at least 1: the script's unit.
+func micros(d time.Duration) int64 { return max(1, d.Microseconds()) }
+
+// takeBucket counts one request in a single token bucket (GCRA) with one
+// run of the script's 't' path: it reads the server's clock and the
+// bucket's TAT, and writes the TAT back only if the request is allowed.
+// The script replies how far the TAT was ahead of now (d), negated when
+// blocked; the rest follows from the rate:
+//
+//	allowed: remaining (tau - d - interval) / interval, reset in d + interval
+//	blocked: reset in d, retry in d + interval - tau
+func (s *Store) takeBucket(ctx context.Context, k ratelimit.Key, r ratelimit.Rate, burst int64) (ratelimit.Result, error) {
+	capacity := r.Amount + burst
+	interval := max(1, micros(r.Period)/max(1, r.Amount))
+	tau := int64(maxExact)
+	if capacity < maxExact/interval {
+		tau = capacity * interval
+	}
+	v, err := s.evalOne(ctx, s.key(k, 0), "t", interval, tau)
+	if err != nil {
+		return ratelimit.Result{}, err
+	}
+	d, ok := v.(int64)
+	if !ok {
+		return ratelimit.Result{}, errReply
+	}
+	res := ratelimit.Result{Limit: capacity, Period: r.Period}
+	now := s.clock.Now()
+	if d >= 0 {
+		res.Allowed, res.Remaining = true, (tau-d-interval)/interval
+		res.Reset = now.Add(time.Duration(d+interval) * time.Microsecond)
+		return res, nil
+	}
+	d = -d - 1
+	res.Reset = now.Add(time.Duration(d) * time.Microsecond)
+	res.RetryAfter = time.Duration(d+interval-tau) * time.Microsecond
+	return res, nil
+}
+
+// takeSliding counts one request in a single sliding window with one run
+// of the script's 's' path: it reads the server's clock and the window's
+// counts, and writes them back only if the request is allowed. When
+// allowed, the script replies the weighted count before the request (used)
+// and how far into the window now is (elapsed), packed into one integer
+// while that is exact; the rest follows from the rate.
+func (s *Store) takeSliding(ctx context.Context, k ratelimit.Key, r ratelimit.Rate, burst int64) (ratelimit.Result, error) {
+	capacity, period := r.Amount+burst, micros(r.Period)
+	v, err := s.evalOne(ctx, s.key(k, 0), "s", period, capacity)
+	if err != nil {
+		return ratelimit.Result{}, err
+	}
+	var used, elapsed, retry int64 // retry > 0: blocked
+	switch v := v.(type) {
+	case int64: // allowed: used * period + elapsed
+		used, elapsed = v/period, v%period
+	case []any: // {used, elapsed} when allowed, {-retry, elapsed} when blocked
+		if len(v) != 2 {
+			return ratelimit.Result{}, errReply
+		}
+		x, ok1 := v[0].(int64)
+		e, ok2 := v[1].(int64)
+		if !ok1 || !ok2 {
+			return ratelimit.Result{}, errReply
+		}
+		elapsed = e
+		if x < 0 {
+			retry = -x
+		} else {
+			used = x
+		}
+	default:
+		return ratelimit.Result{}, errReply
+	}
+	res := ratelimit.Result{Limit: capacity, Period: r.Period, Reset: s.clock.Now().Add(time.Duration(period-elapsed) * time.Microsecond)}
+	if retry > 0 {
+		res.RetryAfter = time.Duration(retry) * time.Microsecond
+		return res, nil
+	}
+	res.Allowed, res.Remaining = true, max(0, capacity-used-1)
+	return res, nil
 }
 
 // fixedPipe is the reusable part of a fixed-window check.
@@ -251,7 +389,7 @@ func (s *Store) takeFixed(ctx context.Context, k ratelimit.Key, r ratelimit.Rate
 // it is placed on ours: now).
 func parseReply(v []int64, now time.Time) (ratelimit.Result, error) {
 	if len(v) != 6 {
-		return ratelimit.Result{}, errors.New("redis rate limit: unexpected script reply")
+		return ratelimit.Result{}, errReply
 	}
 	return ratelimit.Result{
 		Allowed:    v[0] == 1,

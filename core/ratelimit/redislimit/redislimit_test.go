@@ -396,3 +396,199 @@ func TestBreakerKeepsAnOutageOffTheRequestPath(t *testing.T) {
 		t.Fatalf("within its cool-down the breaker still answers: %v", err)
 	}
 }
+
+// serverNow is the Redis server's clock, in microseconds.
+func serverNow(t *testing.T, c *redis.Client) int64 {
+	t.Helper()
+	now, err := c.Time(context.Background()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return now.UnixMicro()
+}
+
+// A token bucket's counter expires when the bucket is full again: its
+// TAT, one interval per request counted ahead of now.
+func TestTokenBucketCounterExpiresWhenFull(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	c := client(t, srv.URL)
+	s := redislimit.New(c)
+	key := "waygate:rl:{192.0.2.1|GET:/posts|}:0"
+	for _, tc := range []struct {
+		requests int
+		full     time.Duration // 10/minute: one interval is 6 s
+	}{{1, 6 * time.Second}, {3, 18 * time.Second}} {
+		if err := c.Del(context.Background(), key).Err(); err != nil {
+			t.Fatal(err)
+		}
+		takeN(t, s, ip, ratelimit.TokenBucket, "10/minute", 0, tc.requests)
+		ttl, err := c.PTTL(context.Background(), key).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ttl <= tc.full-time.Second || ttl > tc.full {
+			t.Errorf("after %d requests the counter expires in %v, want just under %v", tc.requests, ttl, tc.full)
+		}
+	}
+}
+
+// A sliding window's counter expires at the end of the next window, when
+// its count no longer weighs on any: the window's first request sets the
+// expiry, the others keep it.
+func TestSlidingWindowCounterExpiresAfterTheNextWindow(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	c := client(t, srv.URL)
+	s := redislimit.New(c)
+	key := "waygate:rl:{192.0.2.1|GET:/posts|}:0"
+	period := time.Hour.Microseconds()
+	for {
+		before := serverNow(t, c)
+		takeN(t, s, ip, ratelimit.SlidingWindow, "10/hour", 0, 1)
+		first, _ := c.PTTL(context.Background(), key).Result()
+		time.Sleep(20 * time.Millisecond)
+		takeN(t, s, ip, ratelimit.SlidingWindow, "10/hour", 0, 1)
+		second, _ := c.PTTL(context.Background(), key).Result()
+		after := serverNow(t, c)
+		if before/period != after/period {
+			continue // an hour began meanwhile: try again in the new one
+		}
+		end := (before/period + 2) * period // the end of the next window
+		if want := time.Duration(end-before) * time.Microsecond; first > want || first < want-time.Second {
+			t.Fatalf("after the window's first request the counter expires in %v, want about %v", first, want)
+		}
+		if second > first-20*time.Millisecond || second < first-time.Second {
+			t.Fatalf("after the second request the counter expires in %v, want the first request's expiry (%v then, 20 ms before)", second, first)
+		}
+		return
+	}
+}
+
+// A counter another algorithm left (the policy changed without a reset)
+// reads as an empty one, not as an error.
+func TestACounterInAnotherFormatReadsAsEmpty(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	c := client(t, srv.URL)
+	s := redislimit.New(c)
+	key := "waygate:rl:{192.0.2.1|GET:/posts|}:0"
+	for _, tc := range []struct {
+		alg   ratelimit.Algorithm
+		value string
+	}{
+		{ratelimit.TokenBucket, "480000 3 7"},         // a sliding window's counts
+		{ratelimit.SlidingWindow, "1734567890123456"}, // a token bucket's TAT
+		{ratelimit.SlidingWindow, "garbage"},
+	} {
+		if err := c.Set(context.Background(), key, tc.value, time.Minute).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if _, r := takeN(t, s, ip, tc.alg, "10/minute", 0, 1); !r.Allowed || r.Remaining != 9 {
+			t.Errorf("%s over %q: %+v, want allowed with 9 remaining", tc.alg, tc.value, r)
+		}
+	}
+}
+
+// The sliding window's counts come back exact however large they are
+// (the script packs them into one integer only while that is exact), and
+// the previous window weighs by the part of it still inside the window.
+func TestSlidingWindowWeighsThePreviousWindow(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	c := client(t, srv.URL)
+	t0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := redislimit.New(c, redislimit.WithClock(clock.NewFake(t0)))
+	key := "waygate:rl:{192.0.2.1|GET:/posts|}:0"
+	period := 24 * time.Hour.Microseconds()
+	for _, tc := range []struct {
+		limit string
+		// The stored counts: "window count previous_count", the window
+		// today's (0) or yesterday's (-1).
+		window, count, previous int64
+	}{
+		{"1000000/day", 0, 0, 0},
+		{"1000000/day", 0, 200_000, 0}, // 200,000 days in µs is past 2^53
+		{"1000000/day", 0, 3, 500_000},
+		{"1000000/day", -1, 500_000, 7}, // yesterday's count weighs, the day before's not
+		{"1000000/day", 0, 999_999, 0},  // the last one
+		{"10/day", -1, 10, 0},           // blocked, or allowed late in the day
+	} {
+		idx := serverNow(t, c) / period
+		state := fmt.Sprintf("%d %d %d", idx+tc.window, tc.count, tc.previous)
+		if err := c.Set(context.Background(), key, state, time.Hour).Err(); err != nil {
+			t.Fatal(err)
+		}
+		l, _ := ratelimit.ParseLimit(tc.limit)
+		r, err := s.Take(context.Background(), ip, ratelimit.SlidingWindow, l.Rates, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if serverNow(t, c)/period != idx {
+			t.Skip("a day began during the test")
+		}
+		elapsed := period - r.Reset.Sub(t0).Microseconds()
+		if elapsed < 0 || elapsed >= period {
+			t.Fatalf("%q over %q: reset %v is not within the day", tc.limit, state, r.Reset.Sub(t0))
+		}
+		curr, prev := tc.count, tc.previous
+		if tc.window < 0 {
+			curr, prev = 0, tc.count
+		}
+		capacity := l.Rates[0].Amount
+		used := int64(float64(float64(prev)*(1-float64(elapsed)/float64(period))) + float64(curr))
+		if used+1 <= capacity {
+			if !r.Allowed || r.Remaining != capacity-used-1 {
+				t.Errorf("%q over %q, %d µs into the day: %+v, want allowed with %d remaining", tc.limit, state, elapsed, r, capacity-used-1)
+			}
+			continue
+		}
+		// One more fits once the previous window weighs capacity-1-curr.
+		retry := int64((1-float64(capacity-1-curr)/float64(prev))*float64(period)) - elapsed + 1
+		if r.Allowed || r.RetryAfter != time.Duration(max(retry, 1))*time.Microsecond {
+			t.Errorf("%q over %q, %d µs into the day: %+v, want blocked for %d µs", tc.limit, state, elapsed, r, max(retry, 1))
+		}
+	}
+}
+
+// A server that lost its scripts (a restart, SCRIPT FLUSH) gets the
+// script again on the next check, whichever path it takes.
+func TestScriptIsLoadedAgainAfterAFlush(t *testing.T) {
+	srv := waygatetest.StartRedis(t)
+	c := client(t, srv.URL)
+	s := redislimit.New(c)
+	for i, alg := range []ratelimit.Algorithm{ratelimit.TokenBucket, ratelimit.SlidingWindow, ratelimit.MovingWindow} {
+		for _, limit := range []string{"5/minute", "5/minute;10/hour"} {
+			if err := c.ScriptFlush(context.Background()).Err(); err != nil {
+				t.Fatal(err)
+			}
+			k := ratelimit.Key{Scope: fmt.Sprintf("GET:/flush%d", i), Client: limit}
+			if got, _ := takeN(t, s, k, alg, limit, 0, 2); got != 2 {
+				t.Errorf("%s %q after SCRIPT FLUSH: %d of 2 allowed", alg, limit, got)
+			}
+		}
+	}
+}
+
+// On a Redis Cluster every check is one command on the node that owns its
+// keys: the keys of a counter share a hash tag.
+func TestEveryAlgorithmOnRedisCluster(t *testing.T) {
+	cluster := waygatetest.StartRedisCluster(t, 3, 0)
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: cluster.Masters()})
+	t.Cleanup(func() { cc.Close() })
+	s := redislimit.New(cc)
+	for i, alg := range []ratelimit.Algorithm{ratelimit.FixedWindow, ratelimit.SlidingWindow, ratelimit.MovingWindow, ratelimit.TokenBucket} {
+		for _, limit := range []string{"5/minute", "5/minute;100/hour"} {
+			// Clients spread over the slots, and so over the nodes.
+			for _, client := range []string{"alice", "bob", "carol"} {
+				k := ratelimit.Key{Scope: fmt.Sprintf("GET:/c%d", i), Client: client + limit}
+				got, last := takeN(t, s, k, alg, limit, 2, 10)
+				if got != 7 || last.Allowed || last.Limit != 7 || last.RetryAfter <= 0 {
+					t.Errorf("%s %q for %s: allowed %d of 10, last %+v; want 5+2 and blocked", alg, limit, client, got, last)
+				}
+			}
+		}
+	}
+	if err := s.Reset(context.Background(), "GET:/c0"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := takeN(t, s, ratelimit.Key{Scope: "GET:/c0", Client: "alice5/minute"}, ratelimit.FixedWindow, "5/minute", 2, 1); got != 1 {
+		t.Error("reset on the cluster did not clear GET:/c0")
+	}
+}

@@ -16,14 +16,19 @@ import (
 
 // BenchmarkRedisCheck runs every Redis operation against one redis-server
 // (a private one on a unix socket, started by waygatetest.StartRedis)
-// through one go-redis client; with -count N the rounds interleave, so
-// drift on a shared machine hits them alike. op=ping is the base
-// (benchstat -col /op).
+// through one go-redis client. op=ping is the base (benchstat -col /op).
+// Compare ratios of runs made side by side: -count N runs each operation
+// N times back to back, so for rounds that alternate in time (drift on a
+// shared machine then hits every operation alike) run the test binary
+// once per round, as scripts/bench.sh does.
 //
 //   - ping: one go-redis PING round trip, the floor for any Redis check.
+//   - empty-script: EVALSHA of "return 1", the floor for any check made
+//     of one Lua script.
 //   - waygate: Waygate's Redis store, fixed window (the default algorithm).
 //   - waygate-gcra: the same with token_bucket (GCRA), the algorithm
 //     redis_rate implements.
+//   - waygate-sliding: the same with sliding_window.
 //   - redis_rate: github.com/go-redis/redis_rate/v10 Allow.
 func BenchmarkRedisCheck(b *testing.B) {
 	opt, err := redis.ParseURL(waygatetest.StartRedis(b).URL)
@@ -64,7 +69,8 @@ func BenchmarkRedisCheck(b *testing.B) {
 	waygate := func(alg ratelimit.Algorithm) func(b *testing.B) {
 		return func(b *testing.B) {
 			s := redislimit.New(c)
-			k := ratelimit.Key{Scope: "GET:/posts", IP: netip.MustParseAddr("192.0.2.1")}
+			// A counter of its own: each algorithm keeps another format.
+			k := ratelimit.Key{Scope: "GET:/posts", Tier: string(alg), IP: netip.MustParseAddr("192.0.2.1")}
 			rates := []ratelimit.Rate{{Amount: 1 << 40, Period: time.Hour}}
 			b.ReportAllocs()
 			for b.Loop() {
@@ -77,6 +83,7 @@ func BenchmarkRedisCheck(b *testing.B) {
 	}
 	b.Run("op=waygate", waygate(ratelimit.FixedWindow))
 	b.Run("op=waygate-gcra", waygate(ratelimit.TokenBucket))
+	b.Run("op=waygate-sliding", waygate(ratelimit.SlidingWindow))
 	b.Run("op=redis_rate", func(b *testing.B) {
 		l := redis_rate.NewLimiter(c)
 		lim := redis_rate.Limit{Rate: 1 << 40, Burst: 1 << 40, Period: time.Hour}
