@@ -24,7 +24,9 @@ type Request interface {
 }
 
 // KeyFunc derives the counter key of a custom policy; ok false means the
-// request has no key (see OnMissing).
+// request has no key (see OnMissing). r is valid only during the call (the
+// engine reuses it for the next request): keep strings it returns, never
+// r itself.
 type KeyFunc func(r Request) (key string, ok bool)
 
 // Verdict says what a policy does with a request before counting.
