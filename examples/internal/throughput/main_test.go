@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/waygate-go/waygate/core/backend"
 	"github.com/waygate-go/waygate/core/engine"
 )
@@ -25,15 +27,7 @@ func TestServers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				req := httptest.NewRequest("GET", "/hello", nil)
-				var res *http.Response
-				if h != nil {
-					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, req)
-					res = rec.Result()
-				} else if res, err = app.Test(req); err != nil {
-					t.Fatal(err)
-				}
+				res := get(t, h, app)
 				b, _ := io.ReadAll(res.Body)
 				return res.StatusCode, string(b)
 			}
@@ -74,15 +68,7 @@ func TestServers(t *testing.T) {
 					t.Fatal(err)
 				}
 				for i, want := range st.codes {
-					req := httptest.NewRequest("GET", "/hello", nil)
-					var res *http.Response
-					if h != nil {
-						rec := httptest.NewRecorder()
-						h.ServeHTTP(rec, req)
-						res = rec.Result()
-					} else if res, err = app.Test(req); err != nil {
-						t.Fatal(err)
-					}
+					res := get(t, h, app)
 					if res.StatusCode != want || res.Header.Get("X-Ratelimit-Limit") == "" {
 						t.Fatalf("%s, request %d: %d (X-RateLimit-Limit %q), want %d with the rate-limit headers",
 							st.state, i+1, res.StatusCode, res.Header.Get("X-Ratelimit-Limit"), want)
@@ -102,4 +88,20 @@ func TestServers(t *testing.T) {
 	if _, _, err := build(ctx, "chi", nil); err == nil {
 		t.Fatal("an unknown framework was accepted")
 	}
+}
+
+// get answers GET /hello with the app build made: h, or app for fiber.
+func get(t *testing.T, h http.Handler, app *fiber.App) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest("GET", "/hello", nil)
+	if h != nil {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Result()
+	}
+	res, err := app.Test(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
