@@ -91,6 +91,7 @@ func TestOFREPEvaluatesAsTheGoProvider(t *testing.T) {
 		{"limit", `{"targetingKey":"vip"}`, 100.0, "TARGETING_MATCH", "high", nil},
 		{"limit", `{"targetingKey":"u1"}`, 10.0, "DEFAULT", "low", nil},
 		{"ratio", `{"targetingKey":"u1","plan":"pro"}`, 0.5, "TARGETING_MATCH", "a", map[string]any{"rule_id": "pro"}},
+		{"limit", `{"targetingKey":"u1","age":42,"scores":[1,2.5],"org":{"size":10}}`, 10.0, "DEFAULT", "low", nil},
 		{"config", `{"targetingKey":"u1"}`, map[string]any{"retries": 3.0}, "STATIC", "b", nil},
 		{"split", `{"targetingKey":"user_2"}`, nil, "SPLIT", "", nil},
 		{"dark-launch", `{"targetingKey":"u1"}`, false, "DISABLED", "off", nil},

@@ -286,20 +286,30 @@ func readContext(w http.ResponseWriter, r *http.Request) (flag.EvaluationContext
 }
 
 // numbers turns json.Numbers into int64 when whole, float64 otherwise, as
-// the Go SDK's contexts hold them.
+// the Go SDK's contexts hold them, in nested objects and lists too.
 func numbers(m map[string]any) {
 	for k, v := range m {
-		switch x := v.(type) {
-		case json.Number:
-			if i, err := x.Int64(); err == nil {
-				m[k] = i
-			} else if f, err := x.Float64(); err == nil {
-				m[k] = f
-			}
-		case map[string]any:
-			numbers(x)
+		m[k] = number(v)
+	}
+}
+
+func number(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		if f, err := x.Float64(); err == nil {
+			return f
+		}
+	case map[string]any:
+		numbers(x)
+	case []any:
+		for i := range x {
+			x[i] = number(x[i])
 		}
 	}
+	return v
 }
 
 // evaluateFlag answers POST /ofrep/v1/evaluate/flags/{key}.
