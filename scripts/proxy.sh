@@ -4,7 +4,7 @@
 # modpath is the modules' common path; version the release version, the
 # one the modules require each other at (adapters/gin/go.mod says it).
 modpath=github.com/waygate-go/waygate
-modules=(core admin openapi otel cli adapters/nethttp adapters/gin adapters/echo adapters/fiber)
+modules=(core admin openapi otel cli adapters/nethttp adapters/gin adapters/echo adapters/fiber adapters/chi adapters/echov5)
 version=$(awk -v m="$modpath/core" '$1 == m { print $2; exit }' adapters/gin/go.mod)
 if [ -z "$version" ]; then
   echo "cannot read the release version from adapters/gin/go.mod" >&2
