@@ -163,3 +163,32 @@ func waitHits(t *testing.T, e *engine.Engine, n int) []ratelimit.Hit {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A global limit folds a client's repeats per route: the same client
+// blocked on another route (even on the same path) in the same second
+// leaves that route's own hit.
+func TestFoldedHitsArePerRoute(t *testing.T) {
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.WithBackend(backend.NewMemory()), engine.WithClock(clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	must0(t, e.Register(ctx, reg("GET", "/a"), reg("POST", "/a")))
+	limit := "1/hour"
+	must(e.SetRateLimit(ctx, engine.GlobalScope(), ratelimit.Patch{Limit: &limit}))(t)
+	get := &engine.Request{Method: "GET", Route: "/a", Path: "/a", RemoteAddr: "192.0.2.1:5"}
+	post := &engine.Request{Method: "POST", Route: "/a", Path: "/a", RemoteAddr: "192.0.2.1:5"}
+	if d := e.Check(ctx, get); !d.Allowed() {
+		t.Fatal("the first request was blocked")
+	}
+	for _, r := range []*engine.Request{get, get, post, post} {
+		if d := e.Check(ctx, r); d.Status != 429 {
+			t.Fatalf("%s: %d, want 429", r.Method, d.Status)
+		}
+	}
+	hits := waitHits(t, e, 2)
+	if hits[0].Path != "POST:/a" || hits[1].Path != "GET:/a" || e.Stats().FoldedHits != 2 {
+		t.Fatalf("hits %+v, folded %d: want one per route", hits, e.Stats().FoldedHits)
+	}
+}

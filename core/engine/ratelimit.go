@@ -81,7 +81,7 @@ type rlPolicy struct {
 // a client blocked again within the same second, with the same counts,
 // is answered from it without rendering.
 type rendered429 struct {
-	path           string
+	route, path    string // the route key and the request path
 	key            ratelimit.Key
 	sec            int64 // the second it was rendered in
 	retry, resetIn int64
@@ -92,10 +92,10 @@ type rendered429 struct {
 	body           []byte
 }
 
-func (rb *rendered429) matches(path string, k ratelimit.Key, sec, retry, resetIn int64, res *ratelimit.Result) bool {
+func (rb *rendered429) matches(route, path string, k ratelimit.Key, sec, retry, resetIn int64, res *ratelimit.Result) bool {
 	return rb.sec == sec && rb.retry == retry && rb.resetIn == resetIn && rb.reset == res.Reset.Unix() &&
 		rb.limit == res.Limit && rb.left == res.Remaining && rb.period == res.Period &&
-		rb.path == path && rb.key == k
+		rb.path == path && rb.route == route && rb.key == k
 }
 
 // rlRequests recycles the ratelimit.Request views: handed to a policy as
@@ -213,7 +213,7 @@ func (e *Engine) block429(d *Decision, en *entry, p *rlPolicy, k ratelimit.Key, 
 	resetIn := ceilSeconds(res.Reset.Sub(now))
 	d.Outcome, d.Status = BlockRateLimited, 429
 	d.RetryAfter = now.Add(time.Duration(retry) * time.Second)
-	if rb := p.last.Load(); rb != nil && rb.matches(path, k, sec, retry, resetIn, res) {
+	if rb := p.last.Load(); rb != nil && rb.matches(en.key, path, k, sec, retry, resetIn, res) {
 		rb.header.on(d)
 		d.Body = rb.body
 		e.stats.foldedHits.Add(1)
@@ -231,7 +231,7 @@ func (e *Engine) block429(d *Decision, en *entry, p *rlPolicy, k ratelimit.Key, 
 	// The key and path may alias a buffer the adapter reuses (fasthttp):
 	// the cache keeps copies.
 	k.Client = strings.Clone(k.Client)
-	p.last.Store(&rendered429{path: strings.Clone(path), key: k, sec: sec, retry: retry, resetIn: resetIn,
+	p.last.Store(&rendered429{route: en.key, path: strings.Clone(path), key: k, sec: sec, retry: retry, resetIn: resetIn,
 		reset: res.Reset.Unix(), limit: res.Limit, left: res.Remaining, period: res.Period, header: hs, body: d.Body})
 	e.recordHit(ratelimit.Hit{Timestamp: now, Path: en.key, Policy: p.scope, Key: k.String(), Limit: limit, Tier: k.Tier, Reset: res.Reset.UTC()})
 }
