@@ -26,7 +26,7 @@ import (
 )
 
 // frameworks lists the demo programs, by directory.
-var frameworks = []string{"gin", "echo", "fiber", "nethttp"}
+var frameworks = []string{"gin", "echo", "fiber", "nethttp", "chi", "echov5"}
 
 var (
 	buildOnce sync.Once

@@ -6,14 +6,18 @@ require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gin-gonic/gin v1.12.0
+	github.com/go-chi/chi/v5 v5.5.0
 	github.com/go-redis/redis_rate/v10 v10.0.1
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/labstack/echo/v4 v4.16.4
+	github.com/labstack/echo/v5 v5.4.6
 	github.com/open-feature/go-sdk v1.20.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/swaggo/swag v1.16.6
 	github.com/ulule/limiter/v3 v3.11.2
+	github.com/waygate-go/waygate/adapters/chi v0.1.0
 	github.com/waygate-go/waygate/adapters/echo v0.1.0
+	github.com/waygate-go/waygate/adapters/echov5 v0.1.0
 	github.com/waygate-go/waygate/adapters/fiber v0.1.0
 	github.com/waygate-go/waygate/adapters/gin v0.1.0
 	github.com/waygate-go/waygate/adapters/nethttp v0.1.0
