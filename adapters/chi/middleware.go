@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit/httpattr"
 )
 
 // Middleware returns chi middleware that judges every request through e
@@ -84,7 +85,7 @@ func (g *gate) find(rctx *chi.Context, r *http.Request) (method, pattern string)
 // returns true.
 func (g *gate) allow(w http.ResponseWriter, r *http.Request, rctx *chi.Context, method, pattern string) bool {
 	req := engine.Request{Method: method, Route: pattern, Path: r.URL.Path,
-		RemoteAddr: r.RemoteAddr, Header: r.Header, Attrs: (*requestAttrs)(r)}
+		RemoteAddr: r.RemoteAddr, Header: r.Header, Attrs: (*httpattr.Of)(r)}
 	d := g.eng.Check(r.Context(), &req)
 	if d.Outcome == engine.Allow {
 		if len(d.Header) > 0 {

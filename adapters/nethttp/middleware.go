@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/waygate-go/waygate/core/engine"
+	"github.com/waygate-go/waygate/core/ratelimit/httpattr"
 )
 
 // Middleware returns middleware that judges every request through e before
@@ -74,7 +75,7 @@ func (g *gate) wrap(next http.Handler) http.Handler {
 func (g *gate) allow(w http.ResponseWriter, r *http.Request, pattern string) bool {
 	method, _, path := splitPattern(pattern)
 	req := engine.Request{Method: cmp.Or(method, r.Method), Route: path, Path: r.URL.Path,
-		RemoteAddr: r.RemoteAddr, Header: r.Header, Attrs: (*requestAttrs)(r)}
+		RemoteAddr: r.RemoteAddr, Header: r.Header, Attrs: (*httpattr.Of)(r)}
 	d := g.eng.Check(r.Context(), &req)
 	if _, known := (*g.learned.Load())[pattern]; g.learns && !known && g.learn(r.Context(), pattern, method, path) && d.Key == "" {
 		d = g.eng.Check(r.Context(), &req)
