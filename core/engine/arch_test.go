@@ -12,11 +12,12 @@ import (
 // its own or a higher one. A new package gets its line here.
 var coreLayers = map[string]int{
 	// The model: leaves.
-	"clock":     0,
-	"ratelimit": 0, // policies, limits, the Store contract
-	"route":     1, // route states and declarations (imports ratelimit)
-	"flag":      1, // flags, segments and their evaluation (imports clock)
-	"audit":     2, // audit entries (imports route)
+	"clock":              0,
+	"ratelimit":          0, // policies, limits, the Store contract
+	"route":              1, // route states and declarations (imports ratelimit)
+	"ratelimit/httpattr": 1, // request attributes for the net/http adapters (imports ratelimit)
+	"flag":               1, // flags, segments and their evaluation (imports clock)
+	"audit":              2, // audit entries (imports route)
 
 	// Storage and counting on top of the model; backends never import the
 	// engine.
